@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Build: install everything, generate the Prisma client, compile TypeScript.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# Run: compiled JavaScript, production dependencies, a non-root user.
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/var/lib/rolegate/data KEYS_DIR=/var/lib/rolegate/keys
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY prisma ./prisma
+COPY views ./views
+RUN mkdir -p /var/lib/rolegate/data /var/lib/rolegate/keys && chown -R node:node /var/lib/rolegate
+USER node
+VOLUME ["/var/lib/rolegate/data", "/var/lib/rolegate/keys"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,69 @@
+// Reads the environment once. Every other module receives a Config instead of reading process.env.
+import path from "node:path";
+
+export interface Config {
+  port: number;
+  issuer: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  keysDir: string;
+  adminPatFile: string;
+  firstOrgName: string;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT ?? "3000");
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL must start with postgresql:// (or be unset for the embedded database)");
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^(redis|rediss|redis\+sentinel):\/\//.test(redisUrl)) {
+    throw new ConfigError("REDIS_URL must start with redis://, rediss:// or redis+sentinel://");
+  }
+  const logLevel = env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const issuer = (env.ISSUER || `http://localhost:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(issuer);
+  } catch {
+    throw new ConfigError("ISSUER must be an absolute URL");
+  }
+  return {
+    port,
+    issuer,
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    keysDir: path.resolve(env.KEYS_DIR || "./keys"),
+    adminPatFile: path.resolve(env.ADMIN_PAT_FILE || path.join(dataDir, "admin.pat")),
+    firstOrgName: env.FIRST_ORG_NAME || "Default",
+    trustProxy: parseBoolean("TRUST_PROXY", env.TRUST_PROXY),
+    logLevel,
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError("PORT must be an integer between 0 and 65535");
+  }
+  return port;
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === "") return false;
+  if (["1", "true", "yes"].includes(value.toLowerCase())) return true;
+  if (["0", "false", "no"].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false`);
+}

@@ -1,0 +1,81 @@
+// Opens the directory database: PostgreSQL when DATABASE_URL is set, otherwise an embedded
+// PGlite in DATA_DIR. Both get the same migrations and the same generated Prisma client.
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { applyMigrations } from "./migrate.js";
+import type { SqlRunner } from "./sql.js";
+
+export interface Database {
+  kind: "postgresql" | "pglite";
+  prisma: PrismaClient;
+  /** Names of the migrations this open applied (empty when the schema was current). */
+  migrated: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  let migrated: string[];
+  try {
+    migrated = await applyMigrations(pgRunner(client));
+  } finally {
+    await client.end();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  return { kind: "postgresql", prisma, migrated, close: () => prisma.$disconnect() };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = path.join(dataDir, "pglite");
+  await mkdir(dir, { recursive: true });
+  const lite = await PGlite.create(dir);
+  const migrated = await applyMigrations(pgliteRunner(lite));
+  // pglite-prisma-adapter pins an older @prisma/driver-adapter-utils; the runtime shape is the same.
+  const adapter = new PrismaPGlite(lite) as unknown as SqlDriverAdapterFactory;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    migrated,
+    close: async () => {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}
+
+export function pgRunner(client: pg.Client): SqlRunner {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    close: () => client.end(),
+  };
+}
+
+function pgliteRunner(lite: PGlite): SqlRunner {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
+    exec: async (sql) => {
+      await lite.exec(sql);
+    },
+    close: () => lite.close(),
+  };
+}

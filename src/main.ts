@@ -1,0 +1,32 @@
+// `npm start`: read the configuration, open (and migrate) the directory, bootstrap the first
+// organization on an empty database, and serve.
+import { readConfig } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import { createLogger } from "./log.js";
+import { createApp, listen } from "./server.js";
+
+async function main() {
+  const config = readConfig();
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  log.info({ database: db.kind, migrated: db.migrated }, "directory ready");
+
+  const app = createApp({ db, log, trustProxy: config.trustProxy });
+  const { server, port } = await listen(app, config.port);
+  log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    server.close(() => void db.close().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  // Configuration and start-up errors: one clear line, no stack trace for expected problems.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`rolegate failed to start: ${message}\n`);
+  process.exit(1);
+});

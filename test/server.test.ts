@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../src/db/database.js";
+import { createLogger } from "../src/log.js";
+import { createApp, listen } from "../src/server.js";
+import { openTestDatabase } from "./support/database.js";
+
+describe("health endpoints", () => {
+  let db: Database;
+  let base: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    const { server, port } = await listen(createApp({ db, log: createLogger("silent"), trustProxy: false }), 0);
+    base = `http://127.0.0.1:${port}`;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  });
+  afterAll(async () => {
+    await close();
+    await db.close();
+  });
+
+  it("answers /healthz while the process is up", async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /readyz 200 while the database is reachable and 503 when it is not", async () => {
+    const ok = await fetch(`${base}/readyz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ checks: { database: true } });
+
+    await db.prisma.$disconnect();
+    const broken = { ...db, prisma: { $queryRaw: () => Promise.reject(new Error("down")) } } as unknown as Database;
+    const { server, port } = await listen(createApp({ db: broken, log: createLogger("silent"), trustProxy: false }), 0);
+    try {
+      const down = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: "unavailable", checks: { database: false } });
+    } finally {
+      server.close();
+    }
+  });
+});
