@@ -1,0 +1,58 @@
+// Pagination and text filters as the ZITADEL v2 list requests describe them.
+import { invalidArgument } from "./errors.js";
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+export interface Pagination {
+  offset?: number | bigint | undefined;
+  limit?: number | undefined;
+  /** Ascending order; ZITADEL's default is descending unless asc is set. */
+  asc?: boolean | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalResult: number;
+  appliedLimit: number;
+}
+
+export function readPagination(p: Pagination | undefined): { skip: number; take: number; asc: boolean } {
+  const offset = Number(p?.offset ?? 0);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument("pagination.offset", "must be a non-negative integer");
+  const limit = p?.limit ?? 0;
+  if (!Number.isInteger(limit) || limit < 0) throw invalidArgument("pagination.limit", "must be a non-negative integer");
+  if (limit > MAX_LIMIT) throw invalidArgument("pagination.limit", `must be at most ${MAX_LIMIT}`);
+  return { skip: offset, take: limit === 0 ? DEFAULT_LIMIT : limit, asc: p?.asc ?? false };
+}
+
+export const TEXT_METHODS = [
+  "EQUALS",
+  "EQUALS_IGNORE_CASE",
+  "STARTS_WITH",
+  "STARTS_WITH_IGNORE_CASE",
+  "CONTAINS",
+  "CONTAINS_IGNORE_CASE",
+  "ENDS_WITH",
+  "ENDS_WITH_IGNORE_CASE",
+] as const;
+export type TextMethod = (typeof TEXT_METHODS)[number];
+
+export interface TextFilter {
+  value: string;
+  method?: TextMethod | undefined;
+}
+
+/** A Prisma string filter for one of ZITADEL's text methods. */
+export function textWhere(field: string, filter: TextFilter): { equals?: string; startsWith?: string; contains?: string; endsWith?: string; mode?: "insensitive" } {
+  if (typeof filter.value !== "string") throw invalidArgument(field, "must be a string");
+  if (filter.value.length > 200) throw invalidArgument(field, "must be at most 200 characters");
+  const method = filter.method ?? "EQUALS";
+  if (!TEXT_METHODS.includes(method)) throw invalidArgument(`${field}.method`, `must be one of ${TEXT_METHODS.join(", ")}`);
+  const insensitive = method.endsWith("_IGNORE_CASE") ? { mode: "insensitive" as const } : {};
+  const v = filter.value;
+  if (method.startsWith("EQUALS")) return { equals: v, ...insensitive };
+  if (method.startsWith("STARTS_WITH")) return { startsWith: v, ...insensitive };
+  if (method.startsWith("CONTAINS")) return { contains: v, ...insensitive };
+  return { endsWith: v, ...insensitive };
+}
