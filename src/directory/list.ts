@@ -1,4 +1,5 @@
 // Pagination and text filters as the ZITADEL v2 list requests describe them.
+import { Prisma } from "../generated/prisma/client.js";
 import { invalidArgument } from "./errors.js";
 
 export const DEFAULT_LIMIT = 100;
@@ -55,4 +56,17 @@ export function textWhere(field: string, filter: TextFilter): { equals?: string;
   if (method.startsWith("STARTS_WITH")) return { startsWith: v, ...insensitive };
   if (method.startsWith("CONTAINS")) return { contains: v, ...insensitive };
   return { endsWith: v, ...insensitive };
+}
+
+/** The same text methods as a SQL condition on `column`, for raw queries (LIKE patterns escaped). */
+export function textSql(column: Prisma.Sql, field: string, filter: TextFilter): Prisma.Sql {
+  const where = textWhere(field, filter);
+  const escaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const op = where.mode ? Prisma.raw("ILIKE") : Prisma.raw("LIKE");
+  if (where.equals !== undefined) {
+    return where.mode ? Prisma.sql`lower(${column}) = lower(${where.equals})` : Prisma.sql`${column} = ${where.equals}`;
+  }
+  if (where.startsWith !== undefined) return Prisma.sql`${column} ${op} ${escaped(where.startsWith) + "%"}`;
+  if (where.contains !== undefined) return Prisma.sql`${column} ${op} ${"%" + escaped(where.contains) + "%"}`;
+  return Prisma.sql`${column} ${op} ${"%" + escaped(where.endsWith!)}`;
 }
