@@ -168,7 +168,7 @@ describe("listProjects", () => {
     const partner = await makeOrg(ctx());
     const a = await createProject(ctx(), { organizationId: owner.id, name: `${tag} Alpha` });
     const b = await createProject(ctx(), { organizationId: owner.id, name: `${tag} Beta` });
-    const c = await createProject(ctx(), { organizationId: partner.id, name: `${tag} Gamma` });
+    await createProject(ctx(), { organizationId: partner.id, name: `${tag} Gamma` });
     await addProjectRole(ctx(), { projectId: a.id, roleKey: "viewer", displayName: "Viewer" });
     await createProjectGrant(ctx(), { projectId: a.id, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
 
