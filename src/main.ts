@@ -1,5 +1,6 @@
 // `npm start`: read the configuration, open (and migrate) the directory, bootstrap the first
 // organization on an empty database, and serve.
+import { bootstrap } from "./bootstrap.js";
 import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
@@ -10,6 +11,13 @@ async function main() {
   const log = createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: db.kind, migrated: db.migrated }, "directory ready");
+  const first = await bootstrap(db.prisma, { firstOrgName: config.firstOrgName, adminPatFile: config.adminPatFile });
+  if (first.created) {
+    log.info(
+      { organizationId: first.orgId, adminUserId: first.adminUserId, adminPatFile: first.patFile },
+      `first start: instance admin token written to ${first.patFile}`,
+    );
+  }
 
   const app = createApp({ db, log, trustProxy: config.trustProxy });
   const { server, port } = await listen(app, config.port);
