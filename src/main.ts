@@ -4,7 +4,8 @@ import { bootstrap } from "./bootstrap.js";
 import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
-import { createApp, listen } from "./server.js";
+import { listenDual } from "./http/listener.js";
+import { createHandler } from "./server.js";
 
 async function main() {
   const config = readConfig();
@@ -19,13 +20,12 @@ async function main() {
     );
   }
 
-  const app = createApp({ db, log, trustProxy: config.trustProxy });
-  const { server, port } = await listen(app, config.port);
+  const { port, close } = await listenDual(createHandler({ db, log, trustProxy: config.trustProxy }), config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
 
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
-    server.close(() => void db.close().finally(() => process.exit(0)));
+    void close().then(() => db.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once("SIGINT", () => shutdown("SIGINT"));

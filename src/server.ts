@@ -1,8 +1,11 @@
-// The HTTP edge: one Koa app. Later issues mount the provider, the login UI and the
-// management API here.
+// The HTTP edge: the management API (connect-node, by path) in front of one Koa app that serves
+// health endpoints and, in later releases, the provider and the login UI.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
 import Koa from "koa";
+import { apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
+import type { RequestHandler } from "./http/listener.js";
 import type { Database } from "./db/database.js";
 import type { Logger } from "./log.js";
 
@@ -49,6 +52,18 @@ export function createApp({ db, log, trustProxy }: AppDeps): Koa {
   });
 
   return app;
+}
+
+/** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
+export function createHandler(deps: AppDeps): RequestHandler {
+  const app = createApp(deps);
+  const api = { prisma: deps.db.prisma };
+  return connectNodeAdapter({
+    routes: apiRoutes(api),
+    interceptors: apiInterceptors(api, deps.log),
+    readMaxBytes: MAX_REQUEST_BYTES,
+    fallback: app.callback() as never,
+  }) as RequestHandler;
 }
 
 export async function listen(app: Koa, port: number): Promise<{ server: http.Server; port: number }> {

@@ -70,3 +70,13 @@ export function textSql(column: Prisma.Sql, field: string, filter: TextFilter): 
   if (where.contains !== undefined) return Prisma.sql`${column} ${op} ${"%" + escaped(where.contains) + "%"}`;
   return Prisma.sql`${column} ${op} ${"%" + escaped(where.endsWith!)}`;
 }
+
+/**
+ * Narrows a list to what one administrator may see (none for instance owners). The management
+ * API derives it from the caller's memberships; the directory only applies it.
+ */
+export interface Visibility {
+  orgIds: string[];
+  projectIds: string[];
+  grantIds: string[];
+}

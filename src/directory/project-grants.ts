@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
+import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { assertRolesExist, loadProject } from "./projects.js";
 import { optionalEnum, requireId, requireList, requireText } from "./validate.js";
@@ -137,6 +137,8 @@ export interface ListProjectGrantsInput {
   grantedOrganizationId?: string | undefined;
   projectName?: TextFilter | undefined;
   roleKey?: TextFilter | undefined;
+  /** Only grants of projects these memberships administer, or grants to their organizations. */
+  visibleTo?: Visibility | undefined;
 }
 
 export type ProjectGrantRow = ProjectGrant & {
@@ -165,6 +167,16 @@ export async function listProjectGrants(ctx: DirectoryContext, input: ListProjec
       ? { project: { ...(owner ? { orgId: owner } : {}), ...(input.projectName ? { name: textWhere("projectNameFilter", input.projectName) } : {}) } }
       : {}),
     ...(roleKeyMatch ? { roleKeys: { has: roleKeyMatch.equals! } } : {}),
+    ...(input.visibleTo
+      ? {
+          OR: [
+            { project: { orgId: { in: input.visibleTo.orgIds } } },
+            { projectId: { in: input.visibleTo.projectIds } },
+            { grantedOrgId: { in: input.visibleTo.orgIds } },
+            { id: { in: input.visibleTo.grantIds } },
+          ],
+        }
+      : {}),
   };
   const direction = asc ? "asc" : "desc";
   const [items, total] = await Promise.all([

@@ -12,7 +12,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
-import { readPagination, textSql, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
+import { readPagination, textSql, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { optionalBoolean, optionalEnum, optionalText, requireId, requireList, requireText } from "./validate.js";
 
@@ -141,6 +141,8 @@ export interface ListProjectsInput {
   grantedTo?: string | undefined;
   /** Both of the above for one organization. */
   ownedOrGrantedTo?: string | undefined;
+  /** Only what these memberships reach; without an organization filter, granted rows are included. */
+  visibleTo?: Visibility | undefined;
 }
 
 /** A row of ListProjects: a project, and for a granted project the grant it is seen through. */
@@ -179,18 +181,23 @@ export async function listProjects(ctx: DirectoryContext, input: ListProjectsInp
   // Without an organization filter every project is listed once, as owned.
   const ownerOrg = ownedBy ?? either;
   const grantOrg = grantedTo ?? either;
+  const visible = input.visibleTo;
   const wantOwned = ownerOrg !== undefined || grantOrg === undefined;
-  const wantGranted = grantOrg !== undefined;
+  const wantGranted = grantOrg !== undefined || (visible !== undefined && ownerOrg === undefined);
 
   const parts: Prisma.Sql[] = [];
   if (wantOwned) {
     const where = [...common, ...(ownerOrg ? [Prisma.sql`p."orgId" = ${ownerOrg}`] : [])];
+    if (visible) where.push(Prisma.sql`(${anyOf(Prisma.sql`p."orgId"`, visible.orgIds)} OR ${anyOf(Prisma.sql`p."id"`, visible.projectIds)})`);
     parts.push(Prisma.sql`SELECT p.*, NULL::text AS "grantId", NULL::text AS "grantedOrgId", NULL::text AS "grantedOrgName",
         NULL::text[] AS "grantRoleKeys", NULL::"ActiveState" AS "grantState"
       FROM "Project" p WHERE ${and(where)}`);
   }
   if (wantGranted) {
-    const where = [...common, Prisma.sql`g."grantedOrgId" = ${grantOrg}`];
+    const where = [...common, ...(grantOrg ? [Prisma.sql`g."grantedOrgId" = ${grantOrg}`] : [])];
+    if (visible) {
+      where.push(Prisma.sql`(${anyOf(Prisma.sql`g."grantedOrgId"`, visible.orgIds)} OR ${anyOf(Prisma.sql`g."id"`, visible.grantIds)})`);
+    }
     parts.push(Prisma.sql`SELECT p.*, g."id" AS "grantId", g."grantedOrgId", o."name" AS "grantedOrgName",
         g."roleKeys" AS "grantRoleKeys", g."state" AS "grantState"
       FROM "ProjectGrant" g JOIN "Project" p ON p."id" = g."projectId" JOIN "Organization" o ON o."id" = g."grantedOrgId"
@@ -219,6 +226,10 @@ async function countProjectRows(ctx: DirectoryContext, parts: Prisma.Sql[]): Pro
   const [row] = await ctx.prisma.$queryRaw<{ total: bigint }[]>`
     SELECT count(*) AS total FROM (${Prisma.join(parts, " UNION ALL ")}) AS rows`;
   return Number(row?.total ?? 0);
+}
+
+function anyOf(column: Prisma.Sql, values: string[]): Prisma.Sql {
+  return values.length ? Prisma.sql`${column} IN (${Prisma.join(values)})` : Prisma.sql`FALSE`;
 }
 
 function and(conditions: Prisma.Sql[]): Prisma.Sql {

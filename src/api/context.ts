@@ -1,0 +1,31 @@
+// What every management API handler gets: the caller (set by the auth interceptor) and the
+// directory context acting as that caller.
+import { createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { Principal } from "../access/permissions.js";
+import { permissionDenied } from "../directory/errors.js";
+import type { DirectoryContext } from "../directory/context.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+
+export const PRINCIPAL = createContextKey<Principal | undefined>(undefined, { description: "the authenticated caller" });
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+}
+
+export interface Call {
+  principal: Principal;
+  dir: DirectoryContext;
+  /** The organization named by the `x-zitadel-orgid` header, if any. */
+  headerOrgId: string | undefined;
+}
+
+export function callOf(deps: ApiDeps, ctx: HandlerContext): Call {
+  const principal = ctx.values.get(PRINCIPAL);
+  if (!principal) throw new Error("no principal: the auth interceptor did not run");
+  const headerOrgId = ctx.requestHeader.get("x-zitadel-orgid") ?? undefined;
+  return { principal, dir: { prisma: deps.prisma, actor: { id: principal.userId } }, headerOrgId: headerOrgId || undefined };
+}
+
+export function requireThat(allowed: boolean, what: string): void {
+  if (!allowed) throw permissionDenied(`not allowed to ${what}`);
+}

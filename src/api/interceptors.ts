@@ -1,0 +1,31 @@
+// Cross-cutting concerns of every management API call: authentication and error mapping.
+import type { Interceptor } from "@connectrpc/connect";
+import { findPrincipalByPersonalAccessToken } from "../directory/principals.js";
+import { unauthenticated } from "../directory/errors.js";
+import type { Logger } from "../log.js";
+import { PRINCIPAL, type ApiDeps } from "./context.js";
+import { toConnectError } from "./errors.js";
+
+/** Maps every error leaving a handler to a Connect code (domain errors) or `internal` (bugs). */
+export function errorInterceptor(log: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (error) {
+      throw toConnectError(error, log, req.method.name);
+    }
+  };
+}
+
+/** `Authorization: Bearer <personal access token>` → the caller; missing or invalid → unauthenticated. */
+export function authInterceptor(deps: ApiDeps): Interceptor {
+  return (next) => async (req) => {
+    const header = req.header.get("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
+    const principal = await findPrincipalByPersonalAccessToken(deps.prisma, match[1]!);
+    if (!principal) throw unauthenticated("invalid or expired token");
+    req.contextValues.set(PRINCIPAL, principal);
+    return next(req);
+  };
+}

@@ -1,0 +1,62 @@
+// A rolegate server started as users start it (on a fresh PostgreSQL database), and management
+// API clients as users write them: @zitadel/client's gRPC transport (h2c) and Connect JSON over HTTP/1.1.
+import { mkdtemp, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { DescService } from "@bufbuild/protobuf";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { createServerTransport } from "@zitadel/client/node";
+import { afterAll, beforeAll } from "vitest";
+import { createEmptyDatabase } from "./database.js";
+import { startServer, type StartedServer } from "./process.js";
+
+export type Transport = "grpc" | "connect";
+export const TRANSPORTS: Transport[] = ["grpc", "connect"];
+
+export interface ApiServer {
+  url: string;
+  databaseUrl: string;
+  adminToken: string;
+  client<S extends DescService>(service: S, transport: Transport, token?: string): Client<S>;
+}
+
+const bearer =
+  (token: string): Interceptor =>
+  (next) =>
+  (req) => {
+    req.header.set("authorization", `Bearer ${token}`);
+    return next(req);
+  };
+
+export function createApiClient<S extends DescService>(url: string, service: S, transport: Transport, token: string): Client<S> {
+  if (transport === "grpc") return createClient(service, createServerTransport(token, { baseUrl: url }));
+  return createClient(
+    service,
+    createConnectTransport({ baseUrl: url, httpVersion: "1.1", useBinaryFormat: false, interceptors: [bearer(token)] }),
+  );
+}
+
+/** Starts one server for the test file. */
+export function useApiServer(): () => ApiServer {
+  let server: StartedServer | undefined;
+  let api: ApiServer | undefined;
+  beforeAll(async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), "rolegate-api-"));
+    const databaseUrl = await createEmptyDatabase("rolegate_template");
+    const patFile = path.join(home, "admin.pat");
+    server = await startServer({ DATABASE_URL: databaseUrl, ADMIN_PAT_FILE: patFile, DATA_DIR: path.join(home, "data") });
+    const adminToken = (await readFile(patFile, "utf8")).trim();
+    const url = server.url;
+    api = {
+      url,
+      databaseUrl,
+      adminToken,
+      client: (service, transport, token = adminToken) => createApiClient(url, service, transport, token),
+    };
+  }, 90_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => api!;
+}
