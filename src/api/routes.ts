@@ -1,14 +1,32 @@
 // The management API: ZITADEL's services, served with connect-node (Connect, gRPC, gRPC-Web).
+// Methods a service does not implement answer `unimplemented`.
 import type { ConnectRouter } from "@connectrpc/connect";
+import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
+import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
+import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
+import { OrganizationService as OrganizationServiceV2 } from "@zitadel/proto/zitadel/org/v2/org_service_pb.js";
+import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
+import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import type { Logger } from "../log.js";
+import { appService } from "./app-service.js";
+import { authorizationService } from "./authorization-service.js";
 import type { ApiDeps } from "./context.js";
 import { authInterceptor, errorInterceptor } from "./interceptors.js";
+import { internalPermissionService } from "./internal-permission-service.js";
+import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { projectService } from "./project-service.js";
+import { userService } from "./user-service.js";
 
 export function apiRoutes(deps: ApiDeps) {
   return (router: ConnectRouter) => {
     router.service(ProjectService, projectService(deps));
+    router.service(AuthorizationService, authorizationService(deps));
+    router.service(AppService, appService(deps));
+    router.service(OrganizationServiceV2, organizationServiceV2(deps));
+    router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
+    router.service(UserService, userService(deps));
+    router.service(InternalPermissionService, internalPermissionService(deps));
   };
 }
 
