@@ -8,9 +8,8 @@ export const now = (): Timestamp => timestampFromDate(new Date());
 
 /** Maps a protobuf enum number to a domain value; unknown numbers (binary clients) are rejected. */
 export function fromEnum<T>(field: string, value: number, table: Record<number, T>): T {
-  const mapped = table[value];
-  if (mapped === undefined) throw invalidArgument(field, `unknown enum value ${value}`);
-  return mapped;
+  if (!Object.hasOwn(table, value)) throw invalidArgument(field, `unknown enum value ${value}`);
+  return table[value] as T;
 }
 
 export function optionalFromEnum<T>(field: string, value: number | undefined, table: Record<number, T>): T | undefined {
