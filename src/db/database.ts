@@ -4,11 +4,10 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./migrate.js";
+import { pgliteAdapter } from "./pglite-adapter.js";
 import type { SqlRunner } from "./sql.js";
 
 export interface Database {
@@ -46,9 +45,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
   const lite = await PGlite.create(dir);
   const migrated = await applyMigrations(pgliteRunner(lite));
-  // pglite-prisma-adapter pins an older @prisma/driver-adapter-utils; the runtime shape is the same.
-  const adapter = new PrismaPGlite(lite) as unknown as SqlDriverAdapterFactory;
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(lite) });
   return {
     kind: "pglite",
     prisma,
