@@ -1,18 +1,31 @@
 // Cross-cutting concerns of every management API call: authentication and error mapping.
-import type { Interceptor } from "@connectrpc/connect";
+import { Code, type Interceptor } from "@connectrpc/connect";
 import { findPrincipalByPersonalAccessToken } from "../directory/principals.js";
 import { unauthenticated } from "../directory/errors.js";
 import type { Logger } from "../log.js";
 import { PRINCIPAL, type ApiDeps } from "./context.js";
 import { toConnectError } from "./errors.js";
 
-/** Maps every error leaving a handler to a Connect code (domain errors) or `internal` (bugs). */
+/**
+ * Maps every error leaving a handler to a Connect code (domain errors) or `internal` (bugs), and
+ * logs one line per call: the procedure and the outcome, never headers or messages.
+ */
 export function errorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
+    const start = performance.now();
+    const line = (code: string) =>
+      log.info(
+        { procedure: `${req.service.typeName}/${req.method.name}`, code, ms: Math.round(performance.now() - start) },
+        "api call",
+      );
     try {
-      return await next(req);
+      const res = await next(req);
+      line("ok");
+      return res;
     } catch (error) {
-      throw toConnectError(error, log, req.method.name);
+      const mapped = toConnectError(error, log, req.method.name);
+      line(Code[mapped.code] ?? String(mapped.code));
+      throw mapped;
     }
   };
 }
