@@ -15,10 +15,12 @@ import type { ApiDeps } from "./context.js";
 import { authInterceptor, errorInterceptor } from "./interceptors.js";
 import { internalPermissionService } from "./internal-permission-service.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
+import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
 import { userService } from "./user-service.js";
 
 export function apiRoutes(deps: ApiDeps) {
+  reclassifyParseErrors();
   return (router: ConnectRouter) => {
     router.service(ProjectService, projectService(deps));
     router.service(AuthorizationService, authorizationService(deps));
