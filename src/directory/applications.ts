@@ -17,7 +17,7 @@ import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { loadProject } from "./projects.js";
 import { generateRsaKeyPair, readPublicKey, type ApplicationKeyFile } from "./key-files.js";
-import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
+import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { generateSecret, hashSecret } from "./secrets.js";
 import { optionalBoolean, optionalEnum, optionalText, requireEnum, requireId, requireList, requireText } from "./validate.js";
 
@@ -470,7 +470,14 @@ export interface ListApplicationsInput {
   state?: ActiveState | undefined;
   type?: AppKind | undefined;
   clientId?: string | undefined;
+  /** Narrows to the apps of projects the caller administers (grants play no part); absent: all. */
+  visibleTo?: AppVisibility | undefined;
 }
+
+/** The organizations whose projects, and the projects, whose apps an administrator may see. */
+export type AppVisibility = Pick<Visibility, "orgIds" | "projectIds">;
+
+const visibleProjectWhere = (v: AppVisibility) => ({ OR: [{ orgId: { in: v.orgIds } }, { id: { in: v.projectIds } }] });
 
 const APP_SORT = { id: "id", name: "name", state: "state", creationDate: "createdAt", changeDate: "updatedAt" } as const;
 
@@ -485,6 +492,7 @@ export async function listApplications(ctx: DirectoryContext, input: ListApplica
     ...(state ? { state } : {}),
     ...(kind ? { kind } : {}),
     ...(input.clientId ? { clientId: requireText("clientId", input.clientId) } : {}),
+    ...(input.visibleTo ? { project: visibleProjectWhere(input.visibleTo) } : {}),
   };
   const direction = asc ? "asc" : "desc";
   const [items, total] = await Promise.all([
@@ -638,6 +646,8 @@ export type ApplicationKeySort = "id" | "applicationId" | "projectId" | "organiz
 export interface ListApplicationKeysInput extends ApplicationKeyScope {
   pagination?: Pagination | undefined;
   sortBy?: ApplicationKeySort | undefined;
+  /** Narrows to the keys of apps the caller administers; absent: all. */
+  visibleTo?: AppVisibility | undefined;
 }
 
 const KEY_SORTS = ["id", "applicationId", "projectId", "organizationId", "creationDate", "expirationDate"] as const;
@@ -662,7 +672,8 @@ function keyOrder(sortBy: ApplicationKeySort, direction: "asc" | "desc") {
 export async function listApplicationKeys(ctx: DirectoryContext, input: ListApplicationKeysInput = {}): Promise<Page<ApplicationKeyInfo>> {
   const { skip, take, asc } = readPagination(input.pagination);
   const sortBy = optionalEnum("sortingColumn", input.sortBy, KEY_SORTS) ?? "creationDate";
-  const where = keyScopeWhere(input);
+  const scope = keyScopeWhere(input);
+  const where = input.visibleTo ? { AND: [scope, { app: { project: visibleProjectWhere(input.visibleTo) } }] } : scope;
   const direction = asc ? "asc" : "desc";
   const [rows, total] = await Promise.all([
     ctx.prisma.applicationKey.findMany({ where, orderBy: [keyOrder(sortBy, direction), { id: direction }], skip, take, include: KEY_OWNER }),
