@@ -1,0 +1,79 @@
+// The role claims of semantics.md: which projects, which roles, and their shape.
+import { isEffective, type SnapshotAuthorization } from "./decide.js";
+import type { ScopeRequest } from "./scopes.js";
+
+/** `{ roleKey: { holdingOrgId: holdingOrgPrimaryDomain } }` */
+export type RoleClaim = Record<string, Record<string, string>>;
+
+export const projectRolesClaim = (projectId: string) => `urn:zitadel:iam:org:project:${projectId}:roles`;
+export const GENERIC_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles";
+
+export interface RoleClaimOptions {
+  /** Role keys asked for by scope (empty: all). */
+  roleKeys: string[];
+  /** Keep only roles held by these organizations (empty: all). */
+  roleOrgIds: string[];
+  /** The project's role keys; requested keys unknown to the project are dropped. */
+  projectRoleKeys?: string[] | undefined;
+}
+
+/** Builds one project's role claim from the user's authorizations on it. */
+export function buildRoleClaim(authorizations: SnapshotAuthorization[], options: RoleClaimOptions): RoleClaim {
+  const requested = options.roleKeys.length ? new Set(options.roleKeys) : undefined;
+  const known = options.projectRoleKeys ? new Set(options.projectRoleKeys) : undefined;
+  const orgs = options.roleOrgIds.length ? new Set(options.roleOrgIds) : undefined;
+  const claim: RoleClaim = {};
+  for (const a of authorizations) {
+    if (!isEffective(a) || (orgs && !orgs.has(a.orgId))) continue;
+    for (const key of a.roleKeys) {
+      if ((requested && !requested.has(key)) || (known && !known.has(key))) continue;
+      (claim[key] ??= {})[a.orgId] = a.orgPrimaryDomain;
+    }
+  }
+  return claim;
+}
+
+export interface ProjectRoleSource {
+  projectId: string;
+  projectRoleAssertion: boolean;
+  authorizations: SnapshotAuthorization[];
+  projectRoleKeys?: string[] | undefined;
+}
+
+/**
+ * The role claims for a token or userinfo: the client's project when it asserts roles or roles
+ * were asked for, plus every aud-scope project when urn:zitadel:iam:org:projects:roles or a role
+ * scope is present. The generic claim repeats the client project's value.
+ */
+export function roleClaims(
+  clientProject: ProjectRoleSource,
+  audienceProjects: ProjectRoleSource[],
+  scopes: ScopeRequest,
+): Record<string, RoleClaim> {
+  const claims: Record<string, RoleClaim> = {};
+  const options = (source: ProjectRoleSource): RoleClaimOptions => ({
+    roleKeys: scopes.roleKeys,
+    roleOrgIds: scopes.roleOrgIds,
+    projectRoleKeys: source.projectRoleKeys,
+  });
+  if (clientProject.projectRoleAssertion || scopes.rolesRequested) {
+    const claim = buildRoleClaim(clientProject.authorizations, options(clientProject));
+    if (Object.keys(claim).length > 0) {
+      claims[projectRolesClaim(clientProject.projectId)] = claim;
+      claims[GENERIC_ROLES_CLAIM] = claim;
+    }
+  }
+  if (scopes.allAudienceRoles || scopes.roleKeys.length > 0) {
+    for (const source of audienceProjects) {
+      if (source.projectId === clientProject.projectId) continue;
+      const claim = buildRoleClaim(source.authorizations, { roleKeys: [], roleOrgIds: scopes.roleOrgIds });
+      if (Object.keys(claim).length > 0) claims[projectRolesClaim(source.projectId)] = claim;
+    }
+  }
+  return claims;
+}
+
+/** The flat `roles` claim: the client project's role keys, for tools that cannot read nested claims. */
+export function flatRoles(claim: RoleClaim | undefined): string[] {
+  return claim ? Object.keys(claim).sort() : [];
+}
