@@ -95,14 +95,15 @@ describe("states", () => {
     expect(reason(s)).toBe("project_access_required");
   });
 
-  it.each([
+  const cases: [string, (s: AccessSnapshot) => void, DenyReason][] = [
     ["an inactive project", (s: AccessSnapshot) => (s.project.state = "INACTIVE"), "project_unavailable"],
     ["an inactive owner org", (s: AccessSnapshot) => (s.projectOrg.state = "INACTIVE"), "project_unavailable"],
     ["an inactive user", (s: AccessSnapshot) => (s.user.state = "INACTIVE"), "user_inactive"],
     ["an initial user", (s: AccessSnapshot) => (s.user.state = "INITIAL"), "user_inactive"],
     ["a locked user", (s: AccessSnapshot) => (s.user.state = "LOCKED"), "user_locked"],
     ["an inactive user org", (s: AccessSnapshot) => (s.userOrg.state = "INACTIVE"), "user_org_inactive"],
-  ] as const)("%s → %s", (_name, change, expected) => {
+  ];
+  it.each(cases)("%s → %s", (_name, change, expected) => {
     for (const membership of ["own org", "granted org"] as const) {
       const s = snapshot(membership, on);
       change(s);
