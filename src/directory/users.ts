@@ -13,7 +13,7 @@ import { readPagination, textWhere, type Page, type Pagination, type TextFilter 
 import { assertPasswordUnchanged, hashPassword, preparePassword, validatePassword } from "./passwords.js";
 import { generateSecret, hashSecret, verifySecret } from "./secrets.js";
 import { assertHuman, assertMachine, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
-import { optionalBoolean, optionalEnum, optionalText, requireEmail, requireId, requireList, requireText } from "./validate.js";
+import { optionalBoolean, optionalEnum, optionalText, requireEmail, requireEnum, requireId, requireList, requireText } from "./validate.js";
 
 export type { User };
 
@@ -317,6 +317,14 @@ export interface ListUsersInput {
   nickName?: TextFilter | undefined;
   type?: UserType | undefined;
   state?: UserState | undefined;
+  /** Users of any of these organizations (the management API narrows lists to what a caller may see). */
+  orgIds?: string[] | undefined;
+  /** Users with any of these email addresses (any case). */
+  emails?: string[] | undefined;
+  /** Nested conditions, as ZITADEL's and/or/not queries. */
+  and?: ListUsersInput[] | undefined;
+  or?: ListUsersInput[] | undefined;
+  not?: ListUsersInput | undefined;
 }
 
 export async function listUsers(ctx: DirectoryContext, input: ListUsersInput = {}): Promise<Page<User>> {
@@ -332,7 +340,9 @@ export async function listUsers(ctx: DirectoryContext, input: ListUsersInput = {
 }
 
 // Field names are those of ZITADEL's user search queries.
-function userFilters(input: ListUsersInput): Prisma.UserWhereInput {
+function userFilters(input: ListUsersInput, depth = 0): Prisma.UserWhereInput {
+  if (depth > MAX_QUERY_DEPTH) throw invalidArgument("queries", `must not nest deeper than ${MAX_QUERY_DEPTH} levels`);
+  const nested = (entry: ListUsersInput) => userFilters(entry, depth + 1);
   const text = (field: string, filter: TextFilter | undefined) => (filter ? textWhere(field, filter) : undefined);
   return {
     id: input.ids === undefined ? undefined : { in: requireList("inUserIdsQuery", input.ids, requireId) },
@@ -345,8 +355,19 @@ function userFilters(input: ListUsersInput): Prisma.UserWhereInput {
     nickName: text("nickNameQuery", input.nickName),
     type: optionalEnum("typeQuery", input.type, USER_TYPES),
     state: optionalEnum("stateQuery", input.state, USER_STATES),
+    AND: [
+      ...(input.orgIds === undefined ? [] : [{ orgId: { in: requireList("orgIds", input.orgIds, requireId) } }]),
+      ...(input.emails === undefined
+        ? []
+        : [{ OR: requireList("inUserEmailsQuery", input.emails, requireText).map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) }]),
+      ...(input.and ?? []).map(nested),
+      ...(input.or === undefined ? [] : [{ OR: input.or.map(nested) }]),
+      ...(input.not === undefined ? [] : [{ NOT: nested(input.not) }]),
+    ],
   };
 }
+
+const MAX_QUERY_DEPTH = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Machine users: client secret (client credentials with client id = user id or username)
@@ -418,10 +439,25 @@ export interface CredentialInfo {
   expirationDate: Date;
 }
 
+export type CredentialSort = "creationDate" | "id" | "userId" | "organizationId" | "expirationDate";
+
+/** A timestamp condition: Prisma's comparison and the date to compare with. */
+export interface DateFilter {
+  method: "equals" | "gt" | "gte" | "lt" | "lte";
+  value: Date;
+}
+
 export interface ListCredentialsInput {
+  ids?: string[] | undefined;
   userId?: string | undefined;
   orgId?: string | undefined;
+  /** Tokens or keys of users of any of these organizations (what a caller may see). */
+  orgIds?: string[] | undefined;
+  createdAt?: DateFilter | undefined;
+  expirationDate?: DateFilter | undefined;
   pagination?: Pagination | undefined;
+  /** Defaults to creationDate. */
+  sortBy?: CredentialSort | undefined;
 }
 
 export interface RemoveCredentialInput {
@@ -474,7 +510,7 @@ export async function listPersonalAccessTokens(ctx: DirectoryContext, input: Lis
   const where = credentialFilters(input);
   const direction = asc ? "asc" : "desc";
   const [rows, total] = await Promise.all([
-    ctx.prisma.personalAccessToken.findMany({ where, select: CREDENTIAL_FIELDS, orderBy: [{ createdAt: direction }, { id: direction }], skip, take }),
+    ctx.prisma.personalAccessToken.findMany({ where, select: CREDENTIAL_FIELDS, orderBy: credentialOrder(input.sortBy, direction), skip, take }),
     ctx.prisma.personalAccessToken.count({ where }),
   ]);
   return { items: rows.map(toCredentialInfo), totalResult: total, appliedLimit: take };
@@ -548,7 +584,7 @@ export async function listKeys(ctx: DirectoryContext, input: ListCredentialsInpu
   const where = credentialFilters(input);
   const direction = asc ? "asc" : "desc";
   const [rows, total] = await Promise.all([
-    ctx.prisma.userKey.findMany({ where, select: CREDENTIAL_FIELDS, orderBy: [{ createdAt: direction }, { id: direction }], skip, take }),
+    ctx.prisma.userKey.findMany({ where, select: CREDENTIAL_FIELDS, orderBy: credentialOrder(input.sortBy, direction), skip, take }),
     ctx.prisma.userKey.count({ where }),
   ]);
   return { items: rows.map(toCredentialInfo), totalResult: total, appliedLimit: take };
@@ -577,10 +613,38 @@ function toCredentialInfo(row: Omit<CredentialInfo, "orgId"> & { user: { orgId: 
 
 // Field names are those of ZITADEL's key and token search filters.
 function credentialFilters(input: ListCredentialsInput) {
+  const orgIds = input.orgIds === undefined ? undefined : requireList("orgIds", input.orgIds, requireId);
+  const orgId = input.orgId === undefined ? undefined : requireId("organizationIdFilter", input.orgId);
   return {
+    id: input.ids === undefined ? undefined : { in: requireList("idFilter", input.ids, requireId) },
     userId: input.userId === undefined ? undefined : requireId("userIdFilter", input.userId),
-    user: input.orgId === undefined ? undefined : { orgId: requireId("organizationIdFilter", input.orgId) },
+    user: orgId === undefined && orgIds === undefined ? undefined : { orgId: { equals: orgId, in: orgIds } },
+    createdAt: dateWhere("createdDateFilter", input.createdAt),
+    expirationDate: dateWhere("expirationDateFilter", input.expirationDate),
   };
+}
+
+const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const;
+
+function dateWhere(field: string, filter: DateFilter | undefined): Prisma.DateTimeFilter | undefined {
+  if (filter === undefined) return undefined;
+  const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
+  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime())) throw invalidArgument(`${field}.timestamp`, "must be a date");
+  return { [method]: filter.value };
+}
+
+const CREDENTIAL_SORT = ["creationDate", "id", "userId", "organizationId", "expirationDate"] as const satisfies readonly CredentialSort[];
+
+function credentialOrder(sortBy: CredentialSort | undefined, direction: "asc" | "desc") {
+  const column = optionalEnum("sortingColumn", sortBy, CREDENTIAL_SORT) ?? "creationDate";
+  const first = {
+    creationDate: { createdAt: direction },
+    id: { id: direction },
+    userId: { userId: direction },
+    organizationId: { user: { orgId: direction } },
+    expirationDate: { expirationDate: direction },
+  }[column];
+  return [first, { id: direction }];
 }
 
 function optionalExpiration(value: unknown): Date {
@@ -618,6 +682,26 @@ export async function setUserMetadata(ctx: DirectoryContext, input: { userId: st
     await writeAudit(tx, ctx.actor.id, { action: "user.metadata.set", targetType: "user", targetId: userId, after: rows.map(describeMetadata) });
     return rows;
   });
+}
+
+export interface ListUserMetadataInput {
+  userId: string;
+  key?: TextFilter | undefined;
+  /** Ordered by key; descending unless asc, as ZITADEL's lists. */
+  pagination?: Pagination | undefined;
+}
+
+/** A page of a user's metadata, optionally filtered by key (ListUserMetadata). */
+export async function listUserMetadataPage(ctx: DirectoryContext, input: ListUserMetadataInput): Promise<Page<UserMetadata>> {
+  const userId = requireId("userId", input.userId);
+  const { skip, take, asc } = readPagination(input.pagination);
+  const where = { userId, key: input.key ? textWhere("keyFilter", input.key) : undefined };
+  if (!(await ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw notFound("user", userId);
+  const [rows, total] = await Promise.all([
+    ctx.prisma.userMetadata.findMany({ where, orderBy: { key: asc ? "asc" : "desc" }, skip, take }),
+    ctx.prisma.userMetadata.count({ where }),
+  ]);
+  return { items: rows, totalResult: total, appliedLimit: take };
 }
 
 export async function listUserMetadata(ctx: DirectoryContext, userId: string): Promise<UserMetadata[]> {
