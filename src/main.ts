@@ -5,6 +5,7 @@ import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
 import { listenDual } from "./http/listener.js";
+import { createSignIn } from "./oidc/index.js";
 import { createHandler } from "./server.js";
 
 async function main() {
@@ -20,11 +21,14 @@ async function main() {
     );
   }
 
-  const { port, close } = await listenDual(createHandler({ db, log, trustProxy: config.trustProxy }), config.port);
+  const signIn = await createSignIn({ issuer: config.issuer, keysDir: config.keysDir, prisma: db.prisma, log, trustProxy: config.trustProxy });
+  const handler = createHandler({ db, log, trustProxy: config.trustProxy, signIn: signIn.middleware });
+  const { port, close } = await listenDual(handler, config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
 
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
+    signIn.close();
     void close().then(() => db.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -13,14 +13,23 @@ export interface AppDeps {
   db: Database;
   log: Logger;
   trustProxy: boolean;
+  /** The provider, login UI and userinfo (absent in tests of the API alone). */
+  signIn?: Koa.Middleware | undefined;
 }
 
-export function createApp({ db, log, trustProxy }: AppDeps): Koa {
+export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
   const app = new Koa({ proxy: trustProxy });
   app.silent = true; // errors are logged below, without stack traces in responses
 
   app.use(async (ctx, next) => {
     const start = performance.now();
+    // Logged when the response is finished: oidc-provider writes its responses itself.
+    ctx.res.once("finish", () =>
+      log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(performance.now() - start) },
+        "request",
+      ),
+    );
     try {
       await next();
     } catch (error) {
@@ -28,10 +37,6 @@ export function createApp({ db, log, trustProxy }: AppDeps): Koa {
       ctx.status = 500;
       ctx.body = { error: "server_error", error_description: "internal error" };
     }
-    log.info(
-      { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - start) },
-      "request",
-    );
   });
 
   app.use(async (ctx, next) => {
@@ -51,6 +56,7 @@ export function createApp({ db, log, trustProxy }: AppDeps): Koa {
     await next();
   });
 
+  if (signIn) app.use(signIn);
   return app;
 }
 

@@ -1,0 +1,94 @@
+// An organization's look on the login pages (semantics.md, "Private labeling"). Values come from
+// org admins, so everything is checked before it reaches a page: colors must be #rgb/#rrggbb (they
+// go into a <style> block), the logo must be an https URL (the only external resource we load).
+import type { PrivateLabelingSetting } from "../generated/prisma/client.js";
+
+export interface Branding {
+  displayName: string;
+  primaryColor: string;
+  backgroundColor: string;
+  fontColor: string;
+  warnColor: string;
+  /** https only; null shows no logo. */
+  logoUrl: string | null;
+}
+
+/** A Branding row as stored (every field optional), or a Branding to check again. */
+export interface BrandingRow {
+  displayName?: string | null;
+  primaryColor?: string | null;
+  backgroundColor?: string | null;
+  fontColor?: string | null;
+  warnColor?: string | null;
+  logoUrl?: string | null;
+}
+
+// ZITADEL's default label policy colors.
+export const DEFAULT_BRANDING: Readonly<Branding> = Object.freeze({
+  displayName: "rolegate",
+  primaryColor: "#5469d4",
+  backgroundColor: "#fafafa",
+  fontColor: "#000000",
+  warnColor: "#cd3d56",
+  logoUrl: null,
+});
+
+const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const MAX_NAME = 200;
+const MAX_URL = 2048;
+
+/** Each field that fails its check falls back to the default, so one bad value does not drop the rest. */
+export function sanitizeBranding(row: BrandingRow | null): Branding {
+  if (!row) return { ...DEFAULT_BRANDING };
+  return {
+    displayName: sanitizeName(row.displayName) ?? DEFAULT_BRANDING.displayName,
+    primaryColor: sanitizeColor(row.primaryColor) ?? DEFAULT_BRANDING.primaryColor,
+    backgroundColor: sanitizeColor(row.backgroundColor) ?? DEFAULT_BRANDING.backgroundColor,
+    fontColor: sanitizeColor(row.fontColor) ?? DEFAULT_BRANDING.fontColor,
+    warnColor: sanitizeColor(row.warnColor) ?? DEFAULT_BRANDING.warnColor,
+    logoUrl: sanitizeLogoUrl(row.logoUrl),
+  };
+}
+
+export function sanitizeColor(value: string | null | undefined): string | undefined {
+  const color = value?.trim();
+  return color && COLOR.test(color) ? color.toLowerCase() : undefined;
+}
+
+export function sanitizeLogoUrl(value: string | null | undefined): string | null {
+  if (!value || value.length > MAX_URL) return null;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  // Credentials in a logo URL would be sent to the logo host from every visitor's browser.
+  if (url.protocol !== "https:" || url.username || url.password) return null;
+  return url.href;
+}
+
+function sanitizeName(value: string | null | undefined): string | undefined {
+  const name = value?.trim();
+  return name ? name.slice(0, MAX_NAME) : undefined;
+}
+
+export interface BrandingChoice {
+  setting: PrivateLabelingSetting;
+  /** The branding of the organization that owns the client's project. */
+  projectOwner: Branding | null;
+  /** The user's organization: known once the user is known, or named by an org scope. */
+  userOrg: Branding | null;
+}
+
+/** Which branding the login pages of a project's apps show (semantics.md, "Private labeling"). */
+export function chooseBranding({ setting, projectOwner, userOrg }: BrandingChoice): Branding {
+  switch (setting) {
+    case "ENFORCE_PROJECT_RESOURCE_OWNER_POLICY":
+      return projectOwner ?? { ...DEFAULT_BRANDING };
+    case "ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY":
+      return userOrg ?? projectOwner ?? { ...DEFAULT_BRANDING };
+    case "UNSPECIFIED":
+      return { ...DEFAULT_BRANDING };
+  }
+}

@@ -1,0 +1,37 @@
+// Limits password attempts per login name and per client address, so passwords cannot be
+// guessed at speed. Counters live in memory for one instance (Redis-backed in production mode).
+export interface RateLimiter {
+  /** True when another attempt is allowed for every key. */
+  allowed(keys: string[]): Promise<boolean>;
+  /** Records a failed attempt for every key. */
+  fail(keys: string[]): Promise<void>;
+  /** Forgets a key's failures (after a successful login). */
+  reset(key: string): Promise<void>;
+}
+
+export function createMemoryRateLimiter({ maxFailures = 10, windowMs = 15 * 60_000 } = {}): RateLimiter {
+  const failures = new Map<string, { count: number; until: number }>();
+  const current = (key: string) => {
+    const entry = failures.get(key);
+    if (entry && entry.until <= Date.now()) {
+      failures.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  return {
+    async allowed(keys) {
+      return keys.every((key) => (current(key)?.count ?? 0) < maxFailures);
+    },
+    async fail(keys) {
+      for (const key of keys) {
+        const entry = current(key) ?? { count: 0, until: Date.now() + windowMs };
+        entry.count += 1;
+        failures.set(key, entry);
+      }
+    },
+    async reset(key) {
+      failures.delete(key);
+    },
+  };
+}

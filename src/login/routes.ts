@@ -1,0 +1,164 @@
+// The login UI (/ui/login): sign-in form, access-denied page, and the hand-back to oidc-provider.
+// Every form carries a CSRF token bound to its interaction.
+import Router from "@koa/router";
+import type { Context } from "koa";
+import type Provider from "oidc-provider";
+import { decide } from "../oidc/access-prompt.js";
+import { projectIdOf } from "../oidc/client-info.js";
+import { verifyUserPassword } from "../directory/passwords.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../log.js";
+import { DEFAULT_BRANDING } from "./branding.js";
+import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
+import { FormError, readForm } from "./form.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPage } from "./render.js";
+
+export interface LoginDeps {
+  provider: Provider;
+  prisma: PrismaClient;
+  csrfKey: string;
+  limiter: RateLimiter;
+  log: Logger;
+}
+
+const LOCKED = "This user is locked. Contact your administrator.";
+const INACTIVE = "This user is not active. Contact your administrator.";
+const TOO_MANY = "Too many failed attempts. Try again later.";
+
+export function createLoginRouter(deps: LoginDeps): Router {
+  const { provider, prisma } = deps;
+  const router = new Router({ prefix: "/ui/login" });
+  const paths = (uid: string) => ({
+    login: `/ui/login/${uid}/login`,
+    retry: `/ui/login/${uid}/retry`,
+    abort: `/ui/login/${uid}/abort`,
+  });
+
+  /** The interaction of this browser, or an error page when it is gone (expired, other browser). */
+  async function interaction(ctx: Context) {
+    try {
+      const details = await provider.interactionDetails(ctx.req, ctx.res);
+      if (details.uid !== ctx.params.uid) throw new Error("interaction mismatch");
+      const client = await provider.Client.find(String(details.params.client_id));
+      return { details, client, appName: client?.clientName ?? "the application" };
+    } catch {
+      ctx.status = 400;
+      ctx.type = "html";
+      ctx.body = renderErrorPage({
+        title: "This sign-in has expired",
+        message: "Go back to the application and sign in again.",
+        branding: DEFAULT_BRANDING,
+      });
+      return undefined;
+    }
+  }
+
+  function showLogin(ctx: Context, uid: string, appName: string, loginName?: string, error?: string) {
+    ctx.type = "html";
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = renderLoginPage({
+      action: paths(uid).login,
+      csrfToken: createCsrfToken(deps.csrfKey, uid),
+      loginName,
+      error,
+      appName,
+      branding: DEFAULT_BRANDING,
+    });
+  }
+
+  async function checkForm(ctx: Context, uid: string): Promise<URLSearchParams | undefined> {
+    let form: URLSearchParams;
+    try {
+      form = await readForm(ctx);
+    } catch (error) {
+      if (!(error instanceof FormError)) throw error;
+      ctx.status = 400;
+      ctx.type = "html";
+      ctx.body = renderErrorPage({ title: "Bad request", message: error.message, branding: DEFAULT_BRANDING });
+      return undefined;
+    }
+    if (!verifyCsrfToken(deps.csrfKey, uid, form.get("csrf"))) {
+      ctx.status = 403;
+      ctx.type = "html";
+      ctx.body = renderErrorPage({
+        title: "This form has expired",
+        message: "Reload the page and try again.",
+        branding: DEFAULT_BRANDING,
+      });
+      return undefined;
+    }
+    return form;
+  }
+
+  router.get("/:uid", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found) return;
+    const { details, client, appName } = found;
+    if (details.prompt.name === "access" && ctx.query.switch === undefined) {
+      const decision = await decide(prisma, details.session?.accountId, projectIdOf(client));
+      ctx.type = "html";
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = renderAccessDenied({
+        appName,
+        message: decision.allowed ? "Access was granted meanwhile; try again." : decision.message,
+        retryAction: paths(details.uid).retry,
+        abortAction: paths(details.uid).abort,
+        csrfToken: createCsrfToken(deps.csrfKey, details.uid),
+        branding: DEFAULT_BRANDING,
+      });
+      return;
+    }
+    showLogin(ctx, details.uid, appName, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
+  });
+
+  router.post("/:uid/login", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found) return;
+    const uid = found.details.uid;
+    const form = await checkForm(ctx, uid);
+    if (!form) return;
+    const loginName = (form.get("loginName") ?? "").trim().slice(0, 200);
+    const password = form.get("password") ?? "";
+    const keys = [`login:${loginName.toLowerCase()}`, `ip:${ctx.ip}`];
+    if (!(await deps.limiter.allowed(keys))) {
+      ctx.status = 429;
+      return showLogin(ctx, uid, found.appName, loginName, TOO_MANY);
+    }
+    const user = loginName && password ? await verifyUserPassword({ prisma, actor: { id: "login" } }, loginName, password) : null;
+    if (!user || user.type !== "HUMAN") {
+      await deps.limiter.fail(keys);
+      ctx.status = 401;
+      return showLogin(ctx, uid, found.appName, loginName, GENERIC_LOGIN_ERROR);
+    }
+    // The password was right: now it is safe to say why the user cannot sign in.
+    if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, loginName, LOCKED);
+    if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, loginName, INACTIVE);
+    await deps.limiter.reset(`login:${loginName.toLowerCase()}`);
+    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+    ctx.respond = false;
+  });
+
+  // "Sign in with another account": the login form again, for the same authorization request.
+  router.post("/:uid/retry", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found || !(await checkForm(ctx, found.details.uid))) return;
+    ctx.redirect(`/ui/login/${found.details.uid}?switch`);
+  });
+
+  // "Back to <app>": the client gets error=access_denied with the reason.
+  router.post("/:uid/abort", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found || !(await checkForm(ctx, found.details.uid))) return;
+    const decision = await decide(prisma, found.details.session?.accountId, projectIdOf(found.client));
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { error: "access_denied", error_description: decision.allowed ? "the user cancelled" : decision.message },
+      { mergeWithLastSubmission: false },
+    );
+    ctx.respond = false;
+  });
+
+  return router;
+}

@@ -1,0 +1,48 @@
+// The access checks as an oidc-provider interaction prompt. It runs on every authorization
+// request once the user is known: interactive login, SSO with an existing session, and
+// prompt=none (where the client gets access_denied with the reason, without any page).
+import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
+import { loadProjectAccess } from "../directory/access-snapshots.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { projectIdOf } from "./client-info.js";
+
+const { Prompt, Check, base } = interactionPolicy;
+
+export const ACCESS_PROMPT = "access";
+
+const decisions = new WeakMap<object, Promise<AccessDecision>>();
+
+/** The decision for the session's user on the client's project, computed once per request. */
+export function accessDecision(prisma: PrismaClient, ctx: KoaContextWithOIDC): Promise<AccessDecision> {
+  let decision = decisions.get(ctx);
+  if (!decision) {
+    decision = decide(prisma, ctx.oidc.session?.accountId, projectIdOf(ctx.oidc.client));
+    decisions.set(ctx, decision);
+  }
+  return decision;
+}
+
+export async function decide(prisma: PrismaClient, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
+  if (!userId || !projectId) return { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
+  const access = await loadProjectAccess(prisma, userId, projectId);
+  if (!access) return { allowed: false, reason: "user_inactive", message: DENY_MESSAGES.user_inactive };
+  return decideAccess(access.snapshot);
+}
+
+/** oidc-provider's login and consent prompts with the access prompt between them. */
+export function createPolicy(prisma: PrismaClient) {
+  const policy = base();
+  const reasons = Object.keys(DENY_MESSAGES) as DenyReason[];
+  const checks = reasons.map(
+    (reason) =>
+      new Check(reason, DENY_MESSAGES[reason], "access_denied", async (ctx) => {
+        if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+        const decision = await accessDecision(prisma, ctx);
+        return !decision.allowed && decision.reason === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+      }),
+  );
+  const consentIndex = policy.findIndex((p) => p.name === "consent");
+  policy.splice(consentIndex, 0, new Prompt({ name: ACCESS_PROMPT, requestable: false }, ...checks));
+  return policy;
+}

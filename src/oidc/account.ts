@@ -1,0 +1,39 @@
+// findAccount: the user behind a session or token, with the claims for the requesting client.
+// It refuses (returns nothing) when the user may no longer use the client's project, so a
+// code exchange or refresh after access was taken away fails with invalid_grant.
+import type { Account, AccountClaims, KoaContextWithOIDC } from "oidc-provider";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { decide } from "./access-prompt.js";
+import { flagOf, kindOf, projectIdOf } from "./client-info.js";
+import { DYNAMIC_CLAIMS } from "./internals.js";
+import { loadUserClaims } from "./user-claims.js";
+
+export function createFindAccount(prisma: PrismaClient) {
+  return async function findAccount(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
+    const client = ctx.oidc.client;
+    const user = await prisma.user.findUnique({ where: { id: sub }, select: { id: true, state: true } });
+    if (!user || user.state !== "ACTIVE") return undefined;
+    const projectId = projectIdOf(client);
+    if (client && kindOf(client) === "oidc") {
+      const decision = await decide(prisma, sub, projectId);
+      if (!decision.allowed) return undefined;
+    }
+    return {
+      accountId: sub,
+      async claims(use: string, scope: string): Promise<AccountClaims> {
+        const loaded = await loadUserClaims({ prisma, userId: sub, projectId, scopes: scope.split(" ") });
+        if (!loaded) return { sub };
+        // The ID token carries profile and role claims only when the app asks for them (ZITADEL's
+        // idTokenUserinfoAssertion / idTokenRoleAssertion); userinfo always has them.
+        const idToken = use === "id_token";
+        const withProfile = !idToken || flagOf(client, "id_token_userinfo_assertion");
+        const withRoles = !idToken || flagOf(client, "id_token_role_assertion");
+        return {
+          sub,
+          ...(withProfile ? { ...loaded.profile, ...loaded.email } : {}),
+          [DYNAMIC_CLAIMS]: { ...(withRoles ? loaded.roles : {}), ...loaded.reserved },
+        };
+      },
+    };
+  };
+}

@@ -1,0 +1,19 @@
+// rolegate's metadata on oidc-provider clients (see CLIENT_PROPERTIES in clients.ts).
+import type { Client } from "oidc-provider";
+import type { ClientKind } from "./clients.js";
+
+function meta(client: Client | undefined): Record<string, unknown> {
+  return client ? (client.metadata() as Record<string, unknown>) : {};
+}
+
+export const projectIdOf = (client: Client | undefined) => meta(client)["urn:rolegate:project_id"] as string | undefined;
+export const kindOf = (client: Client | undefined) => meta(client)["urn:rolegate:kind"] as ClientKind | undefined;
+export const machineUserIdOf = (client: Client | undefined) => meta(client)["urn:rolegate:machine_user_id"] as string | undefined;
+export const accessTokenTypeOf = (client: Client | undefined) =>
+  (meta(client)["urn:rolegate:access_token_type"] as "BEARER" | "JWT" | undefined) ?? "BEARER";
+export const flagOf = (
+  client: Client | undefined,
+  flag: "access_token_role_assertion" | "id_token_role_assertion" | "id_token_userinfo_assertion",
+) => meta(client)[`urn:rolegate:${flag}`] === true;
+export const additionalOriginsOf = (client: Client | undefined) =>
+  (meta(client)["urn:rolegate:additional_origins"] as string[] | undefined) ?? [];

@@ -1,0 +1,99 @@
+// oidc-provider clients, read from the directory on each lookup: active OIDC and API apps of
+// active projects of active organizations, and machine users (client credentials). A change
+// through the management API is visible at the next request, with no restart.
+import { createPublicKey } from "node:crypto";
+import type { ClientMetadata } from "oidc-provider";
+import type { PrismaClient } from "../generated/prisma/client.js";
+
+/** rolegate's own client metadata, registered as extraClientMetadata.properties. */
+export const CLIENT_PROPERTIES = [
+  "urn:rolegate:kind",
+  "urn:rolegate:project_id",
+  "urn:rolegate:access_token_type",
+  "urn:rolegate:access_token_role_assertion",
+  "urn:rolegate:id_token_role_assertion",
+  "urn:rolegate:id_token_userinfo_assertion",
+  "urn:rolegate:additional_origins",
+  "urn:rolegate:machine_user_id",
+] as const;
+
+export type ClientKind = "oidc" | "api" | "machine";
+
+const RESPONSE_TYPES: Record<string, string> = { CODE: "code", ID_TOKEN: "id_token", ID_TOKEN_TOKEN: "id_token token" };
+const GRANT_TYPES: Record<string, string> = {
+  AUTHORIZATION_CODE: "authorization_code",
+  IMPLICIT: "implicit",
+  REFRESH_TOKEN: "refresh_token",
+};
+const AUTH_METHODS: Record<string, string> = {
+  BASIC: "client_secret_basic",
+  POST: "client_secret_post",
+  NONE: "none",
+  PRIVATE_KEY_JWT: "private_key_jwt",
+};
+
+export async function findClientMetadata(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
+  if (clientId.length === 0 || clientId.length > 200) return undefined;
+  const app = await prisma.application.findUnique({
+    where: { clientId },
+    include: {
+      project: { select: { state: true, org: { select: { state: true } } } },
+      keys: { where: { expirationDate: { gt: new Date() } }, select: { id: true, publicKeyPem: true } },
+    },
+  });
+  if (app) {
+    if (app.state !== "ACTIVE" || app.project.state !== "ACTIVE" || app.project.org.state !== "ACTIVE") return undefined;
+    const common = {
+      client_id: app.clientId,
+      client_name: app.name,
+      token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
+      ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
+      ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: { keys: app.keys.map((k) => toJwk(k.id, k.publicKeyPem)) } } : {}),
+      "urn:rolegate:project_id": app.projectId,
+    };
+    if (app.kind === "API") {
+      return { ...common, "urn:rolegate:kind": "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
+    }
+    return {
+      ...common,
+      "urn:rolegate:kind": "oidc",
+      application_type: app.appType === "NATIVE" ? "native" : "web",
+      redirect_uris: app.redirectUris,
+      post_logout_redirect_uris: app.postLogoutRedirectUris,
+      response_types: app.responseTypes.map((t) => RESPONSE_TYPES[t]).filter((t): t is string => t !== undefined),
+      grant_types: app.grantTypes.map((t) => GRANT_TYPES[t]).filter((t): t is string => t !== undefined),
+      "urn:rolegate:access_token_type": app.accessTokenType,
+      "urn:rolegate:access_token_role_assertion": app.accessTokenRoleAssertion,
+      "urn:rolegate:id_token_role_assertion": app.idTokenRoleAssertion,
+      "urn:rolegate:id_token_userinfo_assertion": app.idTokenUserinfoAssertion,
+      "urn:rolegate:additional_origins": app.additionalOrigins,
+    } as ClientMetadata;
+  }
+  return findMachineClient(prisma, clientId);
+}
+
+/** A machine user as a client-credentials client: by user id or (as ZITADEL) by user name. */
+async function findMachineClient(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
+  const user = await prisma.user.findFirst({
+    where: { type: "MACHINE", OR: [{ id: clientId }, { loginKey: clientId.toLowerCase() }] },
+    include: { secret: true, org: { select: { state: true } } },
+    orderBy: { id: "asc" },
+  });
+  if (!user || !user.secret || user.state !== "ACTIVE" || user.org.state !== "ACTIVE") return undefined;
+  return {
+    client_id: clientId,
+    client_secret: user.secret.secretHash,
+    token_endpoint_auth_method: "client_secret_basic",
+    grant_types: ["client_credentials"],
+    response_types: [],
+    redirect_uris: [],
+    "urn:rolegate:kind": "machine",
+    "urn:rolegate:machine_user_id": user.id,
+    "urn:rolegate:access_token_type": user.accessTokenType,
+  };
+}
+
+function toJwk(kid: string, pem: string) {
+  const jwk = createPublicKey(pem).export({ format: "jwk" });
+  return { ...jwk, kid, use: "sig" };
+}

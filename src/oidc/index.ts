@@ -1,0 +1,48 @@
+// Assembles sign-in: keys, the state store, the provider, the login UI and userinfo, as one
+// Koa middleware placed after rolegate's own routes.
+import type Koa from "koa";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { createLoginRouter } from "../login/routes.js";
+import { createMemoryRateLimiter } from "../login/rate-limit.js";
+import type { Logger } from "../log.js";
+import { loadKeys } from "./keys.js";
+import { createProvider, ROUTES } from "./provider.js";
+import { MemoryStore } from "./store.js";
+import { createUserinfo } from "./userinfo.js";
+
+export interface SignInDeps {
+  issuer: string;
+  keysDir: string;
+  prisma: PrismaClient;
+  log: Logger;
+  trustProxy: boolean;
+}
+
+export interface SignIn {
+  middleware: Koa.Middleware;
+  close(): void;
+}
+
+export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
+  const keys = await loadKeys(deps.keysDir);
+  const store = new MemoryStore();
+  const provider = createProvider({ ...deps, keys, store });
+  const login = createLoginRouter({
+    provider,
+    prisma: deps.prisma,
+    csrfKey: keys.cookieKeys[0]!,
+    limiter: createMemoryRateLimiter(),
+    log: deps.log,
+  });
+  const loginRoutes = login.routes();
+  const userinfo = createUserinfo(provider, deps.prisma);
+  const providerCallback = provider.callback();
+
+  const middleware: Koa.Middleware = async (ctx, next) => {
+    if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
+    if (ctx.path === ROUTES.userinfo && (ctx.method === "GET" || ctx.method === "POST")) return userinfo(ctx);
+    ctx.respond = false; // oidc-provider answers everything else itself
+    await providerCallback(ctx.req, ctx.res);
+  };
+  return { middleware, close: () => store.close() };
+}

@@ -1,0 +1,228 @@
+// The oidc-provider instance: ZITADEL's endpoint paths, clients from the directory, the access
+// checks in the interaction policy, and ZITADEL's claims in tokens.
+import Provider, { errors, type Client, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../log.js";
+import { createPolicy } from "./access-prompt.js";
+import { createFindAccount } from "./account.js";
+import { accessTokenTypeOf, additionalOriginsOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
+import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
+import { adaptProvider } from "./internals.js";
+import type { KeyMaterial } from "./keys.js";
+import type { MemoryStore } from "./store.js";
+import { loadRoleClaims } from "./user-claims.js";
+import { parseScopes } from "../access/scopes.js";
+import { renderErrorPage, renderLoggedOut, renderLogoutConfirm } from "../login/render.js";
+import { DEFAULT_BRANDING } from "../login/branding.js";
+
+export const ROUTES = {
+  authorization: "/oauth/v2/authorize",
+  token: "/oauth/v2/token",
+  introspection: "/oauth/v2/introspect",
+  revocation: "/oauth/v2/revoke",
+  userinfo: "/oidc/v1/userinfo",
+  end_session: "/oidc/v1/end_session",
+  jwks: "/oauth/v2/keys",
+} as const;
+
+/** The audience of the instance's own management API (urn:zitadel:iam:org:project:id:zitadel:aud). */
+export const MANAGEMENT_AUDIENCE = "zitadel";
+
+export interface ProviderDeps {
+  issuer: string;
+  prisma: PrismaClient;
+  keys: KeyMaterial;
+  store: MemoryStore;
+  log: Logger;
+  trustProxy: boolean;
+}
+
+/** Every access token is issued for the client's "resource": its project (and aud-scope projects). */
+export const resourceFor = (clientId: string) => `urn:rolegate:client:${clientId}`;
+
+/** All scopes of the request or of the artifact being exchanged. */
+function scopesInPlay(ctx: KoaContextWithOIDC): string[] {
+  const { params, entities } = ctx.oidc;
+  const sources = [
+    typeof params?.scope === "string" ? params.scope : undefined,
+    entities.AuthorizationCode?.scope,
+    entities.RefreshToken?.scope,
+  ];
+  return [...new Set(sources.flatMap((s) => (s ? s.split(" ") : [])))];
+}
+
+/** aud: the client id, its project, and aud-scope projects (and the management API when asked). */
+function audienceFor(clientId: string, projectId: string | undefined, scopes: string[]): string[] {
+  const request = parseScopes(scopes);
+  const aud = [clientId, ...(projectId ? [projectId] : []), ...request.audienceProjects];
+  if (request.managementAudience) aud.push(MANAGEMENT_AUDIENCE);
+  return [...new Set(aud)];
+}
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { prisma } = deps;
+  const configuration: Configuration = {
+    adapter: (name: string) =>
+      name === "Client"
+        ? {
+            find: (id: string) => findClientMetadata(prisma, id),
+            upsert: async () => undefined,
+            findByUid: async () => undefined,
+            findByUserCode: async () => undefined,
+            consume: async () => undefined,
+            destroy: async () => undefined,
+            revokeByGrantId: async () => undefined,
+          }
+        : deps.store.adapterFor(name),
+    jwks: deps.keys.jwks as Configuration["jwks"],
+    cookies: {
+      keys: deps.keys.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: "lax" },
+      short: { signed: true, httpOnly: true, sameSite: "lax" },
+    },
+    routes: ROUTES,
+    scopes: ["openid", "offline_access", "profile", "email"],
+    claims: {
+      openid: ["sub"],
+      profile: ["name", "given_name", "family_name", "nickname", "preferred_username", "locale", "updated_at"],
+      email: ["email", "email_verified"],
+    },
+    // The account decides what the ID token carries (ZITADEL's idTokenUserinfoAssertion).
+    conformIdTokenClaims: false,
+    extraClientMetadata: { properties: [...CLIENT_PROPERTIES] },
+    findAccount: createFindAccount(prisma),
+    interactions: {
+      url: (_ctx, interaction) => `/ui/login/${interaction.uid}`,
+      policy: createPolicy(prisma),
+    },
+    // First-party apps: no consent screen (as ZITADEL). The grant covers what was asked.
+    loadExistingGrant: async (ctx) => {
+      const { client, session } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      const grant = (grantId && (await ctx.oidc.provider.Grant.find(grantId))) || new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const scopes = [...new Set(String(ctx.oidc.params?.scope ?? "").split(" ").filter(Boolean))];
+      grant.addOIDCScope(scopes.join(" "));
+      for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
+      await grant.save();
+      return grant;
+    },
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: {
+        enabled: true,
+        // An API app (or any app) of project P may introspect tokens issued to P's apps or for P.
+        allowedPolicy: async (ctx, caller, token) => {
+          const projectId = projectIdOf(caller);
+          if (!projectId) return false;
+          if (token.clientId === caller.clientId) return true;
+          const aud = (token as { aud?: string | string[] }).aud;
+          const audiences = Array.isArray(aud) ? aud : aud ? [aud] : [];
+          if (audiences.includes(projectId)) return true;
+          const tokenClient = token.clientId ? await ctx.oidc.provider.Client.find(token.clientId) : undefined;
+          return projectIdOf(tokenClient) === projectId;
+        },
+      },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = "html";
+          ctx.body = renderLogoutConfirm({ formHtml: form, branding: DEFAULT_BRANDING });
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = "html";
+          ctx.body = renderLoggedOut({ branding: DEFAULT_BRANDING });
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, client, oneOf) => oneOf ?? resourceFor(client.clientId),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx, resource, client) => {
+          if (resource !== resourceFor(client.clientId)) throw new errors.InvalidTarget("unknown resource");
+          const scopes = scopesInPlay(ctx);
+          const jwt = accessTokenTypeOf(client) === "JWT";
+          return {
+            scope: scopes.join(" "),
+            audience: client.clientId,
+            accessTokenFormat: jwt ? "jwt" : "opaque",
+            ...(jwt ? { jwt: { sign: { alg: "RS256" } } } : {}),
+          };
+        },
+      },
+    },
+    formats: {
+      customizers: {
+        // The JWT access token's aud: client id, project id and aud-scope projects (RFC 9068 + ZITADEL).
+        jwt: async (_ctx, token, jwt) => {
+          const client = token.client;
+          if (!client) return;
+          jwt.payload.aud = audienceFor(client.clientId, projectIdOf(client), String(token.scope ?? "").split(" "));
+        },
+      },
+    },
+    extraTokenClaims: async (ctx, token) => {
+      const client = token.client ?? ctx.oidc.client;
+      if (!client || accessTokenTypeOf(client) !== "JWT") return undefined;
+      const scopes = String(token.scope ?? "").split(" ");
+      const machineUserId = machineUserIdOf(client);
+      const userId = machineUserId ?? (token as { accountId?: string }).accountId;
+      if (!userId) return undefined;
+      const projectId = projectIdOf(client);
+      // Users' tokens carry roles when the app asserts them; machine tokens when scopes ask.
+      if (kindOf(client) === "oidc" && !flagOf(client, "access_token_role_assertion")) return undefined;
+      return loadRoleClaims({ prisma, userId, projectId, scopes });
+    },
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+    // Rotation on every use; a reused refresh token revokes the whole grant (oidc-provider).
+    rotateRefreshToken: true,
+    clientBasedCORS: (_ctx, origin, client) => allowedOrigins(client).has(origin),
+    renderError: async (ctx, out) => {
+      ctx.type = "html";
+      ctx.body = renderErrorPage({
+        title: "Something went wrong",
+        message: String(out.error_description ?? out.error ?? "The request could not be completed."),
+        branding: DEFAULT_BRANDING,
+      });
+    },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 3600,
+      IdToken: 3600,
+      Interaction: 3600,
+      RefreshToken: 30 * 24 * 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 30 * 24 * 3600,
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ["RS256", "ES256"],
+    },
+    responseTypes: ["code", "id_token", "id_token token", "none"],
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.trustProxy;
+  adaptProvider(provider);
+  provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
+  return provider;
+}
+
+/** CORS origins of a browser app: its redirect URIs' origins and its additional origins. */
+function allowedOrigins(client: Client): Set<string> {
+  const origins = new Set<string>(additionalOriginsOf(client));
+  for (const uri of client.redirectUris ?? []) {
+    try {
+      const { origin, protocol } = new URL(uri);
+      if (protocol === "http:" || protocol === "https:") origins.add(origin);
+    } catch {
+      // not a URL: no origin
+    }
+  }
+  return origins;
+}
+

@@ -1,0 +1,93 @@
+// "Private labeling" in semantics.md, and the checks on what org admins may put on a page.
+import { describe, expect, it } from "vitest";
+import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "../../src/login/branding.js";
+import type { PrivateLabelingSetting } from "../../src/generated/prisma/client.js";
+
+const owner: Branding = { ...DEFAULT_BRANDING, displayName: "Acme", primaryColor: "#112233" };
+const userOrg: Branding = { ...DEFAULT_BRANDING, displayName: "Partner", primaryColor: "#445566" };
+
+describe("sanitizeBranding", () => {
+  it("keeps valid values, lower-cased colors and a trimmed name", () => {
+    expect(
+      sanitizeBranding({
+        displayName: "  Acme Corp ",
+        primaryColor: "#ABC",
+        backgroundColor: "#FFFFFF",
+        fontColor: " #123456 ",
+        warnColor: "#f00",
+        logoUrl: "https://cdn.acme.example/logo.svg",
+      }),
+    ).toEqual({
+      displayName: "Acme Corp",
+      primaryColor: "#abc",
+      backgroundColor: "#ffffff",
+      fontColor: "#123456",
+      warnColor: "#f00",
+      logoUrl: "https://cdn.acme.example/logo.svg",
+    });
+  });
+
+  it("is the default without a row, and fills missing fields from it", () => {
+    expect(sanitizeBranding(null)).toEqual(DEFAULT_BRANDING);
+    expect(sanitizeBranding({ displayName: null, primaryColor: "#123" })).toEqual({ ...DEFAULT_BRANDING, primaryColor: "#123" });
+    expect(DEFAULT_BRANDING.displayName).toBe("rolegate");
+  });
+
+  it.each([
+    "red; background:url(x)",
+    "red",
+    "#12345",
+    "#1234567",
+    "#ggg",
+    "#fff;}body{display:none",
+    "#fff</style><script>",
+    "rgb(0,0,0)",
+    "var(--x)",
+    "",
+  ])("rejects the color %j", (color) => {
+    const branding = sanitizeBranding({ primaryColor: color, backgroundColor: color, fontColor: color, warnColor: color });
+    expect(branding.primaryColor).toBe(DEFAULT_BRANDING.primaryColor);
+    expect(branding.backgroundColor).toBe(DEFAULT_BRANDING.backgroundColor);
+    expect(branding.fontColor).toBe(DEFAULT_BRANDING.fontColor);
+    expect(branding.warnColor).toBe(DEFAULT_BRANDING.warnColor);
+  });
+
+  it.each([
+    "http://cdn.acme.example/logo.png",
+    "javascript:alert(1)",
+    "data:image/svg+xml,<svg/>",
+    "//cdn.acme.example/logo.png",
+    "/logo.png",
+    "https://user:pass@cdn.acme.example/logo.png",
+    "not a url",
+    `https://cdn.acme.example/${"a".repeat(2100)}`,
+  ])("drops the logo URL %j (https only)", (logoUrl) => {
+    expect(sanitizeBranding({ logoUrl }).logoUrl).toBeNull();
+  });
+
+  it("keeps an https logo URL, normalized", () => {
+    expect(sanitizeBranding({ logoUrl: "HTTPS://CDN.acme.example/a b.png" }).logoUrl).toBe("https://cdn.acme.example/a%20b.png");
+  });
+});
+
+describe("chooseBranding", () => {
+  const brandings = { owner, userOrg, none: null, default: DEFAULT_BRANDING };
+  type Name = keyof typeof brandings;
+  const cases: Array<[PrivateLabelingSetting, Name, Name, Name]> = [
+    // setting, project owner's, user's org (none: the user is not known yet), expected
+    ["UNSPECIFIED", "owner", "none", "default"],
+    ["UNSPECIFIED", "owner", "userOrg", "default"],
+    ["ENFORCE_PROJECT_RESOURCE_OWNER_POLICY", "owner", "none", "owner"],
+    ["ENFORCE_PROJECT_RESOURCE_OWNER_POLICY", "owner", "userOrg", "owner"],
+    ["ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY", "owner", "none", "owner"],
+    ["ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY", "owner", "userOrg", "userOrg"],
+    // The project owner has no branding: the instance default.
+    ["ENFORCE_PROJECT_RESOURCE_OWNER_POLICY", "none", "userOrg", "default"],
+    ["ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY", "none", "none", "default"],
+    ["ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY", "none", "userOrg", "userOrg"],
+  ];
+
+  it.each(cases)("%s, project owner %s, user's org %s → %s", (setting, projectOwner, user, expected) => {
+    expect(chooseBranding({ setting, projectOwner: brandings[projectOwner], userOrg: brandings[user] })).toEqual(brandings[expected]);
+  });
+});
