@@ -1,6 +1,9 @@
 // The one place that reaches into oidc-provider internals. Each change says why the public
 // configuration cannot do it.
+import type { Client } from "oidc-provider";
 import type Provider from "oidc-provider";
+import { audienceFor } from "./audience.js";
+import { projectIdOf } from "./client-info.js";
 import { verifySecret } from "../directory/secrets.js";
 
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */
@@ -26,4 +29,30 @@ export function adaptProvider(provider: Provider): void {
     if (dynamic && typeof dynamic === "object") Object.assign(this.extra, dynamic);
     return payload.call(this);
   };
+
+  // ZITADEL's ID tokens are for the client and its project (and aud-scope projects), with azp.
+  // oidc-provider signs ID tokens with `audience: client.clientId`; for the duration of issue()
+  // the token sees a view of its client whose clientId is that list.
+  const Token = provider.IdToken as unknown as {
+    prototype: { issue(this: IssuingToken, options?: { use?: string }): Promise<string> };
+  };
+  const issue = Token.prototype.issue;
+  Token.prototype.issue = async function issueWithAudience(this: IssuingToken, options) {
+    const client = this.client;
+    const aud = audienceFor(client.clientId, projectIdOf(client), String(this.scope ?? "").split(" "));
+    if (options?.use !== "idtoken" || aud.length < 2) return issue.call(this, options);
+    this.extra.azp = client.clientId;
+    this.client = new Proxy(client, { get: (target, prop) => (prop === "clientId" ? aud : Reflect.get(target, prop, target)) });
+    try {
+      return await issue.call(this, options);
+    } finally {
+      this.client = client;
+    }
+  };
+}
+
+interface IssuingToken {
+  client: Client;
+  scope?: string;
+  extra: Record<string, unknown>;
 }

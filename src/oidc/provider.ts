@@ -5,13 +5,13 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
+import { audienceFor } from "./audience.js";
 import { accessTokenTypeOf, additionalOriginsOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
 import { adaptProvider } from "./internals.js";
 import type { KeyMaterial } from "./keys.js";
 import type { MemoryStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
-import { parseScopes } from "../access/scopes.js";
 import { renderErrorPage, renderLoggedOut, renderLogoutConfirm } from "../login/render.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 
@@ -24,9 +24,6 @@ export const ROUTES = {
   end_session: "/oidc/v1/end_session",
   jwks: "/oauth/v2/keys",
 } as const;
-
-/** The audience of the instance's own management API (urn:zitadel:iam:org:project:id:zitadel:aud). */
-export const MANAGEMENT_AUDIENCE = "zitadel";
 
 export interface ProviderDeps {
   issuer: string;
@@ -49,14 +46,6 @@ function scopesInPlay(ctx: KoaContextWithOIDC): string[] {
     entities.RefreshToken?.scope,
   ];
   return [...new Set(sources.flatMap((s) => (s ? s.split(" ") : [])))];
-}
-
-/** aud: the client id, its project, and aud-scope projects (and the management API when asked). */
-function audienceFor(clientId: string, projectId: string | undefined, scopes: string[]): string[] {
-  const request = parseScopes(scopes);
-  const aud = [clientId, ...(projectId ? [projectId] : []), ...request.audienceProjects];
-  if (request.managementAudience) aud.push(MANAGEMENT_AUDIENCE);
-  return [...new Set(aud)];
 }
 
 export function createProvider(deps: ProviderDeps): Provider {

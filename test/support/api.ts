@@ -10,6 +10,7 @@ import { createServerTransport } from "@zitadel/client/node";
 import { afterAll, beforeAll } from "vitest";
 import { createEmptyDatabase } from "./database.js";
 import { startServer, type StartedServer } from "./process.js";
+import { freePort } from "./servers.js";
 
 export type Transport = "grpc" | "connect";
 export const TRANSPORTS: Transport[] = ["grpc", "connect"];
@@ -45,7 +46,15 @@ export function useApiServer(): () => ApiServer {
     const home = await mkdtemp(path.join(os.tmpdir(), "rolegate-api-"));
     const databaseUrl = await createEmptyDatabase("rolegate_template");
     const patFile = path.join(home, "admin.pat");
-    server = await startServer({ DATABASE_URL: databaseUrl, ADMIN_PAT_FILE: patFile, DATA_DIR: path.join(home, "data") });
+    const port = await freePort();
+    server = await startServer({
+      DATABASE_URL: databaseUrl,
+      ADMIN_PAT_FILE: patFile,
+      DATA_DIR: path.join(home, "data"),
+      KEYS_DIR: path.join(home, "keys"),
+      PORT: String(port),
+      ISSUER: `http://127.0.0.1:${port}`,
+    });
     const adminToken = (await readFile(patFile, "utf8")).trim();
     const url = server.url;
     api = {
