@@ -109,6 +109,22 @@ export function createLoginRouter(deps: LoginDeps): Router {
       });
       return;
     }
+    if (details.prompt.name === "consent" && details.session?.accountId) {
+      // First-party apps: what was asked for is granted without a consent screen.
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
+      if (grant) {
+        const scope = String(details.params.scope ?? "");
+        grant.addOIDCScope(scope);
+        const missing = (details.prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
+        for (const [resource, scopes] of Object.entries(missing)) grant.addResourceScope(resource, scopes.join(" "));
+        const grantId = await grant.save();
+        await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+        ctx.respond = false;
+        return;
+      }
+    }
     showLogin(ctx, details.uid, appName, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
   });
 

@@ -26,11 +26,11 @@ export function accessDecision(prisma: PrismaClient, ctx: KoaContextWithOIDC): P
 export async function decide(prisma: PrismaClient, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
   if (!userId || !projectId) return { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
   const access = await loadProjectAccess(prisma, userId, projectId);
-  if (!access) return { allowed: false, reason: "user_inactive", message: DENY_MESSAGES.user_inactive };
+  if (!access) return { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
   return decideAccess(access.snapshot);
 }
 
-/** oidc-provider's login and consent prompts with the access prompt between them. */
+/** oidc-provider's login and consent prompts, with the access prompt between them. */
 export function createPolicy(prisma: PrismaClient) {
   const policy = base();
   const reasons = Object.keys(DENY_MESSAGES) as DenyReason[];
@@ -42,6 +42,8 @@ export function createPolicy(prisma: PrismaClient) {
         return !decision.allowed && decision.reason === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       }),
   );
+  // First-party apps, native ones included, need no consent screen (as in ZITADEL).
+  policy.get("consent")?.checks.remove("native_client_prompt");
   const consentIndex = policy.findIndex((p) => p.name === "consent");
   policy.splice(consentIndex, 0, new Prompt({ name: ACCESS_PROMPT, requestable: false }, ...checks));
   return policy;

@@ -5,7 +5,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { createLoginRouter } from "../login/routes.js";
 import { createMemoryRateLimiter } from "../login/rate-limit.js";
 import type { Logger } from "../log.js";
-import { loadKeys } from "./keys.js";
+import { loadKeys, publicJwks } from "./keys.js";
 import { createProvider, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
@@ -35,7 +35,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     log: deps.log,
   });
   const loginRoutes = login.routes();
-  const userinfo = createUserinfo(provider, deps.prisma);
+  const userinfo = createUserinfo(provider, deps.prisma, publicJwks(keys));
   const providerCallback = provider.callback();
 
   const middleware: Koa.Middleware = async (ctx, next) => {

@@ -1,9 +1,12 @@
 // The oidc-provider instance: ZITADEL's endpoint paths, clients from the directory, the access
 // checks in the interaction policy, and ZITADEL's claims in tokens.
+import type Koa from "koa";
 import Provider, { errors, type Client, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
-import { createPolicy } from "./access-prompt.js";
+import { parseScopes } from "../access/scopes.js";
+import { createPolicy, decide } from "./access-prompt.js";
+import { createIntrospectionClaims } from "./introspection.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
 import { accessTokenTypeOf, additionalOriginsOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
@@ -134,6 +137,9 @@ export function createProvider(deps: ProviderDeps): Provider {
         getResourceServerInfo: async (ctx, resource, client) => {
           if (resource !== resourceFor(client.clientId)) throw new errors.InvalidTarget("unknown resource");
           const scopes = scopesInPlay(ctx);
+          // Client credentials: the machine user must pass the checks of every project it asks for.
+          const machineUserId = machineUserIdOf(client);
+          if (machineUserId && ctx.oidc.route === "token") await checkMachineAccess(prisma, machineUserId, scopes);
           const jwt = accessTokenTypeOf(client) === "JWT";
           return {
             scope: scopes.join(" "),
@@ -151,6 +157,9 @@ export function createProvider(deps: ProviderDeps): Provider {
           const client = token.client;
           if (!client) return;
           jwt.payload.aud = audienceFor(client.clientId, projectIdOf(client), String(token.scope ?? "").split(" "));
+          // A machine user's token is about the machine user (as ZITADEL), not its client id.
+          const machineUserId = machineUserIdOf(client);
+          if (machineUserId) jwt.payload.sub = machineUserId;
         },
       },
     },
@@ -166,7 +175,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       if (kindOf(client) === "oidc" && !flagOf(client, "access_token_role_assertion")) return undefined;
       return loadRoleClaims({ prisma, userId, projectId, scopes });
     },
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has(OFFLINE_MARKER)),
     // Rotation on every use; a reused refresh token revokes the whole grant (oidc-provider).
     rotateRefreshToken: true,
     clientBasedCORS: (_ctx, origin, client) => allowedOrigins(client).has(origin),
@@ -197,8 +207,43 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   adaptProvider(provider);
+  provider.use(keepOfflineAccess);
+  provider.use(createIntrospectionClaims(prisma));
   provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
   return provider;
+}
+
+/**
+ * oidc-provider drops offline_access unless prompt=consent (OIDC Core 11); ZITADEL issues a
+ * refresh token whenever it is asked for. Before oidc-provider reads the authorization request,
+ * offline_access gains a companion scope that survives; token responses show offline_access.
+ */
+export const OFFLINE_MARKER = "urn:rolegate:offline_access";
+
+export async function keepOfflineAccess(ctx: Koa.Context, next: () => Promise<void>): Promise<void> {
+  if (ctx.path === ROUTES.authorization && ctx.method === "GET" && typeof ctx.query.scope === "string") {
+    const scopes = ctx.query.scope.split(" ");
+    if (scopes.includes("offline_access") && !scopes.includes(OFFLINE_MARKER)) {
+      ctx.query = { ...ctx.query, scope: [...scopes, OFFLINE_MARKER].join(" ") };
+    }
+  }
+  await next();
+  if (ctx.path === ROUTES.token && ctx.body && typeof ctx.body === "object") {
+    const body = ctx.body as { scope?: unknown };
+    if (typeof body.scope === "string" && body.scope.includes(OFFLINE_MARKER)) {
+      body.scope = body.scope.split(" ").map((s) => (s === OFFLINE_MARKER ? "offline_access" : s)).join(" ");
+    }
+  }
+}
+
+/** Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails. */
+async function checkMachineAccess(prisma: PrismaClient, userId: string, scopes: string[]): Promise<void> {
+  for (const projectId of parseScopes(scopes).audienceProjects) {
+    const decision = await decide(prisma, userId, projectId);
+    if (!decision.allowed) {
+      throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
+    }
+  }
 }
 
 /** CORS origins of a browser app: its redirect URIs' origins and its additional origins. */

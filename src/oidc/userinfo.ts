@@ -2,6 +2,7 @@
 // token it issued to an app there, opaque or JWT (oidc-provider refuses tokens that carry a
 // resource audience, and every rolegate token does). The access checks run again, and role
 // claims are read now.
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { decide } from "./access-prompt.js";
@@ -21,15 +22,43 @@ function fail(ctx: Context, status: number, error: string, description: string) 
   ctx.body = { error, error_description: description };
 }
 
-export function createUserinfo(provider: Provider, prisma: PrismaClient) {
+interface TokenInfo {
+  accountId: string;
+  clientId: string;
+  scope: string;
+}
+
+/**
+ * The token's subject, client and scope. Opaque tokens are looked up in the store; JWT access
+ * tokens are self-contained (oidc-provider keeps no record of them) and checked by signature,
+ * issuer, type and expiry.
+ */
+async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: string): Promise<TokenInfo | undefined> {
+  if (token.length > 8192) return undefined;
+  if (token.split(".").length === 3) {
+    try {
+      const { payload } = await jwtVerify(token, jwks, { issuer: provider.issuer, typ: "at+jwt" });
+      if (typeof payload.sub !== "string" || typeof payload.client_id !== "string") return undefined;
+      return { accountId: payload.sub, clientId: payload.client_id, scope: String(payload.scope ?? "") };
+    } catch {
+      return undefined;
+    }
+  }
+  const stored = await provider.AccessToken.find(token).catch(() => undefined);
+  if (!stored || stored.isExpired || !stored.accountId || !stored.clientId) return undefined;
+  return { accountId: stored.accountId, clientId: stored.clientId, scope: String(stored.scope ?? "") };
+}
+
+export function createUserinfo(provider: Provider, prisma: PrismaClient, publicKeys: { keys: object[] }) {
+  const jwks = createLocalJWKSet(publicKeys as JSONWebKeySet);
   return async function userinfo(ctx: Context): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
-    const accessToken = token.length <= 4096 ? await provider.AccessToken.find(token).catch(() => undefined) : undefined;
-    if (!accessToken || accessToken.isExpired || !accessToken.accountId) return fail(ctx, 401, "invalid_token", "invalid token provided");
+    const accessToken = await readToken(provider, jwks, token);
+    if (!accessToken) return fail(ctx, 401, "invalid_token", "invalid token provided");
     const scopes = String(accessToken.scope ?? "").split(" ");
     if (!scopes.includes("openid")) return fail(ctx, 403, "insufficient_scope", "the openid scope was not granted");
-    const client = accessToken.clientId ? await provider.Client.find(accessToken.clientId) : undefined;
+    const client = await provider.Client.find(accessToken.clientId);
     if (!client) return fail(ctx, 401, "invalid_token", "the token's client is not available");
     const projectId = projectIdOf(client);
     if (kindOf(client) === "oidc" && !(await decide(prisma, accessToken.accountId, projectId)).allowed) {

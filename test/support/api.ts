@@ -19,6 +19,8 @@ export interface ApiServer {
   url: string;
   databaseUrl: string;
   adminToken: string;
+  /** The server's log lines so far (JSON). */
+  logs(): Record<string, unknown>[];
   client<S extends DescService>(service: S, transport: Transport, token?: string): Client<S>;
 }
 
@@ -61,6 +63,7 @@ export function useApiServer(): () => ApiServer {
       url,
       databaseUrl,
       adminToken,
+      logs: () => server!.logs(),
       client: (service, transport, token = adminToken) => createApiClient(url, service, transport, token),
     };
   }, 90_000);

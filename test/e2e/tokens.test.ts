@@ -1,0 +1,195 @@
+// Mobile apps (public + PKCE), APIs (JWT access tokens with jose, introspection), refresh
+// rotation and reuse detection, prompt=none, and service accounts (client credentials).
+import * as oidc from "openid-client";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { useApiServer } from "../support/api.js";
+import { useBrowser } from "../support/browser.js";
+import { CALLBACK, discover, signInWithCode, visit } from "../support/relying-party.js";
+import { seeder } from "../support/seed.js";
+import { unique } from "../support/directory.js";
+
+const api = useApiServer();
+const browser = useBrowser();
+let seed: ReturnType<typeof seeder>;
+let db: Database;
+beforeAll(async () => {
+  seed = seeder(api());
+  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
+});
+afterAll(async () => db?.close());
+
+const rolesClaim = (projectId: string) => `urn:zitadel:iam:org:project:${projectId}:roles`;
+
+async function scene(settings = { authorizationRequired: true, projectRoleAssertion: true }) {
+  const orgId = await seed.org();
+  const projectId = await seed.project(orgId, settings, ["admin", "viewer"]);
+  const user = await seed.human(orgId);
+  const authorizationId = await seed.authorize(user.id, projectId, ["viewer"]);
+  const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!.primaryDomain;
+  return { orgId, projectId, user, authorizationId, roles: { viewer: { [orgId]: domain } } };
+}
+
+async function nativeApp(projectId: string, oidcSettings: Record<string, unknown> = {}) {
+  const res = await seed.apps.createApplication({
+    projectId,
+    name: unique("mobile"),
+    creationRequestType: {
+      case: "oidcRequest",
+      value: { redirectUris: [CALLBACK, "com.example.app:/callback"], responseTypes: [1], grantTypes: [0, 2], appType: 2, authMethodType: 2, ...oidcSettings },
+    },
+  } as never);
+  return (res.creationResponseType.value as { clientId: string }).clientId;
+}
+
+describe("mobile app: public client with PKCE", () => {
+  it("signs in with PKCE and refreshes with rotation; a reused refresh token revokes the grant", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.claims()!.sub).toBe(s.user.id);
+
+    const first = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(first.refresh_token).toBeTruthy();
+    expect(first.refresh_token).not.toBe(tokens.refresh_token);
+    // Reuse of the rotated-out token: refused, and the whole grant goes with it.
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(oidc.refreshTokenGrant(config, first.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await page.close();
+  });
+
+  it("refuses an authorization request without PKCE", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const page = await browser().newPage();
+    const callback = await visit(page, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "x" }));
+    expect(callback.searchParams.get("error")).toBe("invalid_request");
+    expect(callback.searchParams.get("error_description")).toMatch(/PKCE/i);
+    await page.close();
+  });
+
+  it("refuses the refresh once the user has lost access (invalid_grant), with roles read fresh before", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    await seed.authorizations.deleteAuthorization({ id: s.authorizationId });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await page.close();
+  });
+
+  it("answers prompt=none with access_denied when the checks fail, even with a session", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { page } = await signInWithCode(browser(), config, s.user, "openid");
+    await seed.authorizations.deactivateAuthorization({ id: s.authorizationId });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: "openid",
+      prompt: "none",
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    const callback = await visit(page, url);
+    expect(callback.searchParams.get("error")).toBe("access_denied");
+    expect(callback.searchParams.get("error_description")).toBe("You are not authorized to use this application");
+    await page.close();
+  });
+});
+
+describe("APIs", () => {
+  it("verify a JWT access token offline with the JWKS (RFC 9068, roles, project audience)", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId, { accessTokenType: 1, accessTokenRoleAssertion: true });
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
+    const jwks = createRemoteJWKSet(new URL("/oauth/v2/keys", api().url));
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: api().url,
+      audience: s.projectId,
+      typ: "at+jwt",
+    });
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload).toMatchObject({ sub: s.user.id, client_id: clientId });
+    expect(payload.aud).toEqual(expect.arrayContaining([clientId, s.projectId]));
+    expect(payload.jti).toBeTruthy();
+    expect(payload[rolesClaim(s.projectId)]).toEqual(s.roles);
+    // The same token works at userinfo, as with ZITADEL.
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, s.user.id);
+    expect(userinfo[rolesClaim(s.projectId)]).toEqual(s.roles);
+    // A tampered token fails.
+    const [h, , sig] = tokens.access_token.split(".");
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: "1" })).toString("base64url")}.${sig}`;
+    await expect(jwtVerify(forged, jwks, { issuer: api().url })).rejects.toThrow();
+    expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
+    await page.close();
+  });
+
+  it("introspect opaque tokens of their project with basic auth, with roles read now", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
+    const apiApp = await seed.apps.createApplication({
+      projectId: s.projectId,
+      name: unique("api"),
+      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
+    } as never);
+    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const apiConfig = await discover(api().url, apiId, clientSecret);
+    const active = await oidc.tokenIntrospection(apiConfig, tokens.access_token);
+    expect(active).toMatchObject({ active: true, sub: s.user.id, client_id: clientId });
+    expect(active[rolesClaim(s.projectId)]).toEqual(s.roles);
+    expect(active["urn:zitadel:iam:org:project:roles"]).toEqual(s.roles);
+
+    // Roles are read at introspection time, and losing access makes the token inactive.
+    await seed.authorizations.updateAuthorization({ id: s.authorizationId, roleKeys: ["admin"] });
+    const changed = await oidc.tokenIntrospection(apiConfig, tokens.access_token);
+    expect(Object.keys(changed[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
+    await seed.authorizations.deleteAuthorization({ id: s.authorizationId });
+    expect(await oidc.tokenIntrospection(apiConfig, tokens.access_token)).toEqual({ active: false });
+
+    // A revoked token is inactive too.
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect((await oidc.tokenIntrospection(apiConfig, tokens.access_token)).active).toBe(false);
+    await page.close();
+  });
+});
+
+describe("service accounts: client credentials", () => {
+  it("issue tokens to a machine user by user name, with roles for aud-scope projects, and refuse projects it may not use", async () => {
+    const s = await scene();
+    const { id: machineId } = await seed.users.createUser({
+      organizationId: s.orgId,
+      username: unique("robot").toLowerCase(),
+      userType: { case: "machine", value: { name: "Robot" } },
+    } as never);
+    const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+    const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+    await seed.authorize(machineId, s.projectId, ["admin"]);
+    await db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
+
+    const config = await discover(api().url, machine.username, clientSecret);
+    const scope = `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud urn:zitadel:iam:org:projects:roles`;
+    const tokens = await oidc.clientCredentialsGrant(config, { scope });
+    const claims = decodeJwt(tokens.access_token);
+    expect(claims.sub).toBe(machineId);
+    expect(claims.aud).toEqual(expect.arrayContaining([s.projectId]));
+    expect(Object.keys(claims[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
+
+    // A project whose checks the machine user fails: invalid_scope naming the project.
+    const other = await seed.project(await seed.org(), { authorizationRequired: true }, ["x"]);
+    await expect(oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${other}:aud` })).rejects.toMatchObject({
+      error: "invalid_scope",
+    });
+    // A wrong secret is invalid_client.
+    const wrong = await discover(api().url, machine.username, "nope");
+    await expect(oidc.clientCredentialsGrant(wrong, { scope: "openid" })).rejects.toMatchObject({ error: "invalid_client" });
+  });
+});
