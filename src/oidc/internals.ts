@@ -30,6 +30,18 @@ export function adaptProvider(provider: Provider): void {
     return payload.call(this);
   };
 
+  // End session reads the client from the id_token_hint's `aud`, which for ZITADEL-shaped ID
+  // tokens is a list (client id, project id); the client is the token's azp.
+  const Context = provider.OIDCContext as unknown as { prototype: { entity(key: string, value: unknown): void } };
+  const entity = Context.prototype.entity;
+  Context.prototype.entity = function entityWithAzp(key, value) {
+    const hint = value as { payload?: { aud?: unknown; azp?: unknown } } | undefined;
+    if (key === "IdTokenHint" && Array.isArray(hint?.payload?.aud) && typeof hint.payload.azp === "string") {
+      value = { ...hint, payload: { ...hint.payload, aud: hint.payload.azp } };
+    }
+    entity.call(this, key, value);
+  };
+
   // ZITADEL's ID tokens are for the client and its project (and aud-scope projects), with azp.
   // oidc-provider signs ID tokens with `audience: client.clientId`; for the duration of issue()
   // the token sees a view of its client whose clientId is that list.

@@ -15,7 +15,8 @@ import { adaptProvider } from "./internals.js";
 import type { KeyMaterial } from "./keys.js";
 import type { MemoryStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
-import { renderErrorPage, renderLoggedOut, renderLogoutConfirm } from "../login/render.js";
+import { renderErrorPage, renderLoggedOut } from "../login/render.js";
+import { logoutSource } from "./end-session.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 
 export const ROUTES = {
@@ -121,10 +122,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx, form) => {
-          ctx.type = "html";
-          ctx.body = renderLogoutConfirm({ formHtml: form, branding: DEFAULT_BRANDING });
-        },
+        logoutSource,
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = "html";
           ctx.body = renderLoggedOut({ branding: DEFAULT_BRANDING });

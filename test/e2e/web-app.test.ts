@@ -6,6 +6,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
+import { CALLBACK, discover, signInWithCode } from "../support/relying-party.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
 const api = useApiServer();
@@ -96,6 +97,46 @@ describe("web app (code flow, client_secret_basic)", () => {
     await page.waitForURL(/127\.0\.0\.1:9\/cb/);
     expect(callback!.searchParams.get("error")).toBe("access_denied");
     expect(callback!.searchParams.get("state")).toBe("s1");
+    await page.close();
+  });
+});
+
+describe("single sign-on and sign-out", () => {
+  it("reuses the session for a second app, checking access again, and ends it with id_token_hint at once", async () => {
+    const seed = seeder(api());
+    const orgId = await seed.org();
+    const allowed = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
+    const denied = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
+    const user = await seed.human(orgId);
+    await seed.authorize(user.id, allowed, ["viewer"]);
+    const first = await seed.webApp(allowed, CALLBACK);
+    const second = await seed.webApp(allowed, CALLBACK);
+    const third = await seed.webApp(denied, CALLBACK);
+
+    const page = await browser().newPage();
+    const config1 = await discover(api().url, first.clientId, first.clientSecret);
+    const { tokens } = await signInWithCode(page, config1, user);
+
+    // SSO: the second app of the same project gets a code without the login form.
+    const config2 = await discover(api().url, second.clientId, second.clientSecret);
+    const sso = await signInWithCode(page, config2, undefined);
+    expect(sso.tokens.claims()!.sub).toBe(user.id);
+
+    // SSO into a project the user may not use: the checks run again, the page says why.
+    const config3 = await discover(api().url, third.clientId, third.clientSecret);
+    await page.goto(oidc.buildAuthorizationUrl(config3, { redirect_uri: CALLBACK, scope: "openid", state: "s" }).href);
+    await page.getByText("You are not authorized to use this application").waitFor();
+
+    // End session with the ID token: back to the app's post-logout URI at once, with state.
+    const bye = CALLBACK.replace(/\/cb$/, "/bye");
+    await page.goto(oidc.buildEndSessionUrl(config1, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: bye, state: "later" }).href);
+    await page.waitForURL((u) => u.href.startsWith(bye));
+    expect(new URL(page.url()).searchParams.get("state")).toBe("later");
+    // The session is gone: the next sign-in shows the login form again.
+    await page.goto(oidc.buildAuthorizationUrl(config1, { redirect_uri: CALLBACK, scope: "openid", state: "again" }).href);
+    await page.getByLabel(/login name/i).waitFor();
+    // And the tokens of the ended session are revoked.
+    await expect(oidc.fetchUserInfo(config1, tokens.access_token, user.id)).rejects.toThrow();
     await page.close();
   });
 });
