@@ -22,7 +22,13 @@ async function main() {
   }
 
   const signIn = await createSignIn({ issuer: config.issuer, keysDir: config.keysDir, prisma: db.prisma, log, trustProxy: config.trustProxy });
-  const handler = createHandler({ db, log, trustProxy: config.trustProxy, signIn: signIn.middleware });
+  const handler = createHandler({
+    db,
+    log,
+    trustProxy: config.trustProxy,
+    signIn: signIn.middleware,
+    resolveAccessToken: signIn.resolveAccessToken,
+  });
   const { port, close } = await listenDual(handler, config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
 

@@ -15,6 +15,8 @@ export interface AppDeps {
   trustProxy: boolean;
   /** The provider, login UI and userinfo (absent in tests of the API alone). */
   signIn?: Koa.Middleware | undefined;
+  /** Accepts rolegate's own access tokens at the management API. */
+  resolveAccessToken?: ((token: string) => Promise<string | undefined>) | undefined;
 }
 
 export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
@@ -63,7 +65,7 @@ export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
 /** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {
   const app = createApp(deps);
-  const api = { prisma: deps.db.prisma };
+  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken };
   return connectNodeAdapter({
     routes: apiRoutes(api),
     interceptors: apiInterceptors(api, deps.log),

@@ -10,6 +10,11 @@ export const PRINCIPAL = createContextKey<Principal | undefined>(undefined, { de
 
 export interface ApiDeps {
   prisma: PrismaClient;
+  /**
+   * The user behind an access token rolegate issued for the management API's audience, if the
+   * token is one (supplied by the sign-in side).
+   */
+  resolveAccessToken?: ((token: string) => Promise<string | undefined>) | undefined;
 }
 
 export interface Call {

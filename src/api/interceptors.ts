@@ -1,6 +1,6 @@
 // Cross-cutting concerns of every management API call: authentication and error mapping.
 import { Code, type Interceptor } from "@connectrpc/connect";
-import { findPrincipalByPersonalAccessToken } from "../directory/principals.js";
+import { findPrincipalByPersonalAccessToken, findPrincipalByUserId } from "../directory/principals.js";
 import { unauthenticated } from "../directory/errors.js";
 import type { Logger } from "../log.js";
 import { PRINCIPAL, type ApiDeps } from "./context.js";
@@ -30,13 +30,21 @@ export function errorInterceptor(log: Logger): Interceptor {
   };
 }
 
-/** `Authorization: Bearer <personal access token>` → the caller; missing or invalid → unauthenticated. */
+/**
+ * `Authorization: Bearer <personal access token | access token for the management audience>`
+ * → the caller; missing or invalid → unauthenticated.
+ */
 export function authInterceptor(deps: ApiDeps): Interceptor {
   return (next) => async (req) => {
     const header = req.header.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
-    const principal = await findPrincipalByPersonalAccessToken(deps.prisma, match[1]!);
+    const token = match[1]!;
+    let principal = await findPrincipalByPersonalAccessToken(deps.prisma, token);
+    if (!principal && deps.resolveAccessToken) {
+      const userId = await deps.resolveAccessToken(token);
+      if (userId) principal = await findPrincipalByUserId(deps.prisma, userId);
+    }
     if (!principal) throw unauthenticated("invalid or expired token");
     req.contextValues.set(PRINCIPAL, principal);
     return next(req);

@@ -6,6 +6,7 @@ import { createLoginRouter } from "../login/routes.js";
 import { createMemoryRateLimiter } from "../login/rate-limit.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks } from "./keys.js";
+import { createManagementTokenResolver } from "./management-tokens.js";
 import { createProvider, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
@@ -20,6 +21,8 @@ export interface SignInDeps {
 
 export interface SignIn {
   middleware: Koa.Middleware;
+  /** The user behind an access token issued for the management API, if it is one. */
+  resolveAccessToken(token: string): Promise<string | undefined>;
   close(): void;
 }
 
@@ -44,5 +47,9 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };
-  return { middleware, close: () => store.close() };
+  return {
+    middleware,
+    resolveAccessToken: createManagementTokenResolver(provider, publicJwks(keys)),
+    close: () => store.close(),
+  };
 }

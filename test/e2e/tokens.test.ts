@@ -193,3 +193,32 @@ describe("service accounts: client credentials", () => {
     await expect(oidc.clientCredentialsGrant(wrong, { scope: "openid" })).rejects.toMatchObject({ error: "invalid_client" });
   });
 });
+
+describe("the management API with issued tokens", () => {
+  it("accepts a machine user's client-credentials token with the management audience, over gRPC and Connect", async () => {
+    const { createApiClient } = await import("../support/api.js");
+    const { OrganizationService } = await import("@zitadel/proto/zitadel/org/v2beta/org_service_pb.js");
+    const orgId = await seed.org();
+    const { id: machineId } = await seed.users.createUser({
+      organizationId: orgId,
+      username: unique("ops").toLowerCase(),
+      userType: { case: "machine", value: { name: "Ops" } },
+    } as never);
+    const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+    const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+    const { createAdministrator } = await import("../../src/directory/administrators.js");
+    await createAdministrator({ prisma: db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+
+    const config = await discover(api().url, machine.username, clientSecret);
+    const withAudience = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
+    for (const transport of ["grpc", "connect"] as const) {
+      const orgs = createApiClient(api().url, OrganizationService, transport, withAudience.access_token);
+      const listed = await orgs.listOrganizations({});
+      expect(listed.organizations.map((o) => o.id)).toContain(orgId);
+    }
+    // Without the management audience the token is refused.
+    const without = await oidc.clientCredentialsGrant(config, { scope: "openid" });
+    const orgs = createApiClient(api().url, OrganizationService, "connect", without.access_token);
+    await expect(orgs.listOrganizations({})).rejects.toMatchObject({ code: 16 });
+  });
+});

@@ -1,0 +1,30 @@
+// Access tokens for the management API: rolegate-issued tokens whose scopes include
+// urn:zitadel:iam:org:project:id:zitadel:aud (as ZITADEL requires) are accepted there as their
+// user (a person, or the machine user of client credentials).
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import type Provider from "oidc-provider";
+import { SCOPE } from "../access/scopes.js";
+import { machineUserIdOf } from "./client-info.js";
+
+export function createManagementTokenResolver(provider: Provider, publicKeys: { keys: object[] }) {
+  const jwks = createLocalJWKSet(publicKeys as JSONWebKeySet);
+  const forManagement = (scope: unknown) => typeof scope === "string" && scope.split(" ").includes(SCOPE.managementAud);
+
+  return async function resolveAccessToken(token: string): Promise<string | undefined> {
+    if (token.length > 8192) return undefined;
+    if (token.split(".").length === 3) {
+      try {
+        const { payload } = await jwtVerify(token, jwks, { issuer: provider.issuer, typ: "at+jwt" });
+        return forManagement(payload.scope) && typeof payload.sub === "string" ? payload.sub : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const stored =
+      (await provider.AccessToken.find(token).catch(() => undefined)) ?? (await provider.ClientCredentials.find(token).catch(() => undefined));
+    if (!stored || stored.isExpired || !forManagement(stored.scope)) return undefined;
+    if ("accountId" in stored && stored.accountId) return stored.accountId;
+    const client = stored.clientId ? await provider.Client.find(stored.clientId) : undefined;
+    return machineUserIdOf(client);
+  };
+}
