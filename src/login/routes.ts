@@ -3,7 +3,8 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
-import { decide } from "../oidc/access-prompt.js";
+import { parseScopes } from "../access/scopes.js";
+import { decide, userInOrganization } from "../oidc/access-prompt.js";
 import { projectIdOf } from "../oidc/client-info.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -25,6 +26,7 @@ export interface LoginDeps {
 const LOCKED = "This user is locked. Contact your administrator.";
 const INACTIVE = "This user is not active. Contact your administrator.";
 const TOO_MANY = "Too many failed attempts. Try again later.";
+const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
 
 export function createLoginRouter(deps: LoginDeps): Router {
   const { provider, prisma } = deps;
@@ -148,6 +150,9 @@ export function createLoginRouter(deps: LoginDeps): Router {
       return showLogin(ctx, uid, found.appName, loginName, GENERIC_LOGIN_ERROR);
     }
     // The password was right: now it is safe to say why the user cannot sign in.
+    if (!(await userInOrganization(prisma, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
+      return showLogin(ctx, uid, found.appName, loginName, OTHER_ORGANIZATION);
+    }
     if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, loginName, LOCKED);
     if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, loginName, INACTIVE);
     await deps.limiter.reset(`login:${loginName.toLowerCase()}`);

@@ -3,6 +3,7 @@
 // prompt=none (where the client gets access_denied with the reason, without any page).
 import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
+import { parseScopes, type ScopeRequest } from "../access/scopes.js";
 import { loadProjectAccess } from "../directory/access-snapshots.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { projectIdOf } from "./client-info.js";
@@ -30,6 +31,14 @@ export async function decide(prisma: PrismaClient, userId: string | undefined, p
   return decideAccess(access.snapshot);
 }
 
+/** True unless the scopes name an organization (by id or primary domain) the user is not in. */
+export async function userInOrganization(prisma: PrismaClient, userId: string, scopes: ScopeRequest): Promise<boolean> {
+  if (!scopes.orgId && !scopes.orgDomain) return true;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { org: { select: { id: true, primaryDomain: true } } } });
+  if (!user) return false;
+  return (!scopes.orgId || user.org.id === scopes.orgId) && (!scopes.orgDomain || user.org.primaryDomain === scopes.orgDomain);
+}
+
 /** oidc-provider's login and consent prompts, with the access prompt between them. */
 export function createPolicy(prisma: PrismaClient) {
   const policy = base();
@@ -41,6 +50,16 @@ export function createPolicy(prisma: PrismaClient) {
         const decision = await accessDecision(prisma, ctx);
         return !decision.allowed && decision.reason === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       }),
+  );
+  // urn:zitadel:iam:org:id / :domain:primary scopes: only that organization's users may sign in,
+  // so a session of another organization's user must sign in again.
+  policy.get("login")?.checks.add(
+    new Check("organization_scope", "the user does not belong to the requested organization", "login_required", async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      if (!accountId) return Check.NO_NEED_TO_PROMPT;
+      const wanted = parseScopes(String(ctx.oidc.params?.scope ?? "").split(" "));
+      return (await userInOrganization(prisma, accountId, wanted)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
   );
   // First-party apps, native ones included, need no consent screen (as in ZITADEL).
   policy.get("consent")?.checks.remove("native_client_prompt");

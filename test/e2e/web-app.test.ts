@@ -140,3 +140,37 @@ describe("single sign-on and sign-out", () => {
     await page.close();
   });
 });
+
+describe("organization scopes", () => {
+  it("lets only the named organization's users sign in, and adds the organization claims", async () => {
+    const seed = seeder(api());
+    const orgId = await seed.org();
+    const otherOrg = await seed.org();
+    const projectId = await seed.project(orgId, {}, []);
+    const user = await seed.human(orgId);
+    const app = await seed.webApp(projectId, CALLBACK, { idTokenUserinfoAssertion: true });
+    const config = await discover(api().url, app.clientId, app.clientSecret);
+    const page = await browser().newPage();
+
+    // Another organization's scope: the login form refuses this user.
+    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${otherOrg}`, state: "s" }).href);
+    await page.getByLabel(/login name/i).fill(user.username);
+    await page.getByLabel(/password/i).fill(PASSWORD);
+    await page.getByRole("button", { name: /sign in/i }).click();
+    await page.getByText("This user cannot sign in to this organization.").waitFor();
+
+    // The user's own organization: signed in, with the organization and resource-owner claims.
+    const { tokens } = await signInWithCode(page, config, user, `openid urn:zitadel:iam:org:id:${orgId} urn:zitadel:iam:user:resourceowner`);
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
+    expect(info["urn:zitadel:iam:org:id"]).toBe(orgId);
+    expect(info["urn:zitadel:iam:user:resourceowner:id"]).toBe(orgId);
+    expect(info["urn:zitadel:iam:user:resourceowner:primary_domain"]).toMatch(/\.localhost$/);
+
+    // With that session, prompt=none for another organization needs a new login.
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${otherOrg}`, prompt: "none", state: "n" });
+    await page.goto(url.href);
+    await page.waitForURL((u) => u.href.startsWith(CALLBACK));
+    expect(new URL(page.url()).searchParams.get("error")).toBe("login_required");
+    await page.close();
+  });
+});
