@@ -11,7 +11,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { DEFAULT_BRANDING } from "./branding.js";
 import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
-import { FormError, readForm } from "./form.js";
+import { FormError, readForm } from "../http/form.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPage } from "./render.js";
 

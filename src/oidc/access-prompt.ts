@@ -1,7 +1,7 @@
 // The access checks as an oidc-provider interaction prompt. It runs on every authorization
 // request once the user is known: interactive login, SSO with an existing session, and
 // prompt=none (where the client gets access_denied with the reason, without any page).
-import { interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
 import { loadProjectAccess } from "../directory/access-snapshots.js";
@@ -66,4 +66,14 @@ export function createPolicy(prisma: PrismaClient) {
   const consentIndex = policy.findIndex((p) => p.name === "consent");
   policy.splice(consentIndex, 0, new Prompt({ name: ACCESS_PROMPT, requestable: false }, ...checks));
   return policy;
+}
+
+/** Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails. */
+export async function checkMachineAccess(prisma: PrismaClient, userId: string, scopes: string[]): Promise<void> {
+  for (const projectId of parseScopes(scopes).audienceProjects) {
+    const decision = await decide(prisma, userId, projectId);
+    if (!decision.allowed) {
+      throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
+    }
+  }
 }

@@ -72,25 +72,35 @@ export async function findClientMetadata(prisma: PrismaClient, clientId: string)
   return findMachineClient(prisma, clientId);
 }
 
-/** A machine user as a client-credentials client: by user id or (as ZITADEL) by user name. */
+/**
+ * A machine user as a client-credentials client: by user id or (as ZITADEL) by user name. It
+ * authenticates with its secret, or, without one, with a key (private_key_jwt).
+ */
 async function findMachineClient(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
   const user = await prisma.user.findFirst({
     where: { type: "MACHINE", OR: [{ id: clientId }, { loginKey: clientId.toLowerCase() }] },
-    include: { secret: true, org: { select: { state: true } } },
+    include: {
+      secret: true,
+      org: { select: { state: true } },
+      keys: { where: { expirationDate: { gt: new Date() } }, select: { id: true, publicKeyPem: true } },
+    },
     orderBy: { id: "asc" },
   });
-  if (!user || !user.secret || user.state !== "ACTIVE" || user.org.state !== "ACTIVE") return undefined;
+  if (!user || user.state !== "ACTIVE" || user.org.state !== "ACTIVE") return undefined;
+  if (!user.secret && user.keys.length === 0) return undefined;
+  const auth = user.secret
+    ? { client_secret: user.secret.secretHash, token_endpoint_auth_method: "client_secret_basic" }
+    : { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: user.keys.map((k) => toJwk(k.id, k.publicKeyPem)) } };
   return {
     client_id: clientId,
-    client_secret: user.secret.secretHash,
-    token_endpoint_auth_method: "client_secret_basic",
+    ...auth,
     grant_types: ["client_credentials"],
     response_types: [],
     redirect_uris: [],
     "urn:rolegate:kind": "machine",
     "urn:rolegate:machine_user_id": user.id,
     "urn:rolegate:access_token_type": user.accessTokenType,
-  };
+  } as ClientMetadata;
 }
 
 function toJwk(kid: string, pem: string) {

@@ -7,7 +7,8 @@ import { createMemoryRateLimiter } from "../login/rate-limit.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks } from "./keys.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
-import { createProvider, ROUTES } from "./provider.js";
+import { createJwtProfileGrant, routeTokenRequests } from "./jwt-profile.js";
+import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
 
@@ -40,10 +41,12 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const loginRoutes = login.routes();
   const userinfo = createUserinfo(provider, deps.prisma, publicJwks(keys));
   const providerCallback = provider.callback();
+  const tokenRequest = routeTokenRequests(createJwtProfileGrant(provider, deps.prisma, resourceFor));
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
     if (ctx.path === ROUTES.userinfo && (ctx.method === "GET" || ctx.method === "POST")) return userinfo(ctx);
+    if (ctx.path === ROUTES.token && (await tokenRequest(ctx))) return;
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };

@@ -5,7 +5,7 @@ import Provider, { errors, type Client, type Configuration, type KoaContextWithO
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { parseScopes } from "../access/scopes.js";
-import { createPolicy, decide } from "./access-prompt.js";
+import { checkMachineAccess, createPolicy } from "./access-prompt.js";
 import { createIntrospectionClaims } from "./introspection.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
@@ -17,6 +17,7 @@ import type { MemoryStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
 import { renderErrorPage, renderLoggedOut } from "../login/render.js";
 import { logoutSource } from "./end-session.js";
+import { JWT_BEARER } from "./jwt-profile.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 
 export const ROUTES = {
@@ -113,6 +114,8 @@ export function createProvider(deps: ProviderDeps): Provider {
           const aud = (token as { aud?: string | string[] }).aud;
           const audiences = Array.isArray(aud) ? aud : aud ? [aud] : [];
           if (audiences.includes(projectId)) return true;
+          // Machine tokens (and others) asked for P by aud scope.
+          if (parseScopes(String(token.scope ?? "").split(" ")).audienceProjects.includes(projectId)) return true;
           const tokenClient = token.clientId ? await ctx.oidc.provider.Client.find(token.clientId) : undefined;
           return projectIdOf(tokenClient) === projectId;
         },
@@ -206,6 +209,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.proxy = deps.trustProxy;
   adaptProvider(provider);
   provider.use(keepOfflineAccess);
+  provider.use(advertiseJwtProfile);
   provider.use(createIntrospectionClaims(prisma));
   provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
   return provider;
@@ -234,14 +238,11 @@ export async function keepOfflineAccess(ctx: Koa.Context, next: () => Promise<vo
   }
 }
 
-/** Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails. */
-async function checkMachineAccess(prisma: PrismaClient, userId: string, scopes: string[]): Promise<void> {
-  for (const projectId of parseScopes(scopes).audienceProjects) {
-    const decision = await decide(prisma, userId, projectId);
-    if (!decision.allowed) {
-      throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
-    }
-  }
+/** Discovery lists the JWT-profile grant, which rolegate answers beside oidc-provider (jwt-profile.ts). */
+async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as { grant_types_supported?: string[] } | undefined;
+  if (ctx.oidc?.route === "discovery" && Array.isArray(body?.grant_types_supported)) body.grant_types_supported.push(JWT_BEARER);
 }
 
 /** CORS origins of a browser app: its redirect URIs' origins and its additional origins. */

@@ -222,3 +222,92 @@ describe("the management API with issued tokens", () => {
     await expect(orgs.listOrganizations({})).rejects.toMatchObject({ code: 16 });
   });
 });
+
+describe("service accounts: JWT profile", () => {
+  it("exchanges an assertion signed with the machine user's key file for a token, without client authentication", async () => {
+    const { SignJWT, importPKCS8 } = await import("jose");
+    const { createPrivateKey } = await import("node:crypto");
+    const s = await scene();
+    const { id: machineId } = await seed.users.createUser({
+      organizationId: s.orgId,
+      username: unique("svc").toLowerCase(),
+      userType: { case: "machine", value: { name: "Service" } },
+    } as never);
+    await seed.authorize(machineId, s.projectId, ["admin"]);
+    const { keyContent } = await seed.users.addKey({ userId: machineId, expirationDate: undefined } as never);
+    const keyFile = JSON.parse(Buffer.from(keyContent).toString("utf8")) as { type: string; keyId: string; key: string; userId: string };
+    expect(keyFile).toMatchObject({ type: "serviceaccount", userId: machineId });
+
+    // As @zitadel/node builds it: RS256, kid = keyId, iss = sub = userId, aud = issuer, 1 h, no jti.
+    const pkcs8 = createPrivateKey(keyFile.key).export({ type: "pkcs8", format: "pem" }).toString();
+    const sign = async (kid = keyFile.keyId, lifetime = "1h") =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: "RS256", kid })
+        .setIssuer(keyFile.userId)
+        .setSubject(keyFile.userId)
+        .setAudience(api().url)
+        .setIssuedAt()
+        .setExpirationTime(lifetime)
+        .sign(await importPKCS8(pkcs8, "RS256"));
+    const grant = (assertion: string, scope: string) =>
+      fetch(`${api().url}/oauth/v2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion, scope }),
+      });
+
+    const discovery = (await (await fetch(`${api().url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery.grant_types_supported).toContain("urn:ietf:params:oauth:grant-type:jwt-bearer");
+    expect(discovery).toMatchObject({
+      token_endpoint: `${api().url}/oauth/v2/token`,
+      introspection_endpoint: `${api().url}/oauth/v2/introspect`,
+      revocation_endpoint: `${api().url}/oauth/v2/revoke`,
+      userinfo_endpoint: `${api().url}/oidc/v1/userinfo`,
+      end_session_endpoint: `${api().url}/oidc/v1/end_session`,
+      jwks_uri: `${api().url}/oauth/v2/keys`,
+    });
+
+    const scope = `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud`;
+    const ok = await grant(await sign(), scope);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { access_token: string; token_type: string; expires_in: number };
+    expect(body.token_type).toBe("Bearer");
+    expect(body.expires_in).toBeGreaterThan(0);
+
+    // The token is introspected as the machine user by an API app of the project, with its roles.
+    const apiApp = await seed.apps.createApplication({
+      projectId: s.projectId,
+      name: unique("api"),
+      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
+    } as never);
+    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const introspected = await oidc.tokenIntrospection(await discover(api().url, apiId, clientSecret), body.access_token);
+    expect(introspected).toMatchObject({ active: true, sub: machineId });
+    expect(Object.keys(introspected[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
+
+    // Refused: an unknown key, a wrong audience, a lifetime over an hour, a project it may not use.
+    expect((await grant(await sign("123"), scope)).status).toBe(400);
+    const wrongAud = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: keyFile.keyId })
+      .setIssuer(machineId)
+      .setSubject(machineId)
+      .setAudience("https://elsewhere.example")
+      .setExpirationTime("1h")
+      .sign(await importPKCS8(pkcs8, "RS256"));
+    expect(await (await grant(wrongAud, scope)).json()).toMatchObject({ error: "invalid_grant" });
+    expect(await (await grant(await sign(keyFile.keyId, "3h"), scope)).json()).toMatchObject({
+      error: "invalid_grant",
+    });
+    const other = await seed.project(await seed.org(), { authorizationRequired: true }, ["x"]);
+    expect(await (await grant(await sign(), `openid urn:zitadel:iam:org:project:id:${other}:aud`)).json()).toMatchObject({
+      error: "invalid_scope",
+    });
+    // Other grants still reach oidc-provider with their body intact.
+    const cc = await fetch(`${api().url}/oauth/v2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: "nobody", client_secret: "x" }),
+    });
+    expect(await cc.json()).toMatchObject({ error: "invalid_client" });
+  });
+});

@@ -1,0 +1,125 @@
+// The JWT-profile grant (RFC 7523, urn:ietf:params:oauth:grant-type:jwt-bearer) as ZITADEL offers
+// it to service accounts: the assertion alone authenticates — no client authentication, no
+// client_id (what @zitadel/node's ServiceAccount sends). The assertion is signed with a key of
+// the machine user (its key file): kid = key id, iss = sub = user id, aud = the issuer, and it
+// must expire within an hour. oidc-provider requires client authentication before any grant, so
+// this grant is answered here, and the token is minted with oidc-provider's own model.
+import { importSPKI, decodeProtectedHeader, decodeJwt, jwtVerify } from "jose";
+import type { Context } from "koa";
+import type Provider from "oidc-provider";
+import { errors } from "oidc-provider";
+import { findUserKey } from "../directory/users.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { FormError, readForm } from "../http/form.js";
+import { checkMachineAccess } from "./access-prompt.js";
+import { accessTokenTypeOf } from "./client-info.js";
+
+export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+const MAX_LIFETIME_S = 3600;
+const CLOCK_SKEW_S = 60;
+
+class GrantError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+export function createJwtProfileGrant(provider: Provider, prisma: PrismaClient, resourceFor: (clientId: string) => string) {
+  const audiences = new Set([provider.issuer, `${provider.issuer}/`, `${provider.issuer}/oauth/v2/token`]);
+
+  async function verifyAssertion(assertion: string) {
+    let kid: string | undefined;
+    let sub: unknown;
+    try {
+      kid = decodeProtectedHeader(assertion).kid;
+      sub = decodeJwt(assertion).sub;
+    } catch {
+      throw new GrantError("invalid_grant", "the assertion is not a JWT");
+    }
+    if (!kid || typeof sub !== "string") throw new GrantError("invalid_grant", "the assertion needs a kid header and a sub claim");
+    const key = await findUserKey({ prisma, actor: { id: sub } }, sub, kid);
+    if (!key || key.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
+    try {
+      const { payload } = await jwtVerify(assertion, await importSPKI(key.publicKeyPem, "RS256"), {
+        issuer: sub,
+        subject: sub,
+        algorithms: ["RS256"],
+        clockTolerance: CLOCK_SKEW_S,
+        requiredClaims: ["exp", "aud"],
+      });
+      const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!aud.some((a) => typeof a === "string" && audiences.has(a))) throw new Error("audience");
+      if (payload.exp! - Math.floor(Date.now() / 1000) > MAX_LIFETIME_S + CLOCK_SKEW_S) throw new Error("lifetime");
+    } catch {
+      throw new GrantError("invalid_grant", "the assertion could not be verified (signature, issuer, audience or expiry)");
+    }
+    return key.user;
+  }
+
+  return async function jwtProfileGrant(ctx: Context, form: URLSearchParams): Promise<void> {
+    try {
+      const assertion = form.get("assertion");
+      if (!assertion || assertion.length > 8192) throw new GrantError("invalid_request", "missing assertion");
+      const user = await verifyAssertion(assertion);
+      if (user.state !== "ACTIVE") throw new GrantError("invalid_grant", "the user is not active");
+      const scopes = [...new Set((form.get("scope") ?? "openid").split(" ").filter(Boolean))];
+      await checkMachineAccess(prisma, user.id, scopes);
+      const client = await provider.Client.find(user.id);
+      if (!client) throw new GrantError("invalid_grant", "the user is not active");
+      const token = new provider.ClientCredentials({ client, scope: scopes.join(" ") });
+      const jwt = accessTokenTypeOf(client) === "JWT";
+      token.resourceServer = new provider.ResourceServer(resourceFor(client.clientId), {
+        scope: scopes.join(" "),
+        audience: client.clientId,
+        accessTokenFormat: jwt ? "jwt" : "opaque",
+        ...(jwt ? { jwt: { sign: { alg: "RS256" } } } : {}),
+      });
+      const value = await token.save();
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { access_token: value, token_type: "Bearer", expires_in: token.expiration, scope: token.scope };
+    } catch (error) {
+      const e =
+        error instanceof GrantError
+          ? error
+          : error instanceof errors.InvalidScope
+            ? new GrantError("invalid_scope", error.error_description ?? "invalid scope")
+            : undefined;
+      if (!e) throw error;
+      ctx.status = 400;
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { error: e.error, error_description: e.description };
+    }
+  };
+}
+
+/**
+ * Token requests: the grant type is in the body, so the body is read here; a JWT-profile grant is
+ * answered, any other request goes to oidc-provider with the body it would have read (it takes
+ * an already-read body from `req.body`).
+ */
+export function routeTokenRequests(jwtProfile: (ctx: Context, form: URLSearchParams) => Promise<void>) {
+  return async function tokenRequest(ctx: Context): Promise<boolean> {
+    if (ctx.method !== "POST" || !ctx.is("application/x-www-form-urlencoded")) return false;
+    let form: URLSearchParams;
+    try {
+      form = await readForm(ctx, TOKEN_BODY_LIMIT);
+    } catch (error) {
+      if (!(error instanceof FormError)) throw error;
+      ctx.status = 400;
+      ctx.body = { error: "invalid_request", error_description: error.message };
+      return true;
+    }
+    if (form.get("grant_type") === JWT_BEARER) {
+      await jwtProfile(ctx, form);
+      return true;
+    }
+    (ctx.req as { body?: string }).body = form.toString();
+    return false;
+  };
+}
+
+/** oidc-provider's own limit for request bodies. */
+const TOKEN_BODY_LIMIT = 56 * 1024;
