@@ -9,7 +9,8 @@ import { projectIdOf } from "../oidc/client-info.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
-import { DEFAULT_BRANDING } from "./branding.js";
+import { loadBrandingSources } from "../directory/branding.js";
+import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "./branding.js";
 import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { FormError, readForm } from "../http/form.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -43,7 +44,20 @@ export function createLoginRouter(deps: LoginDeps): Router {
       const details = await provider.interactionDetails(ctx.req, ctx.res);
       if (details.uid !== ctx.params.uid) throw new Error("interaction mismatch");
       const client = await provider.Client.find(String(details.params.client_id));
-      return { details, client, appName: client?.clientName ?? "the application" };
+      const scopes = parseScopes(String(details.params.scope ?? "").split(" "));
+      const sources = await loadBrandingSources(prisma, {
+        projectId: projectIdOf(client),
+        userId: details.session?.accountId,
+        orgId: scopes.orgId,
+        orgDomain: scopes.orgDomain,
+      });
+      const branding = chooseBranding({
+        setting: sources.setting,
+        projectOwner: sources.projectOwner ? sanitizeBranding(sources.projectOwner) : null,
+        // A known organization without its own branding shows the default, not the owner's.
+        userOrg: sources.userOrg === undefined ? null : sanitizeBranding(sources.userOrg),
+      });
+      return { details, client, appName: client?.clientName ?? "the application", branding };
     } catch {
       ctx.status = 400;
       ctx.type = "html";
@@ -56,7 +70,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     }
   }
 
-  function showLogin(ctx: Context, uid: string, appName: string, loginName?: string, error?: string) {
+  function showLogin(ctx: Context, uid: string, appName: string, branding: Branding, loginName?: string, error?: string) {
     ctx.type = "html";
     ctx.set("Cache-Control", "no-store");
     ctx.body = renderLoginPage({
@@ -65,11 +79,11 @@ export function createLoginRouter(deps: LoginDeps): Router {
       loginName,
       error,
       appName,
-      branding: DEFAULT_BRANDING,
+      branding,
     });
   }
 
-  async function checkForm(ctx: Context, uid: string): Promise<URLSearchParams | undefined> {
+  async function checkForm(ctx: Context, uid: string, branding: Branding): Promise<URLSearchParams | undefined> {
     let form: URLSearchParams;
     try {
       form = await readForm(ctx);
@@ -77,7 +91,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       if (!(error instanceof FormError)) throw error;
       ctx.status = 400;
       ctx.type = "html";
-      ctx.body = renderErrorPage({ title: "Bad request", message: error.message, branding: DEFAULT_BRANDING });
+      ctx.body = renderErrorPage({ title: "Bad request", message: error.message, branding });
       return undefined;
     }
     if (!verifyCsrfToken(deps.csrfKey, uid, form.get("csrf"))) {
@@ -86,7 +100,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       ctx.body = renderErrorPage({
         title: "This form has expired",
         message: "Reload the page and try again.",
-        branding: DEFAULT_BRANDING,
+        branding,
       });
       return undefined;
     }
@@ -96,7 +110,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   router.get("/:uid", async (ctx) => {
     const found = await interaction(ctx);
     if (!found) return;
-    const { details, client, appName } = found;
+    const { details, client, appName, branding } = found;
     if (details.prompt.name === "access" && ctx.query.switch === undefined) {
       const decision = await decide(prisma, details.session?.accountId, projectIdOf(client));
       ctx.type = "html";
@@ -107,7 +121,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
         retryAction: paths(details.uid).retry,
         abortAction: paths(details.uid).abort,
         csrfToken: createCsrfToken(deps.csrfKey, details.uid),
-        branding: DEFAULT_BRANDING,
+        branding,
       });
       return;
     }
@@ -127,34 +141,34 @@ export function createLoginRouter(deps: LoginDeps): Router {
         return;
       }
     }
-    showLogin(ctx, details.uid, appName, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
+    showLogin(ctx, details.uid, appName, branding, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
   });
 
   router.post("/:uid/login", async (ctx) => {
     const found = await interaction(ctx);
     if (!found) return;
     const uid = found.details.uid;
-    const form = await checkForm(ctx, uid);
+    const form = await checkForm(ctx, uid, found.branding);
     if (!form) return;
     const loginName = (form.get("loginName") ?? "").trim().slice(0, 200);
     const password = form.get("password") ?? "";
     const keys = [`login:${loginName.toLowerCase()}`, `ip:${ctx.ip}`];
     if (!(await deps.limiter.allowed(keys))) {
       ctx.status = 429;
-      return showLogin(ctx, uid, found.appName, loginName, TOO_MANY);
+      return showLogin(ctx, uid, found.appName, found.branding, loginName, TOO_MANY);
     }
     const user = loginName && password ? await verifyUserPassword({ prisma, actor: { id: "login" } }, loginName, password) : null;
     if (!user || user.type !== "HUMAN") {
       await deps.limiter.fail(keys);
       ctx.status = 401;
-      return showLogin(ctx, uid, found.appName, loginName, GENERIC_LOGIN_ERROR);
+      return showLogin(ctx, uid, found.appName, found.branding, loginName, GENERIC_LOGIN_ERROR);
     }
     // The password was right: now it is safe to say why the user cannot sign in.
     if (!(await userInOrganization(prisma, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
-      return showLogin(ctx, uid, found.appName, loginName, OTHER_ORGANIZATION);
+      return showLogin(ctx, uid, found.appName, found.branding, loginName, OTHER_ORGANIZATION);
     }
-    if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, loginName, LOCKED);
-    if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, loginName, INACTIVE);
+    if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, found.branding, loginName, LOCKED);
+    if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, found.branding, loginName, INACTIVE);
     await deps.limiter.reset(`login:${loginName.toLowerCase()}`);
     await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     ctx.respond = false;
@@ -163,14 +177,14 @@ export function createLoginRouter(deps: LoginDeps): Router {
   // "Sign in with another account": the login form again, for the same authorization request.
   router.post("/:uid/retry", async (ctx) => {
     const found = await interaction(ctx);
-    if (!found || !(await checkForm(ctx, found.details.uid))) return;
+    if (!found || !(await checkForm(ctx, found.details.uid, found.branding))) return;
     ctx.redirect(`/ui/login/${found.details.uid}?switch`);
   });
 
   // "Back to <app>": the client gets error=access_denied with the reason.
   router.post("/:uid/abort", async (ctx) => {
     const found = await interaction(ctx);
-    if (!found || !(await checkForm(ctx, found.details.uid))) return;
+    if (!found || !(await checkForm(ctx, found.details.uid, found.branding))) return;
     const decision = await decide(prisma, found.details.session?.accountId, projectIdOf(found.client));
     await provider.interactionFinished(
       ctx.req,

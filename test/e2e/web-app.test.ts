@@ -174,3 +174,38 @@ describe("organization scopes", () => {
     await page.close();
   });
 });
+
+describe("private labeling", () => {
+  it("shows the project owner's branding, or the user's organization's when the project allows it", async () => {
+    const { openDatabase } = await import("../../src/db/database.js");
+    const db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
+    try {
+      const seed = seeder(api());
+      const owner = await seed.org();
+      const partner = await seed.org();
+      await db.prisma.branding.create({ data: { orgId: owner, displayName: "Owner Login", primaryColor: "#112233" } });
+      await db.prisma.branding.create({ data: { orgId: partner, displayName: "Partner Login", primaryColor: "#445566" } });
+      const enforce = await seed.project(owner, {}, []);
+      await seed.projects.updateProject({ id: enforce, privateLabelingSetting: 1 });
+      const allow = await seed.project(owner, {}, []);
+      await seed.projects.updateProject({ id: allow, privateLabelingSetting: 2 });
+      const page = await browser().newPage();
+
+      const enforced = await seed.webApp(enforce, CALLBACK);
+      const c1 = await discover(api().url, enforced.clientId, enforced.clientSecret);
+      await page.goto(oidc.buildAuthorizationUrl(c1, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href);
+      expect(await page.locator("header").innerText()).toContain("Owner Login");
+      expect(await page.content()).toContain("#112233");
+
+      const allowed = await seed.webApp(allow, CALLBACK);
+      const c2 = await discover(api().url, allowed.clientId, allowed.clientSecret);
+      await page.goto(oidc.buildAuthorizationUrl(c2, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href);
+      expect(await page.locator("header").innerText()).toContain("Partner Login");
+      await page.goto(oidc.buildAuthorizationUrl(c2, { redirect_uri: CALLBACK, scope: "openid", state: "s" }).href);
+      expect(await page.locator("header").innerText()).toContain("Owner Login");
+      await page.close();
+    } finally {
+      await db.close();
+    }
+  });
+});
