@@ -1,16 +1,28 @@
 // Assembles sign-in: keys, the state store, the provider, the login UI and userinfo, as one
 // Koa middleware placed after rolegate's own routes.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import type Koa from "koa";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createLoginRouter } from "../login/routes.js";
 import { createMemoryRateLimiter } from "../login/rate-limit.js";
 import type { Logger } from "../log.js";
-import { loadKeys, publicJwks } from "./keys.js";
+import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
+import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { createJwtProfileGrant, routeTokenRequests } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
+
+const KEYS_POLL_MS = 2000;
+
+/** Changes whenever the signing keys file is replaced (it is written atomically). */
+async function keysVersion(keysDir: string): Promise<string> {
+  const info = await stat(path.join(keysDir, SIGNING_KEYS_FILE)).catch(() => undefined);
+  return info ? `${info.ino}:${info.mtimeMs}:${info.size}` : "";
+}
 
 export interface SignInDeps {
   issuer: string;
@@ -22,6 +34,8 @@ export interface SignInDeps {
 
 export interface SignIn {
   middleware: Koa.Middleware;
+  /** Re-reads KEYS_DIR into the running provider (after a key was created, activated or removed). */
+  reloadKeys(): Promise<void>;
   /** The user behind an access token issued for the management API, if it is one. */
   resolveAccessToken(token: string): Promise<string | undefined>;
   close(): void;
@@ -39,7 +53,10 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     log: deps.log,
   });
   const loginRoutes = login.routes();
-  const userinfo = createUserinfo(provider, deps.prisma, publicJwks(keys));
+  // Verifies rolegate's own JWTs against the keys published now.
+  let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
+  const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
+  const userinfo = createUserinfo(provider, deps.prisma, jwks);
   const providerCallback = provider.callback();
   const tokenRequest = routeTokenRequests(createJwtProfileGrant(provider, deps.prisma, resourceFor));
 
@@ -50,9 +67,28 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };
+  // Keys change through the WebKeyService of any instance: each instance notices the file.
+  let keysFile = await keysVersion(deps.keysDir);
+  const reloadKeys = async () => {
+    keysFile = await keysVersion(deps.keysDir);
+    const reloaded = await loadKeys(deps.keysDir);
+    reloadSigningKeys(provider, reloaded.jwks as { keys: object[] });
+    verifyKeys = createLocalJWKSet(publicJwks(reloaded) as JSONWebKeySet);
+  };
+  const keysWatch = setInterval(() => {
+    void keysVersion(deps.keysDir).then(async (version) => {
+      if (version !== keysFile) await reloadKeys().catch((error: unknown) => deps.log.error({ err: error }, "reloading signing keys failed"));
+    });
+  }, KEYS_POLL_MS);
+  keysWatch.unref();
+
   return {
     middleware,
-    resolveAccessToken: createManagementTokenResolver(provider, publicJwks(keys)),
-    close: () => store.close(),
+    reloadKeys,
+    resolveAccessToken: createManagementTokenResolver(provider, jwks),
+    close: () => {
+      clearInterval(keysWatch);
+      store.close();
+    },
   };
 }

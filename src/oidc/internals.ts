@@ -2,9 +2,18 @@
 // configuration cannot do it.
 import type { Client } from "oidc-provider";
 import type Provider from "oidc-provider";
+import initializeKeystore from "oidc-provider/lib/helpers/initialize_keystore.js";
 import { audienceFor } from "./audience.js";
 import { projectIdOf } from "./client-info.js";
 import { verifySecret } from "../directory/secrets.js";
+
+/**
+ * Replaces the signing keys of a running provider: oidc-provider reads `jwks` once, at
+ * construction; its own keystore initialiser swaps keystore and published JWKS together.
+ */
+export function reloadSigningKeys(provider: Provider, jwks: { keys: object[] }): void {
+  initializeKeystore.call(provider, structuredClone(jwks));
+}
 
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */
 export const DYNAMIC_CLAIMS = "rolegate:dynamic";

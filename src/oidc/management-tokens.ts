@@ -1,13 +1,12 @@
 // Access tokens for the management API: rolegate-issued tokens whose scopes include
 // urn:zitadel:iam:org:project:id:zitadel:aud (as ZITADEL requires) are accepted there as their
 // user (a person, or the machine user of client credentials).
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type Provider from "oidc-provider";
 import { SCOPE } from "../access/scopes.js";
 import { machineUserIdOf } from "./client-info.js";
 
-export function createManagementTokenResolver(provider: Provider, publicKeys: { keys: object[] }) {
-  const jwks = createLocalJWKSet(publicKeys as JSONWebKeySet);
+export function createManagementTokenResolver(provider: Provider, jwks: JWTVerifyGetKey) {
   const forManagement = (scope: unknown) => typeof scope === "string" && scope.split(" ").includes(SCOPE.managementAud);
 
   return async function resolveAccessToken(token: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@
 // token it issued to an app there, opaque or JWT (oidc-provider refuses tokens that carry a
 // resource audience, and every rolegate token does). The access checks run again, and role
 // claims are read now.
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { decide } from "./access-prompt.js";
@@ -49,8 +49,8 @@ async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: strin
   return { accountId: stored.accountId, clientId: stored.clientId, scope: String(stored.scope ?? "") };
 }
 
-export function createUserinfo(provider: Provider, prisma: PrismaClient, publicKeys: { keys: object[] }) {
-  const jwks = createLocalJWKSet(publicKeys as JSONWebKeySet);
+/** `jwks` verifies rolegate's own JWTs with the keys published now (they change on rotation). */
+export function createUserinfo(provider: Provider, prisma: PrismaClient, jwks: JWTVerifyGetKey) {
   return async function userinfo(ctx: Context): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
