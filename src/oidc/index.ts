@@ -11,6 +11,7 @@ import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
+import { answerPreflight } from "./cors.js";
 import { createJwtProfileGrant, routeTokenRequests } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
@@ -62,7 +63,10 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
-    if (ctx.path === ROUTES.userinfo && (ctx.method === "GET" || ctx.method === "POST")) return userinfo(ctx);
+    if (ctx.path === ROUTES.userinfo) {
+      if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
+      if (ctx.method === "OPTIONS") return answerPreflight(ctx, "GET, POST");
+    }
     if (ctx.path === ROUTES.token && (await tokenRequest(ctx))) return;
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);

@@ -1,7 +1,7 @@
 // The oidc-provider instance: ZITADEL's endpoint paths, clients from the directory, the access
 // checks in the interaction policy, and ZITADEL's claims in tokens.
 import type Koa from "koa";
-import Provider, { errors, type Client, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { parseScopes } from "../access/scopes.js";
@@ -9,13 +9,14 @@ import { checkMachineAccess, createPolicy } from "./access-prompt.js";
 import { createIntrospectionClaims } from "./introspection.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
-import { accessTokenTypeOf, additionalOriginsOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
+import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
 import { adaptProvider } from "./internals.js";
 import type { KeyMaterial } from "./keys.js";
 import type { MemoryStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
 import { renderErrorPage, renderLoggedOut } from "../login/render.js";
+import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
@@ -245,17 +246,4 @@ async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<
   if (ctx.oidc?.route === "discovery" && Array.isArray(body?.grant_types_supported)) body.grant_types_supported.push(JWT_BEARER);
 }
 
-/** CORS origins of a browser app: its redirect URIs' origins and its additional origins. */
-function allowedOrigins(client: Client): Set<string> {
-  const origins = new Set<string>(additionalOriginsOf(client));
-  for (const uri of client.redirectUris ?? []) {
-    try {
-      const { origin, protocol } = new URL(uri);
-      if (protocol === "http:" || protocol === "https:") origins.add(origin);
-    } catch {
-      // not a URL: no origin
-    }
-  }
-  return origins;
-}
 

@@ -6,6 +6,7 @@ import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { decide } from "./access-prompt.js";
+import { allowClientOrigin } from "./cors.js";
 import { kindOf, projectIdOf } from "./client-info.js";
 import { loadUserClaims } from "./user-claims.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -59,6 +60,7 @@ export function createUserinfo(provider: Provider, prisma: PrismaClient, jwks: J
     const scopes = String(accessToken.scope ?? "").split(" ");
     if (!scopes.includes("openid")) return fail(ctx, 403, "insufficient_scope", "the openid scope was not granted");
     const client = await provider.Client.find(accessToken.clientId);
+    allowClientOrigin(ctx, client);
     if (!client) return fail(ctx, 401, "invalid_token", "the token's client is not available");
     const projectId = projectIdOf(client);
     if (kindOf(client) === "oidc" && !(await decide(prisma, accessToken.accountId, projectId)).allowed) {

@@ -311,3 +311,33 @@ describe("service accounts: JWT profile", () => {
     expect(await cc.json()).toMatchObject({ error: "invalid_client" });
   });
 });
+
+describe("CORS for browser apps", () => {
+  it("lets a browser app read userinfo from its own origins only", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
+    const callbackOrigin = new URL(CALLBACK).origin;
+    const ask = (origin: string) =>
+      fetch(`${api().url}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
+    const own = await ask(callbackOrigin);
+    expect(own.status).toBe(200);
+    expect(own.headers.get("access-control-allow-origin")).toBe(callbackOrigin);
+    const foreign = await ask("https://evil.example.com");
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    const preflight = await fetch(`${api().url}/oidc/v1/userinfo`, {
+      method: "OPTIONS",
+      headers: { origin: callbackOrigin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
+    // The token endpoint (oidc-provider) answers the app's origin too.
+    const tokenPreflight = await fetch(`${api().url}/oauth/v2/token`, {
+      method: "OPTIONS",
+      headers: { origin: callbackOrigin, "access-control-request-method": "POST" },
+    });
+    expect(tokenPreflight.headers.get("access-control-allow-origin")).toBe(callbackOrigin);
+    await page.close();
+  });
+});

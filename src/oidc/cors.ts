@@ -1,0 +1,37 @@
+// CORS for browser apps: an app's origins are those of its redirect URIs and its additional
+// origins, read from the directory with the client (so a new origin works without a restart).
+import type { Context } from "koa";
+import type { Client } from "oidc-provider";
+import { additionalOriginsOf } from "./client-info.js";
+
+export function allowedOrigins(client: Client | undefined): Set<string> {
+  const origins = new Set<string>(additionalOriginsOf(client));
+  for (const uri of client?.redirectUris ?? []) {
+    try {
+      const { origin, protocol } = new URL(uri);
+      if (protocol === "http:" || protocol === "https:") origins.add(origin);
+    } catch {
+      // not a URL: no origin
+    }
+  }
+  return origins;
+}
+
+/** Answers a preflight. Any origin may ask; only a client's own origins get responses (below). */
+export function answerPreflight(ctx: Context, methods: string): void {
+  const origin = ctx.get("origin");
+  ctx.status = 204;
+  if (!origin) return;
+  ctx.set("Access-Control-Allow-Origin", origin);
+  ctx.set("Access-Control-Allow-Methods", methods);
+  ctx.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  ctx.set("Access-Control-Max-Age", "3600");
+  ctx.vary("Origin");
+}
+
+/** Lets the browser read the response when the request comes from one of the client's origins. */
+export function allowClientOrigin(ctx: Context, client: Client | undefined): void {
+  const origin = ctx.get("origin");
+  ctx.vary("Origin");
+  if (origin && allowedOrigins(client).has(origin)) ctx.set("Access-Control-Allow-Origin", origin);
+}
