@@ -1,6 +1,6 @@
 import { createPublicKey, createPrivateKey, sign, verify } from "node:crypto";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { APIAuthMethodType } from "@zitadel/proto/zitadel/app/v2beta/api_pb.js";
 import { AppSorting, AppState, ApplicationKeysSorting } from "@zitadel/proto/zitadel/app/v2beta/app_pb.js";
 import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
@@ -21,6 +21,7 @@ import { generateSecret, hashSecret, verifySecret } from "../../src/directory/se
 import { newId } from "../../src/ids.js";
 import { TRANSPORTS, useApiServer, type Transport } from "../support/api.js";
 import { unique } from "../support/directory.js";
+import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
 let db: Database;
@@ -31,16 +32,6 @@ afterAll(async () => db?.close());
 
 const dir = () => ({ prisma: db.prisma, actor: { id: "test" } });
 
-async function expectCode(promise: Promise<unknown>, code: Code, field?: string): Promise<ConnectError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${Code[code]}`).toBeInstanceOf(ConnectError);
-  expect(Code[(error as ConnectError).code], (error as ConnectError).rawMessage).toBe(Code[code]);
-  if (field) expect((error as ConnectError).rawMessage).toContain(field);
-  return error as ConnectError;
-}
 
 const ALNUM = /^[A-Za-z0-9]{32,}$/;
 const storedApp = (id: string) => db.prisma.application.findUniqueOrThrow({ where: { id } });

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
 import {
@@ -17,6 +17,7 @@ import { createApiClient, TRANSPORTS, useApiServer, type Transport } from "../su
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 import { makeUser } from "../support/fixtures.js";
+import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
 let db: Database;
@@ -27,15 +28,6 @@ afterAll(async () => db?.close());
 
 const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
 
-async function expectCode(promise: Promise<unknown>, code: Code): Promise<ConnectError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${Code[code]}`).toBeInstanceOf(ConnectError);
-  expect(Code[(error as ConnectError).code]).toBe(Code[code]);
-  return error as ConnectError;
-}
 
 type Filter = MessageInitShape<typeof AuthorizationsSearchFilterSchema>;
 const byIds = (...ids: string[]): Filter => ({ filter: { case: "authorizationIds", value: { ids } } });

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { TextFilterMethod, TimestampFilterMethod } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
 import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
 import type { ResourceTypeSchema } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
@@ -14,6 +14,7 @@ import { createApiClient, TRANSPORTS, useApiServer, type Transport } from "../su
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 import { makeUser } from "../support/fixtures.js";
+import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
 let db: Database;
@@ -24,15 +25,6 @@ afterAll(async () => db?.close());
 
 const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
 
-async function expectCode(promise: Promise<unknown>, code: Code): Promise<ConnectError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${Code[code]}`).toBeInstanceOf(ConnectError);
-  expect(Code[(error as ConnectError).code]).toBe(Code[code]);
-  return error as ConnectError;
-}
 
 type Resource = MessageInitShape<typeof ResourceTypeSchema>;
 type Filter = MessageInitShape<typeof AdministratorSearchFilterSchema>;

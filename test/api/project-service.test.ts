@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { PrivateLabelingSetting, ProjectFieldName, ProjectState } from "@zitadel/proto/zitadel/project/v2beta/query_pb.js";
 import { TextFilterMethod } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../../src/db/database.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { TRANSPORTS, useApiServer } from "../support/api.js";
 import { unique } from "../support/directory.js";
+import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
 let db: Database;
@@ -15,15 +16,6 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-async function expectCode(promise: Promise<unknown>, code: Code): Promise<ConnectError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${Code[code]}`).toBeInstanceOf(ConnectError);
-  expect(Code[(error as ConnectError).code]).toBe(Code[code]);
-  return error as ConnectError;
-}
 
 const newOrg = () => createOrganization({ prisma: db.prisma, actor: { id: "test" } }, { name: unique("Org") });
 
