@@ -341,3 +341,41 @@ describe("CORS for browser apps", () => {
     await page.close();
   });
 });
+
+describe("more client rules", () => {
+  it("accepts any port on a native app's loopback redirect URI", async () => {
+    const s = await scene();
+    const res = await seed.apps.createApplication({
+      projectId: s.projectId,
+      name: unique("cli"),
+      creationRequestType: {
+        case: "oidcRequest",
+        value: { redirectUris: ["http://127.0.0.1/cb"], responseTypes: [1], grantTypes: [0], appType: 2, authMethodType: 2 },
+      },
+    } as never);
+    const clientId = (res.creationResponseType.value as { clientId: string }).clientId;
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
+    expect(tokens.claims()!.sub).toBe(s.user.id);
+    await page.close();
+  });
+
+  it("treats a deactivated app as unknown, and gives refreshed JWTs the roles of that moment", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId, { accessTokenType: 1, accessTokenRoleAssertion: true });
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access roles");
+    expect(decodeJwt(tokens.access_token).roles).toEqual(["viewer"]);
+    await seed.authorizations.updateAuthorization({ id: s.authorizationId, roleKeys: ["admin"] });
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(Object.keys(decodeJwt(refreshed.access_token)[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
+    expect(decodeJwt(refreshed.access_token).roles).toEqual(["admin"]);
+
+    const app = (await db.prisma.application.findUniqueOrThrow({ where: { clientId } })).id;
+    await seed.apps.deactivateApplication({ projectId: s.projectId, id: app });
+    await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_client" });
+    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "x" }).href);
+    expect(await page.content()).toMatch(/client is invalid|client not found|invalid_client/i);
+    await page.close();
+  });
+});
