@@ -45,7 +45,10 @@ export interface SignIn {
 export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const keys = await loadKeys(deps.keysDir);
   const store = new MemoryStore();
-  const provider = createProvider({ ...deps, keys, store });
+  // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
+  let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
+  const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
+  const provider = createProvider({ ...deps, keys, store, verifyKeys: jwks });
   const login = createLoginRouter({
     provider,
     prisma: deps.prisma,
@@ -54,9 +57,6 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     log: deps.log,
   });
   const loginRoutes = login.routes();
-  // Verifies rolegate's own JWTs against the keys published now.
-  let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
-  const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
   const userinfo = createUserinfo(provider, deps.prisma, jwks);
   const providerCallback = provider.callback();
   const tokenRequest = routeTokenRequests(createJwtProfileGrant(provider, deps.prisma, resourceFor));

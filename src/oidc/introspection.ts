@@ -2,19 +2,81 @@
 // of P read now (both role claims), and a token whose user no longer passes P's access checks
 // is reported inactive. Runs after oidc-provider's own introspection (which authenticated the
 // caller and found the token).
-import type { KoaContextWithOIDC } from "oidc-provider";
+import { jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { Client, KoaContextWithOIDC } from "oidc-provider";
+import type Provider from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { SCOPE } from "../access/scopes.js";
+import { parseScopes, SCOPE } from "../access/scopes.js";
 import { decide } from "./access-prompt.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { loadRoleClaims } from "./user-claims.js";
 
 type IntrospectionBody = { active: boolean; sub?: string; client_id?: string; scope?: string; [claim: string]: unknown };
 
-export function createIntrospectionClaims(prisma: PrismaClient) {
+interface IntrospectedToken {
+  clientId?: string | undefined;
+  aud?: string | string[] | undefined;
+  scope?: string | undefined;
+}
+
+/**
+ * Whether an app of project P may introspect a token: tokens issued to P's apps, tokens whose
+ * audience is P, and tokens (machine ones) that asked for P by aud scope.
+ */
+export async function mayIntrospect(provider: Provider, caller: Client, token: IntrospectedToken): Promise<boolean> {
+  const projectId = projectIdOf(caller);
+  if (!projectId) return false;
+  if (token.clientId === caller.clientId) return true;
+  const audiences = Array.isArray(token.aud) ? token.aud : token.aud ? [token.aud] : [];
+  if (audiences.includes(projectId)) return true;
+  if (parseScopes(String(token.scope ?? "").split(" ")).audienceProjects.includes(projectId)) return true;
+  const tokenClient = token.clientId ? await provider.Client.find(token.clientId) : undefined;
+  return projectIdOf(tokenClient) === projectId;
+}
+
+/**
+ * oidc-provider keeps no record of JWT access tokens and reports them inactive; ZITADEL
+ * introspects them. A JWT that verifies (signature, issuer, type, expiry) is described from its
+ * own claims.
+ */
+async function introspectJwt(ctx: KoaContextWithOIDC, jwks: JWTVerifyGetKey): Promise<IntrospectionBody | undefined> {
+  const token = ctx.oidc.params?.token;
+  if (typeof token !== "string" || token.split(".").length !== 3 || !ctx.oidc.client) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, jwks, { issuer: ctx.oidc.provider.issuer, typ: "at+jwt" });
+    const clientId = typeof payload.client_id === "string" ? payload.client_id : undefined;
+    const scope = typeof payload.scope === "string" ? payload.scope : undefined;
+    if (!(await mayIntrospect(ctx.oidc.provider, ctx.oidc.client, { clientId, aud: payload.aud, scope }))) return undefined;
+    return {
+      active: true,
+      iss: payload.iss,
+      sub: payload.sub,
+      client_id: clientId,
+      aud: payload.aud,
+      scope,
+      exp: payload.exp,
+      iat: payload.iat,
+      jti: payload.jti,
+      token_type: "Bearer",
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function createIntrospectionClaims(prisma: PrismaClient, jwks: JWTVerifyGetKey) {
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
+    // oidc-provider answers JWT access tokens with unsupported_token_type.
+    const refused = (ctx.body as { error?: string }).error === "unsupported_token_type";
+    if (refused || (ctx.body as IntrospectionBody).active === false) {
+      const jwt = await introspectJwt(ctx, jwks);
+      if (jwt || refused) {
+        ctx.status = 200;
+        ctx.body = jwt ?? { active: false };
+      }
+    }
     const body = ctx.body as IntrospectionBody;
     const callerProject = projectIdOf(ctx.oidc.client);
     if (!body.active || !callerProject) return;

@@ -1,12 +1,12 @@
 // The oidc-provider instance: ZITADEL's endpoint paths, clients from the directory, the access
 // checks in the interaction policy, and ZITADEL's claims in tokens.
+import type { JWTVerifyGetKey } from "jose";
 import type Koa from "koa";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
-import { parseScopes } from "../access/scopes.js";
 import { checkMachineAccess, createPolicy } from "./access-prompt.js";
-import { createIntrospectionClaims } from "./introspection.js";
+import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
 import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
@@ -33,6 +33,8 @@ export const ROUTES = {
 
 export interface ProviderDeps {
   issuer: string;
+  /** Verifies rolegate's own JWTs with the keys published now. */
+  verifyKeys: JWTVerifyGetKey;
   prisma: PrismaClient;
   keys: KeyMaterial;
   store: MemoryStore;
@@ -108,18 +110,12 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: {
         enabled: true,
         // An API app (or any app) of project P may introspect tokens issued to P's apps or for P.
-        allowedPolicy: async (ctx, caller, token) => {
-          const projectId = projectIdOf(caller);
-          if (!projectId) return false;
-          if (token.clientId === caller.clientId) return true;
-          const aud = (token as { aud?: string | string[] }).aud;
-          const audiences = Array.isArray(aud) ? aud : aud ? [aud] : [];
-          if (audiences.includes(projectId)) return true;
-          // Machine tokens (and others) asked for P by aud scope.
-          if (parseScopes(String(token.scope ?? "").split(" ")).audienceProjects.includes(projectId)) return true;
-          const tokenClient = token.clientId ? await ctx.oidc.provider.Client.find(token.clientId) : undefined;
-          return projectIdOf(tokenClient) === projectId;
-        },
+        allowedPolicy: async (ctx, caller, token) =>
+          mayIntrospect(ctx.oidc.provider, caller, {
+            clientId: token.clientId,
+            aud: (token as { aud?: string | string[] }).aud,
+            scope: token.scope,
+          }),
       },
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
@@ -211,7 +207,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   adaptProvider(provider);
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
-  provider.use(createIntrospectionClaims(prisma));
+  provider.use(createIntrospectionClaims(prisma, deps.verifyKeys));
   provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
   return provider;
 }

@@ -128,6 +128,19 @@ describe("APIs", () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: "1" })).toString("base64url")}.${sig}`;
     await expect(jwtVerify(forged, jwks, { issuer: api().url })).rejects.toThrow();
     expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
+
+    // An API app of the project introspects the JWT too (active, with roles), not a forged one.
+    const apiApp = await seed.apps.createApplication({
+      projectId: s.projectId,
+      name: unique("api"),
+      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
+    } as never);
+    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const apiConfig = await discover(api().url, apiId, clientSecret);
+    const introspected = await oidc.tokenIntrospection(apiConfig, tokens.access_token);
+    expect(introspected).toMatchObject({ active: true, sub: s.user.id, client_id: clientId });
+    expect(introspected[rolesClaim(s.projectId)]).toEqual(s.roles);
+    expect((await oidc.tokenIntrospection(apiConfig, forged)).active).toBe(false);
     await page.close();
   });
 
