@@ -28,6 +28,9 @@ async function main() {
     trustProxy: config.trustProxy,
     signIn: signIn.middleware,
     resolveAccessToken: signIn.resolveAccessToken,
+    keysDir: config.keysDir,
+    // A failed reload is logged; the instance keeps its keys and the file watch retries.
+    keysChanged: () => signIn.reloadKeys().catch((error: unknown) => log.error({ err: error }, "reloading signing keys failed")),
   });
   const { port, close } = await listenDual(handler, config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);

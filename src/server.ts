@@ -17,6 +17,10 @@ export interface AppDeps {
   signIn?: Koa.Middleware | undefined;
   /** Accepts rolegate's own access tokens at the management API. */
   resolveAccessToken?: ((token: string) => Promise<string | undefined>) | undefined;
+  /** KEYS_DIR, for the WebKeyService. */
+  keysDir?: string | undefined;
+  /** Reloads the signing keys into the running provider after the WebKeyService changed them. */
+  keysChanged?: (() => Promise<void>) | undefined;
 }
 
 export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
@@ -65,7 +69,7 @@ export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
 /** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {
   const app = createApp(deps);
-  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken };
+  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged };
   return connectNodeAdapter({
     routes: apiRoutes(api),
     interceptors: apiInterceptors(api, deps.log),

@@ -15,6 +15,10 @@ export interface ApiDeps {
    * token is one (supplied by the sign-in side).
    */
   resolveAccessToken?: ((token: string) => Promise<string | undefined>) | undefined;
+  /** KEYS_DIR, whose signing keys the WebKeyService manages (absent: it answers failed_precondition). */
+  keysDir?: string | undefined;
+  /** Called after every change to the signing keys, so the running provider reloads them. */
+  keysChanged?: (() => Promise<void>) | undefined;
 }
 
 export interface Call {

@@ -8,6 +8,7 @@ import { OrganizationService as OrganizationServiceV2 } from "@zitadel/proto/zit
 import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
+import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
@@ -18,6 +19,7 @@ import { organizationServiceV2, organizationServiceV2beta } from "./organization
 import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
 import { userService } from "./user-service.js";
+import { webKeyService } from "./webkey-service.js";
 
 export function apiRoutes(deps: ApiDeps) {
   reclassifyParseErrors();
@@ -29,6 +31,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
     router.service(UserService, userService(deps));
     router.service(InternalPermissionService, internalPermissionService(deps));
+    router.service(WebKeyService, webKeyService(deps));
   };
 }
 

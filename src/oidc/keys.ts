@@ -10,7 +10,7 @@ import { createPrivateKey, generateKeyPair, randomBytes, randomUUID } from "node
 import { link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { assertThat, failedPrecondition, invalidArgument } from "../directory/errors.js";
+import { assertThat, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
 import { newId } from "../ids.js";
 
 export const SIGNING_ALGS = ["RS256", "ES256"] as const;
@@ -45,8 +45,27 @@ export interface SigningJwk extends PublicJwk {
 export interface StoredKey extends SigningJwk {
   state: KeyState;
   createdAt: string;
+  /** When it last became current (absent for keys current since they were created). */
+  activatedAt?: string;
   retiredAt?: string;
 }
+
+/** A signing key as the WebKeyService lists it: no key material. */
+export interface KeyInfo {
+  id: string;
+  alg: SigningAlg;
+  state: KeyState;
+  createdAt: Date;
+  /** The latest of creation, activation and retirement. */
+  changedAt: Date;
+  retiredAt?: Date | undefined;
+  /** RSA modulus length in bits (RS256 keys). */
+  rsaBits?: number | undefined;
+}
+
+/** RSA modulus lengths createKey accepts (all sign RS256). */
+export const RSA_BITS = [2048, 3072, 4096] as const;
+export type RsaBits = (typeof RSA_BITS)[number];
 
 export interface KeyMaterial {
   jwks: { keys: SigningJwk[] };
@@ -67,6 +86,7 @@ export const SIGNING_KEYS_FILE = "signing-keys.json";
 export const COOKIE_KEYS_FILE = "cookie-keys.json";
 const LOCK_TIMEOUT_MS = 10_000;
 const STATE_ORDER: Record<KeyState, number> = { current: 0, next: 1, retired: 2 };
+const BOOKKEEPING = ["state", "createdAt", "activatedAt", "retiredAt"] as const;
 const PUBLIC_MEMBERS = ["kty", "kid", "alg", "use", "n", "e", "crv", "x", "y"] as const;
 const PRIVATE_MEMBERS = { RSA: ["d", "p", "q", "dp", "dq", "qi"], EC: ["d"] } as const;
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -96,7 +116,7 @@ export async function activateNextKey(keysDir: string, alg: SigningAlg): Promise
     assertThat(next, () => failedPrecondition(`there is no next ${alg} key to activate; rotate first`));
     const retiredAt = new Date().toISOString();
     const changed = keys.map((key): StoredKey => {
-      if (key === next) return { ...key, state: "current" };
+      if (key === next) return { ...key, state: "current", activatedAt: retiredAt };
       if (key.alg === alg && key.state === "current") return { ...key, state: "retired", retiredAt };
       return key;
     });
@@ -113,6 +133,84 @@ export async function removeRetiredKeys(keysDir: string, olderThan: Date): Promi
     const removed = keys.filter(expired).map((key) => key.kid);
     return { keys: removed.length ? keys.filter((key) => !expired(key)) : keys, result: removed };
   });
+}
+
+// Kid-based operations, for the WebKeyService (ZITADEL's STATE_INITIAL = next, STATE_ACTIVE =
+// current, STATE_INACTIVE = retired). Unlike rotateKeys, any number of next keys may exist, as
+// ZITADEL allows any number of initial keys; each algorithm keeps exactly one current key.
+
+/** Adds a `next` key for `alg` (published, not signing until activated). */
+export async function createKey(keysDir: string, alg: SigningAlg, options: { rsaBits?: RsaBits } = {}): Promise<StoredKey> {
+  assertThat(SIGNING_ALGS.includes(alg), () => invalidArgument("alg", `must be one of ${SIGNING_ALGS.join(", ")}`));
+  const { rsaBits } = options;
+  if (rsaBits !== undefined) {
+    assertThat(alg === "RS256", () => invalidArgument("rsaBits", "only applies to RS256 keys"));
+    assertThat(RSA_BITS.includes(rsaBits), () => invalidArgument("rsaBits", `must be one of ${RSA_BITS.join(", ")}`));
+  }
+  // Generated outside the lock: a 4096-bit key takes a while, and the lock is held for milliseconds.
+  const key = await generateKey(alg, "next", rsaBits);
+  return updateSigningKeys(keysDir, async (keys) => ({ keys: [...keys, key], result: key }));
+}
+
+/**
+ * Makes `kid` the current key of its algorithm; the previous current key is retired (still
+ * published so the tokens it signed keep verifying). A retired key may be activated again.
+ * Activating the current key changes nothing. Unknown kid: not_found.
+ */
+export async function activateKey(keysDir: string, kid: string): Promise<KeyInfo> {
+  return updateSigningKeys(keysDir, async (keys) => {
+    const target = keys.find((key) => key.kid === kid);
+    assertThat(target, () => notFound("web key", kid));
+    if (target.state === "current") return { keys, result: toKeyInfo(target) };
+    const now = new Date().toISOString();
+    let activated = target;
+    const changed = keys.map((key): StoredKey => {
+      if (key === target) {
+        const { retiredAt: _retiredAt, ...rest } = key;
+        activated = { ...rest, state: "current", activatedAt: now };
+        return activated;
+      }
+      if (key.alg === target.alg && key.state === "current") return { ...key, state: "retired", retiredAt: now };
+      return key;
+    });
+    return { keys: changed, result: toKeyInfo(activated) };
+  });
+}
+
+/**
+ * Removes `kid` (next or retired) from the file, so it is no longer published and tokens it
+ * signed stop verifying. The current key cannot be deleted (failed_precondition): activate
+ * another first. An unknown kid is no error (the desired state holds already): returns false.
+ */
+export async function deleteKey(keysDir: string, kid: string): Promise<boolean> {
+  return updateSigningKeys(keysDir, async (keys) => {
+    const target = keys.find((key) => key.kid === kid);
+    if (!target) return { keys, result: false };
+    assertThat(target.state !== "current", () =>
+      failedPrecondition(`web key ${kid} is the active ${target.alg} key; activate another ${target.alg} key first`),
+    );
+    return { keys: keys.filter((key) => key !== target), result: true };
+  });
+}
+
+/** Every signing key with its state, in the file's order (new keys are appended); no key material. */
+export async function listKeys(keysDir: string): Promise<KeyInfo[]> {
+  await mkdir(keysDir, { recursive: true, mode: 0o700 });
+  const keys = await ensureSigningKeys(keysDir);
+  return keys.map(toKeyInfo);
+}
+
+function toKeyInfo(key: StoredKey): KeyInfo {
+  const dates = [key.createdAt, key.activatedAt, key.retiredAt].filter((d): d is string => d !== undefined).map((d) => new Date(d));
+  return {
+    id: key.kid,
+    alg: key.alg,
+    state: key.state,
+    createdAt: new Date(key.createdAt),
+    changedAt: new Date(Math.max(...dates.map((d) => d.getTime()))),
+    retiredAt: key.retiredAt === undefined ? undefined : new Date(key.retiredAt),
+    rsaBits: key.alg === "RS256" && key.n ? Buffer.from(key.n, "base64url").length * 8 : undefined,
+  };
 }
 
 export function publicJwks(material: KeyMaterial): { keys: PublicJwk[] } {
@@ -172,10 +270,10 @@ async function updateSigningKeys<T>(
   });
 }
 
-async function generateKey(alg: SigningAlg, state: KeyState): Promise<StoredKey> {
+async function generateKey(alg: SigningAlg, state: KeyState, rsaBits: RsaBits = 2048): Promise<StoredKey> {
   const { privateKey } =
     alg === "RS256"
-      ? await generateKeyPairAsync("rsa", { modulusLength: 2048 })
+      ? await generateKeyPairAsync("rsa", { modulusLength: rsaBits })
       : await generateKeyPairAsync("ec", { namedCurve: "P-256" });
   const jwk = privateKey.export({ format: "jwk" }) as Omit<SigningJwk, "kid" | "alg" | "use">;
   // ZITADEL-style ids, so the kid doubles as the WebKeyService key id.
@@ -194,8 +292,9 @@ function orderForSigning(keys: StoredKey[]): StoredKey[] {
 }
 
 function toSigningJwk(key: StoredKey): SigningJwk {
-  const { state: _state, createdAt: _createdAt, retiredAt: _retiredAt, ...jwk } = key;
-  return jwk;
+  const jwk: Record<string, unknown> = { ...key };
+  for (const member of BOOKKEEPING) delete jwk[member];
+  return jwk as unknown as SigningJwk;
 }
 
 function toPublicJwk(key: PublicJwk): PublicJwk {
@@ -213,7 +312,7 @@ function parseSigningKeys(file: string, data: unknown): StoredKey[] {
   const keys = list.map((entry, i): StoredKey => {
     const at = `keys[${i}]`;
     if (!isRecord(entry)) return fail(`${at} is not an object`);
-    const { kid, alg, use, state, createdAt, retiredAt, kty } = entry;
+    const { kid, alg, use, state, createdAt, activatedAt, retiredAt, kty } = entry;
     if (typeof kid !== "string" || !kid) return fail(`${at}.kid must be a non-empty string`);
     if (kids.has(kid)) fail(`kid ${kid} appears twice`);
     kids.add(kid);
@@ -224,8 +323,8 @@ function parseSigningKeys(file: string, data: unknown): StoredKey[] {
     if (use !== "sig") fail(`${at}.use must be "sig"`);
     if (state !== "current" && state !== "next" && state !== "retired") return fail(`${at}.state must be current, next or retired`);
     if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))) fail(`${at}.createdAt must be a date`);
-    if (retiredAt !== undefined && (typeof retiredAt !== "string" || Number.isNaN(Date.parse(retiredAt)))) {
-      fail(`${at}.retiredAt must be a date`);
+    for (const [name, value] of [["activatedAt", activatedAt], ["retiredAt", retiredAt]] as const) {
+      if (value !== undefined && (typeof value !== "string" || Number.isNaN(Date.parse(value)))) fail(`${at}.${name} must be a date`);
     }
     for (const member of PRIVATE_MEMBERS[expectedKty]) {
       if (typeof entry[member] !== "string") fail(`${at} lacks its private member ${member}`);

@@ -9,11 +9,12 @@ import { OrganizationService as OrgV2 } from "@zitadel/proto/zitadel/org/v2/org_
 import { OrganizationService as OrgV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
+import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { useApiServer } from "../support/api.js";
 
-const SERVICES: DescService[] = [ProjectService, AuthorizationService, AppService, OrgV2, OrgV2beta, UserService, InternalPermissionService];
+const SERVICES: DescService[] = [ProjectService, AuthorizationService, AppService, OrgV2, OrgV2beta, UserService, InternalPermissionService, WebKeyService];
 const REQUESTS = 1200;
 
 const api = useApiServer();

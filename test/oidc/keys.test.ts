@@ -6,9 +6,13 @@ import Provider from "oidc-provider";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../../src/directory/errors.js";
 import {
+  activateKey,
   activateNextKey,
   COOKIE_KEYS_FILE,
+  createKey,
+  deleteKey,
   KeyFileError,
+  listKeys,
   loadKeys,
   publicJwks,
   removeRetiredKeys,
@@ -204,5 +208,117 @@ describe("signing and cookie keys", () => {
 
     expect(payload.sub).toBe("user");
     expect(protectedHeader.kid).toBe(current.kid);
+  });
+});
+
+describe("kid-based key operations (WebKeyService)", () => {
+  const stateOf = async (kid: string) => (await listKeys(keysDir)).find((key) => key.id === kid)?.state;
+
+  it("lists the first start's keys as current, with dates and the RSA size, and no key material", async () => {
+    const keys = await listKeys(keysDir);
+
+    expect(keys.map((key) => [key.alg, key.state, key.rsaBits])).toEqual([
+      ["RS256", "current", 2048],
+      ["ES256", "current", undefined],
+    ]);
+    for (const key of keys) {
+      expect(key.id).toMatch(/^[0-9]{17,20}$/);
+      expect(key.createdAt).toBeInstanceOf(Date);
+      expect(key.changedAt.getTime()).toBe(key.createdAt.getTime());
+      expect(key.retiredAt).toBeUndefined();
+      expect(Object.keys(key)).not.toContain("d");
+    }
+    expect(kidsOf(await loadKeys(keysDir), "RS256")).toEqual([keys[0]!.id]); // the same file loadKeys reads
+  });
+
+  it("creates several next keys, published but not signing, with the requested RSA size", async () => {
+    const initial = await loadKeys(keysDir);
+    const [rsKid] = kidsOf(initial, "RS256");
+
+    const first = await createKey(keysDir, "RS256");
+    const second = await createKey(keysDir, "RS256", { rsaBits: 3072 });
+    const ec = await createKey(keysDir, "ES256");
+
+    expect([first.state, second.state, ec.state]).toEqual(["next", "next", "next"]);
+    const listed = await listKeys(keysDir);
+    expect(listed.filter((key) => key.state === "next").map((key) => [key.id, key.rsaBits])).toEqual([
+      [first.kid, 2048],
+      [second.kid, 3072],
+      [ec.kid, undefined],
+    ]);
+    const material = await loadKeys(keysDir);
+    expect(publicJwks(material).keys.map((key) => key.kid)).toEqual(expect.arrayContaining([first.kid, second.kid, ec.kid]));
+    expect(await kidSignedByProvider(material, "RS256")).toBe(rsKid);
+    for (const key of material.jwks.keys) for (const member of ["state", "createdAt", "activatedAt", "retiredAt"]) expect(key).not.toHaveProperty(member);
+  });
+
+  it("refuses RSA sizes for EC keys and sizes it does not know", async () => {
+    await expect(createKey(keysDir, "ES256", { rsaBits: 2048 })).rejects.toMatchObject({ code: "invalid_argument" });
+    await expect(createKey(keysDir, "RS256", { rsaBits: 1024 as never })).rejects.toMatchObject({ code: "invalid_argument" });
+    await expect(createKey(keysDir, "HS256" as never)).rejects.toMatchObject({ code: "invalid_argument" });
+  });
+
+  it("activates a key by kid: it signs, the previous current key of its algorithm is retired and still published", async () => {
+    const initial = await loadKeys(keysDir);
+    const [oldKid] = kidsOf(initial, "RS256");
+    const esKid = signingKid(initial, "ES256");
+    const created = await createKey(keysDir, "RS256");
+
+    const activated = await activateKey(keysDir, created.kid);
+
+    expect(activated).toMatchObject({ id: created.kid, state: "current" });
+    expect(activated.changedAt.getTime()).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
+    const listed = await listKeys(keysDir);
+    expect(listed.find((key) => key.id === oldKid)).toMatchObject({ state: "retired", retiredAt: expect.any(Date) });
+    expect(await stateOf(esKid!)).toBe("current"); // other algorithms keep theirs
+    const material = await loadKeys(keysDir);
+    expect(await kidSignedByProvider(material, "RS256")).toBe(created.kid);
+    expect(publicJwks(material).keys.map((key) => key.kid)).toContain(oldKid);
+
+    // Activating the current key changes nothing; a retired key may come back.
+    const before = await readFile(signingFile(), "utf8");
+    await activateKey(keysDir, created.kid);
+    expect(await readFile(signingFile(), "utf8")).toBe(before);
+    await activateKey(keysDir, oldKid!);
+    expect(await stateOf(oldKid!)).toBe("current");
+    expect((await listKeys(keysDir)).find((key) => key.id === oldKid)?.retiredAt).toBeUndefined();
+    expect(await stateOf(created.kid)).toBe("retired");
+    expect(await kidSignedByProvider(await loadKeys(keysDir), "RS256")).toBe(oldKid);
+  });
+
+  it("activating an unknown kid is not_found", async () => {
+    await loadKeys(keysDir);
+    const error = await activateKey(keysDir, "123456789012345678").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "not_found" });
+  });
+
+  it("deletes next and retired keys, refuses the current one, and treats an unknown kid as deleted already", async () => {
+    const initial = await loadKeys(keysDir);
+    const [oldKid] = kidsOf(initial, "RS256");
+    const next = await createKey(keysDir, "ES256");
+    const created = await createKey(keysDir, "RS256");
+    await activateKey(keysDir, created.kid);
+
+    await expect(deleteKey(keysDir, created.kid)).rejects.toMatchObject({ code: "failed_precondition" });
+    expect(await deleteKey(keysDir, oldKid!)).toBe(true);
+    expect(await deleteKey(keysDir, next.kid)).toBe(true);
+    expect(await deleteKey(keysDir, oldKid!)).toBe(false);
+
+    const material = await loadKeys(keysDir);
+    expect(kidsOf(material, "RS256")).toEqual([created.kid]);
+    expect(publicJwks(material).keys.map((key) => key.kid)).not.toContain(oldKid);
+    expect((await listKeys(keysDir)).map((key) => key.id)).not.toContain(next.kid);
+  });
+
+  it("loses no change when several run at once", async () => {
+    await loadKeys(keysDir);
+    const created = await Promise.all([createKey(keysDir, "RS256"), createKey(keysDir, "ES256"), createKey(keysDir, "RS256")]);
+    await Promise.all(created.map((key) => activateKey(keysDir, key.kid)));
+
+    const listed = await listKeys(keysDir);
+    expect(listed).toHaveLength(5);
+    for (const key of created) expect(listed.map((k) => k.id)).toContain(key.kid);
+    expect(listed.filter((key) => key.state === "current").map((key) => key.alg).sort()).toEqual(["ES256", "RS256"]);
   });
 });
