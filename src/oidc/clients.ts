@@ -4,6 +4,7 @@
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { ASSERTION_PROXY_JWK } from "./client-assertions.js";
 
 /** rolegate's own client metadata, registered as extraClientMetadata.properties. */
 export const CLIENT_PROPERTIES = [
@@ -48,7 +49,7 @@ export async function findClientMetadata(prisma: PrismaClient, clientId: string)
       client_name: app.name,
       token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
       ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
-      ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: { keys: app.keys.map((k) => toJwk(k.id, k.publicKeyPem)) } } : {}),
+      ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: keySet(app.keys) } : {}),
       "urn:rolegate:project_id": app.projectId,
     };
     if (app.kind === "API") {
@@ -90,7 +91,7 @@ async function findMachineClient(prisma: PrismaClient, clientId: string): Promis
   if (!user.secret && user.keys.length === 0) return undefined;
   const auth = user.secret
     ? { client_secret: user.secret.secretHash, token_endpoint_auth_method: "client_secret_basic" }
-    : { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: user.keys.map((k) => toJwk(k.id, k.publicKeyPem)) } };
+    : { token_endpoint_auth_method: "private_key_jwt", jwks: keySet(user.keys) };
   return {
     client_id: clientId,
     ...auth,
@@ -101,6 +102,11 @@ async function findMachineClient(prisma: PrismaClient, clientId: string): Promis
     "urn:rolegate:machine_user_id": user.id,
     "urn:rolegate:access_token_type": user.accessTokenType,
   } as ClientMetadata;
+}
+
+/** The client's public keys, and the proxy key for ZITADEL-shaped assertions (client-assertions.ts). */
+function keySet(keys: { id: string; publicKeyPem: string }[]) {
+  return { keys: [...keys.map((k) => toJwk(k.id, k.publicKeyPem)), ASSERTION_PROXY_JWK] };
 }
 
 function toJwk(kid: string, pem: string) {

@@ -12,7 +12,8 @@ import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
-import { createJwtProfileGrant, routeTokenRequests } from "./jwt-profile.js";
+import { createFormRequests } from "./form-requests.js";
+import { createJwtProfileGrant } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { MemoryStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
@@ -59,7 +60,8 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const loginRoutes = login.routes();
   const userinfo = createUserinfo(provider, deps.prisma, jwks);
   const providerCallback = provider.callback();
-  const tokenRequest = routeTokenRequests(createJwtProfileGrant(provider, deps.prisma, resourceFor));
+  const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, deps.prisma, resourceFor), ROUTES.token);
+  const formPaths = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
@@ -67,7 +69,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
       if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
       if (ctx.method === "OPTIONS") return answerPreflight(ctx, "GET, POST");
     }
-    if (ctx.path === ROUTES.token && (await tokenRequest(ctx))) return;
+    if (formPaths.has(ctx.path) && (await formRequest(ctx))) return;
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };

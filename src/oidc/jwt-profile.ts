@@ -10,7 +10,6 @@ import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import { findUserKey } from "../directory/users.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { FormError, readForm } from "../http/form.js";
 import { checkMachineAccess } from "./access-prompt.js";
 import { accessTokenTypeOf } from "./client-info.js";
 
@@ -94,32 +93,3 @@ export function createJwtProfileGrant(provider: Provider, prisma: PrismaClient, 
     }
   };
 }
-
-/**
- * Token requests: the grant type is in the body, so the body is read here; a JWT-profile grant is
- * answered, any other request goes to oidc-provider with the body it would have read (it takes
- * an already-read body from `req.body`).
- */
-export function routeTokenRequests(jwtProfile: (ctx: Context, form: URLSearchParams) => Promise<void>) {
-  return async function tokenRequest(ctx: Context): Promise<boolean> {
-    if (ctx.method !== "POST" || !ctx.is("application/x-www-form-urlencoded")) return false;
-    let form: URLSearchParams;
-    try {
-      form = await readForm(ctx, TOKEN_BODY_LIMIT);
-    } catch (error) {
-      if (!(error instanceof FormError)) throw error;
-      ctx.status = 400;
-      ctx.body = { error: "invalid_request", error_description: error.message };
-      return true;
-    }
-    if (form.get("grant_type") === JWT_BEARER) {
-      await jwtProfile(ctx, form);
-      return true;
-    }
-    (ctx.req as { body?: string }).body = form.toString();
-    return false;
-  };
-}
-
-/** oidc-provider's own limit for request bodies. */
-const TOKEN_BODY_LIMIT = 56 * 1024;

@@ -1,0 +1,104 @@
+// Client assertions as ZITADEL key files make them (passport-zitadel, @zitadel/node): no jti,
+// reused for up to an hour, accepted at introspection; everything else stays strict.
+import { createPrivateKey, randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import * as oidc from "openid-client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useApiServer } from "../support/api.js";
+import { unique } from "../support/directory.js";
+import { discover } from "../support/relying-party.js";
+import { seeder } from "../support/seed.js";
+
+const api = useApiServer();
+let seed: ReturnType<typeof seeder>;
+beforeAll(() => {
+  seed = seeder(api());
+});
+
+interface AppKeyFile {
+  type: string;
+  keyId: string;
+  key: string;
+  appId: string;
+  clientId: string;
+}
+
+async function scene() {
+  const orgId = await seed.org();
+  const projectId = await seed.project(orgId, {}, ["reader"]);
+  const created = await seed.apps.createApplication({
+    projectId,
+    name: unique("api"),
+    creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } },
+  } as never);
+  const { clientId } = created.creationResponseType.value as { clientId: string };
+  const appId = (await seed.apps.listApplications({ filters: [] } as never)).applications.find((a) => (a.config.value as { clientId?: string })?.clientId === clientId)?.id;
+  const key = await seed.apps.createApplicationKey({ projectId, appId: appId!, expirationDate: undefined } as never);
+  const keyFile = JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as AppKeyFile;
+
+  // A token to introspect: a machine user's, asking for the project by aud scope.
+  const { id: machineId } = await seed.users.createUser({
+    organizationId: orgId,
+    username: unique("robot").toLowerCase(),
+    userType: { case: "machine", value: { name: "Robot" } },
+  } as never);
+  const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+  const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+  const config = await discover(api().url, machine.username, clientSecret);
+  const { access_token } = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${projectId}:aud` });
+  return { keyFile, token: access_token, machineId };
+}
+
+async function assertion(keyFile: AppKeyFile, options: { lifetime?: string; jti?: boolean; kid?: string; exp?: number } = {}) {
+  const key = await importPKCS8(createPrivateKey(keyFile.key).export({ type: "pkcs8", format: "pem" }).toString(), "RS256");
+  const jwt = new SignJWT(options.jti ? { jti: randomUUID() } : {})
+    .setProtectedHeader({ alg: "RS256", kid: options.kid ?? keyFile.keyId })
+    .setIssuer(keyFile.clientId)
+    .setSubject(keyFile.clientId)
+    .setAudience(api().url)
+    .setIssuedAt();
+  return (options.exp ? jwt.setExpirationTime(options.exp) : jwt.setExpirationTime(options.lifetime ?? "1h")).sign(key);
+}
+
+function introspect(token: string, clientAssertion: string) {
+  return fetch(`${api().url}/oauth/v2/introspect`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      token,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: clientAssertion,
+    }),
+  });
+}
+
+describe("ZITADEL-shaped client assertions (API app key files)", () => {
+  it("authenticate introspection without jti and may be reused until they expire", async () => {
+    const { keyFile, token, machineId } = await scene();
+    expect(keyFile.type).toBe("application");
+    const reused = await assertion(keyFile);
+    for (let i = 0; i < 3; i++) {
+      const res = await introspect(token, reused);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ active: true, sub: machineId });
+    }
+  });
+
+  it("refuse expired assertions, lifetimes over an hour, and unknown keys", async () => {
+    const { keyFile, token } = await scene();
+    const expired = await assertion(keyFile, { exp: Math.floor(Date.now() / 1000) - 300 });
+    expect((await introspect(token, expired)).status).toBe(401);
+    expect((await introspect(token, await assertion(keyFile, { lifetime: "3h" }))).status).toBe(401);
+    expect((await introspect(token, await assertion(keyFile, { kid: "123" }))).status).toBe(401);
+    const other = await scene();
+    const foreign = { ...keyFile, key: other.keyFile.key };
+    expect((await introspect(token, await assertion(foreign))).status).toBe(401);
+  });
+
+  it("keep oidc-provider's replay protection for assertions with a jti", async () => {
+    const { keyFile, token } = await scene();
+    const once = await assertion(keyFile, { jti: true });
+    expect((await introspect(token, once)).status).toBe(200);
+    expect((await introspect(token, once)).status).toBe(401);
+  });
+});
