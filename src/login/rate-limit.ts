@@ -1,5 +1,6 @@
 // Limits password attempts per login name and per client address, so passwords cannot be
-// guessed at speed. Counters live in memory for one instance (Redis-backed in production mode).
+// guessed at speed. Counters live in memory for one instance, or in Redis shared by all.
+import type { Redis } from "ioredis";
 export interface RateLimiter {
   /** True when another attempt is allowed for every key. */
   allowed(keys: string[]): Promise<boolean>;
@@ -32,6 +33,24 @@ export function createMemoryRateLimiter({ maxFailures = 10, windowMs = 15 * 60_0
     },
     async reset(key) {
       failures.delete(key);
+    },
+  };
+}
+
+/** The same limits in Redis, shared by every instance (INCR with the window as TTL). */
+export function createRedisRateLimiter(redis: Redis, { maxFailures = 10, windowMs = 15 * 60_000, prefix = "rolegate:ratelimit:" } = {}): RateLimiter {
+  return {
+    async allowed(keys) {
+      const counts = await redis.mget(...keys.map((k) => prefix + k));
+      return counts.every((c) => Number(c ?? 0) < maxFailures);
+    },
+    async fail(keys) {
+      const multi = redis.multi();
+      for (const key of keys) multi.incr(prefix + key).pexpire(prefix + key, windowMs, "NX");
+      await multi.exec();
+    },
+    async reset(key) {
+      await redis.del(prefix + key);
     },
   };
 }

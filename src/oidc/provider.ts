@@ -13,7 +13,7 @@ import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from 
 import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
 import { adaptProvider } from "./internals.js";
 import type { KeyMaterial } from "./keys.js";
-import type { MemoryStore } from "./store.js";
+import type { StateStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
 import { renderErrorPage, renderLoggedOut } from "../login/render.js";
 import { allowedOrigins } from "./cors.js";
@@ -37,7 +37,7 @@ export interface ProviderDeps {
   verifyKeys: JWTVerifyGetKey;
   prisma: PrismaClient;
   keys: KeyMaterial;
-  store: MemoryStore;
+  store: StateStore;
   log: Logger;
   trustProxy: boolean;
 }

@@ -13,12 +13,18 @@ const GRANTABLE = new Set([
   "ClientCredentials",
 ]);
 
+/** Where oidc-provider's state lives: in memory (one instance) or in Redis (several). */
+export interface StateStore {
+  adapterFor(model: string): Adapter;
+  close(): void;
+}
+
 interface Entry {
   payload: AdapterPayload;
   expiresAt: number;
 }
 
-export class MemoryStore {
+export class MemoryStore implements StateStore {
   private readonly entries = new Map<string, Entry>();
   private readonly index = new Map<string, string>();
   private readonly grants = new Map<string, Set<string>>();

@@ -114,7 +114,7 @@ describe("management API under malformed input", () => {
       fetch(`${api().url}/${method.parent.typeName}/${method.name}`, {
         method: "POST",
         headers: { "content-type": contentType, authorization: `Bearer ${api().adminToken}` },
-        body,
+        body: body as BodyInit,
       });
 
     // Only methods that exist: an empty request tells implemented from unimplemented ones.
