@@ -2,6 +2,8 @@
 // origins, read from the directory with the client (so a new origin works without a restart).
 import type { Context } from "koa";
 import type { Client } from "oidc-provider";
+import { isKnownOrigin } from "../directory/origins.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { additionalOriginsOf } from "./client-info.js";
 
 export function allowedOrigins(client: Client | undefined): Set<string> {
@@ -17,11 +19,14 @@ export function allowedOrigins(client: Client | undefined): Set<string> {
   return origins;
 }
 
-/** Answers a preflight. Any origin may ask; only a client's own origins get responses (below). */
-export function answerPreflight(ctx: Context, methods: string): void {
+/**
+ * Answers a preflight. It carries no client, so any origin registered with some active app is
+ * allowed to ask; the actual response is then allowed only for the token's own client.
+ */
+export async function answerPreflight(ctx: Context, prisma: PrismaClient, methods: string): Promise<void> {
   const origin = ctx.get("origin");
   ctx.status = 204;
-  if (!origin) return;
+  if (!origin || !(await isKnownOrigin(prisma, origin))) return;
   ctx.set("Access-Control-Allow-Origin", origin);
   ctx.set("Access-Control-Allow-Methods", methods);
   ctx.set("Access-Control-Allow-Headers", "Authorization, Content-Type");

@@ -3,19 +3,22 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import type { Redis } from "ioredis";
 import type Koa from "koa";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createLoginRouter } from "../login/routes.js";
-import { createMemoryRateLimiter } from "../login/rate-limit.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "../login/rate-limit.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
+import { isKnownOrigin } from "../directory/origins.js";
 import { answerPreflight } from "./cors.js";
 import { createFormRequests } from "./form-requests.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
-import { MemoryStore } from "./store.js";
+import { RedisStore } from "./redis-store.js";
+import { MemoryStore, type StateStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
 
 const KEYS_POLL_MS = 2000;
@@ -28,6 +31,8 @@ async function keysVersion(keysDir: string): Promise<string> {
 
 export interface SignInDeps {
   issuer: string;
+  /** Redis for sessions, codes, tokens and rate limits; absent: in memory (one instance). */
+  redis?: Redis | undefined;
   keysDir: string;
   prisma: PrismaClient;
   log: Logger;
@@ -45,7 +50,7 @@ export interface SignIn {
 
 export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const keys = await loadKeys(deps.keysDir);
-  const store = new MemoryStore();
+  const store: StateStore = deps.redis ? new RedisStore(deps.redis) : new MemoryStore();
   // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
   let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
@@ -54,7 +59,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     provider,
     prisma: deps.prisma,
     csrfKey: keys.cookieKeys[0]!,
-    limiter: createMemoryRateLimiter(),
+    limiter: deps.redis ? createRedisRateLimiter(deps.redis) : createMemoryRateLimiter(),
     log: deps.log,
   });
   const loginRoutes = login.routes();
@@ -67,7 +72,12 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
     if (ctx.path === ROUTES.userinfo) {
       if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
-      if (ctx.method === "OPTIONS") return answerPreflight(ctx, "GET, POST");
+      if (ctx.method === "OPTIONS") return answerPreflight(ctx, deps.prisma, "GET, POST");
+    }
+    // oidc-provider answers its own preflights for any origin: unknown origins get none.
+    if (ctx.method === "OPTIONS" && ctx.get("origin") && !(await isKnownOrigin(deps.prisma, ctx.get("origin")))) {
+      ctx.status = 204;
+      return;
     }
     if (formPaths.has(ctx.path) && (await formRequest(ctx))) return;
     ctx.respond = false; // oidc-provider answers everything else itself

@@ -351,6 +351,14 @@ describe("CORS for browser apps", () => {
       headers: { origin: callbackOrigin, "access-control-request-method": "POST" },
     });
     expect(tokenPreflight.headers.get("access-control-allow-origin")).toBe(callbackOrigin);
+    // An origin no app registered gets no CORS headers, not even on a preflight.
+    for (const path of ["/oidc/v1/userinfo", "/oauth/v2/token"]) {
+      const stranger = await fetch(`${api().url}${path}`, {
+        method: "OPTIONS",
+        headers: { origin: "https://evil.example.com", "access-control-request-method": "POST" },
+      });
+      expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+    }
     await page.close();
   });
 });
