@@ -1,6 +1,7 @@
 // `npm start`: read the configuration, open (and migrate) the directory, bootstrap the first
 // organization on an empty database, and serve.
 import { bootstrap } from "./bootstrap.js";
+import { Redis } from "ioredis";
 import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
@@ -21,9 +22,20 @@ async function main() {
     );
   }
 
-  const signIn = await createSignIn({ issuer: config.issuer, keysDir: config.keysDir, prisma: db.prisma, log, trustProxy: config.trustProxy });
+  // REDIS_URL: sessions, codes, tokens and rate limits shared by every instance.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  redis?.on("error", (error: Error) => log.warn({ err: error.message }, "redis unavailable"));
+  const signIn = await createSignIn({
+    issuer: config.issuer,
+    keysDir: config.keysDir,
+    prisma: db.prisma,
+    redis,
+    log,
+    trustProxy: config.trustProxy,
+  });
   const handler = createHandler({
     db,
+    redis,
     log,
     trustProxy: config.trustProxy,
     signIn: signIn.middleware,

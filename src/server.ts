@@ -3,6 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Redis } from "ioredis";
 import Koa from "koa";
 import { apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
 import type { RequestHandler } from "./http/listener.js";
@@ -11,6 +12,8 @@ import type { Logger } from "./log.js";
 
 export interface AppDeps {
   db: Database;
+  /** Checked by /readyz when rolegate keeps its state in Redis. */
+  redis?: Redis | undefined;
   log: Logger;
   trustProxy: boolean;
   /** The provider, login UI and userinfo (absent in tests of the API alone). */
@@ -23,7 +26,7 @@ export interface AppDeps {
   keysChanged?: (() => Promise<void>) | undefined;
 }
 
-export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
+export function createApp({ db, redis, log, trustProxy, signIn }: AppDeps): Koa {
   const app = new Koa({ proxy: trustProxy });
   app.silent = true; // errors are logged below, without stack traces in responses
 
@@ -51,12 +54,21 @@ export function createApp({ db, log, trustProxy, signIn }: AppDeps): Koa {
       return;
     }
     if (ctx.path === "/readyz" && ctx.method === "GET") {
-      const database = await db.prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      );
-      ctx.status = database ? 200 : 503;
-      ctx.body = { status: database ? "ok" : "unavailable", checks: { database } };
+      const [database, redisUp] = await Promise.all([
+        db.prisma.$queryRaw`SELECT 1`.then(
+          () => true,
+          () => false,
+        ),
+        redis
+          ? redis.ping().then(
+              () => true,
+              () => false,
+            )
+          : undefined,
+      ]);
+      const ready = database && redisUp !== false;
+      ctx.status = ready ? 200 : 503;
+      ctx.body = { status: ready ? "ok" : "unavailable", checks: { database, ...(redis ? { redis: redisUp } : {}) } };
       return;
     }
     await next();

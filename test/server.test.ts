@@ -41,5 +41,17 @@ describe("health endpoints", () => {
     } finally {
       server.close();
     }
+
+    // Redis down makes the instance unready too.
+    const redisDown = { ping: () => Promise.reject(new Error("down")) } as never;
+    const okDb = { ...db, prisma: { $queryRaw: () => Promise.resolve([1]) } } as unknown as Database;
+    const second = await listen(createApp({ db: okDb, redis: redisDown, log: createLogger("silent"), trustProxy: false }), 0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${second.port}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: "unavailable", checks: { database: true, redis: false } });
+    } finally {
+      second.server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../src/db/database.js";
 import { createEmptyDatabase } from "./support/database.js";
 import { startServer } from "./support/process.js";
@@ -49,13 +49,22 @@ describe("npm start", () => {
     }
   }, 120_000);
 
-  it("applies the migrations to an empty PostgreSQL and bootstraps the same way", async () => {
+  it("applies the migrations to an empty PostgreSQL and bootstraps the same way (with Redis)", async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), "rolegate-start-"));
     const databaseUrl = await createEmptyDatabase();
     const patFile = path.join(home, "secrets", "admin.pat");
-    const server = await startServer({ DATABASE_URL: databaseUrl, ADMIN_PAT_FILE: patFile, FIRST_ORG_NAME: "Acme", DATA_DIR: path.join(home, "data") });
+    const server = await startServer({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: inject("redisUrl"),
+      ADMIN_PAT_FILE: patFile,
+      FIRST_ORG_NAME: "Acme",
+      DATA_DIR: path.join(home, "data"),
+      KEYS_DIR: path.join(home, "keys"),
+    });
     try {
-      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ok", checks: { database: true, redis: true } });
       expect(server.logs().find((l) => l.msg === "directory ready")).toMatchObject({ database: "postgresql" });
       expect(firstStart(server.logs())).toHaveLength(1);
     } finally {

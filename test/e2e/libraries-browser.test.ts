@@ -15,7 +15,7 @@ import { useBrowser } from "../support/browser.js";
 import { unique } from "../support/directory.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
-const api = useApiServer();
+const api = useApiServer({ redis: true }); // sessions, codes and tokens in Redis
 const browser = useBrowser();
 let seed: ReturnType<typeof seeder>;
 beforeAll(() => {

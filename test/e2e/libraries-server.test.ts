@@ -17,7 +17,7 @@ import { useExpress } from "../support/express.js";
 import { discover } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
 
-const api = useApiServer();
+const api = useApiServer({ redis: true }); // sessions, codes and tokens in Redis
 const listen = useExpress();
 let seed: ReturnType<typeof seeder>;
 let db: Database;

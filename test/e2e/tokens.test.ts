@@ -10,7 +10,7 @@ import { CALLBACK, discover, signInWithCode, visit } from "../support/relying-pa
 import { seeder } from "../support/seed.js";
 import { unique } from "../support/directory.js";
 
-const api = useApiServer();
+const api = useApiServer({ redis: true }); // sessions, codes and tokens in Redis
 const browser = useBrowser();
 let seed: ReturnType<typeof seeder>;
 let db: Database;

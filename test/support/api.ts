@@ -7,7 +7,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { createServerTransport } from "@zitadel/client/node";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createEmptyDatabase } from "./database.js";
 import { startServer, type StartedServer } from "./process.js";
 import { freePort } from "./servers.js";
@@ -40,8 +40,8 @@ export function createApiClient<S extends DescService>(url: string, service: S, 
   );
 }
 
-/** Starts one server for the test file. */
-export function useApiServer(): () => ApiServer {
+/** Starts one server for the test file; `redis` keeps its sessions and tokens in the run's Redis. */
+export function useApiServer(options: { redis?: boolean } = {}): () => ApiServer {
   let server: StartedServer | undefined;
   let api: ApiServer | undefined;
   beforeAll(async () => {
@@ -56,6 +56,7 @@ export function useApiServer(): () => ApiServer {
       KEYS_DIR: path.join(home, "keys"),
       PORT: String(port),
       ISSUER: `http://127.0.0.1:${port}`,
+      ...(options.redis ? { REDIS_URL: inject("redisUrl") } : {}),
     });
     const adminToken = (await readFile(patFile, "utf8")).trim();
     const url = server.url;
