@@ -328,10 +328,14 @@ describe("service accounts: JWT profile", () => {
 describe("CORS for browser apps", () => {
   it("lets a browser app read userinfo from its own origins only", async () => {
     const s = await scene();
-    const clientId = await nativeApp(s.projectId);
+    const clientId = await nativeApp(s.projectId, { additionalOrigins: ["https://spa.example.com"] });
     const config = await discover(api().url, clientId, oidc.None());
     const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
     const callbackOrigin = new URL(CALLBACK).origin;
+    // An additional origin of the app is allowed like its redirect URIs' origins.
+    expect((await fetch(`${api().url}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin: "https://spa.example.com" } })).headers.get(
+      "access-control-allow-origin",
+    )).toBe("https://spa.example.com");
     const ask = (origin: string) =>
       fetch(`${api().url}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
     const own = await ask(callbackOrigin);
