@@ -5,21 +5,21 @@ import type Koa from "koa";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
+import { DEFAULT_BRANDING } from "../login/branding.js";
+import { renderErrorPage, renderLoggedOut } from "../login/render.js";
 import { checkMachineAccess, createPolicy } from "./access-prompt.js";
-import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
 import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
+import { allowedOrigins } from "./cors.js";
+import { logoutSource } from "./end-session.js";
 import { adaptProvider } from "./internals.js";
+import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
+import { JWT_BEARER } from "./jwt-profile.js";
 import type { KeyMaterial } from "./keys.js";
 import type { StateStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
-import { renderErrorPage, renderLoggedOut } from "../login/render.js";
-import { allowedOrigins } from "./cors.js";
-import { logoutSource } from "./end-session.js";
-import { JWT_BEARER } from "./jwt-profile.js";
-import { DEFAULT_BRANDING } from "../login/branding.js";
 
 export const ROUTES = {
   authorization: "/oauth/v2/authorize",
