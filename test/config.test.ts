@@ -32,6 +32,7 @@ describe("configuration", () => {
     [{ PORT: "70000" }, /PORT/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ REDIS_URL: "http://x" }, /REDIS_URL/],
+    [{ REDIS_URL: "redis+sentinel://x" }, /REDIS_URL/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ ISSUER: "not a url" }, /ISSUER/],
     [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY/],

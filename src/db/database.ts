@@ -63,7 +63,6 @@ export function pgRunner(client: pg.Client): SqlRunner {
     exec: async (sql) => {
       await client.query(sql);
     },
-    close: () => client.end(),
   };
 }
 
@@ -73,6 +72,5 @@ function pgliteRunner(lite: PGlite): SqlRunner {
     exec: async (sql) => {
       await lite.exec(sql);
     },
-    close: () => lite.close(),
   };
 }

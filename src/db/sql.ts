@@ -4,5 +4,4 @@ export interface SqlRunner {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a script of several statements. */
   exec(sql: string): Promise<void>;
-  close(): Promise<void>;
 }

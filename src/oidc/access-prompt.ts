@@ -4,7 +4,7 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
-import { loadProjectAccess } from "../directory/access-snapshots.js";
+import { loadProjectAccess, type ProjectAccess } from "../directory/access-snapshots.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { projectIdOf } from "./client-info.js";
 
@@ -25,10 +25,20 @@ export function accessDecision(prisma: PrismaClient, ctx: KoaContextWithOIDC): P
 }
 
 export async function decide(prisma: PrismaClient, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
-  if (!userId || !projectId) return { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
+  return (await decideWithAccess(prisma, userId, projectId)).decision;
+}
+
+const UNAVAILABLE: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
+
+/** The decision and the snapshot it was made on, so the same request can build claims from it. */
+export async function decideWithAccess(
+  prisma: PrismaClient,
+  userId: string | undefined,
+  projectId: string | undefined,
+): Promise<{ decision: AccessDecision; access: ProjectAccess | null }> {
+  if (!userId || !projectId) return { decision: UNAVAILABLE, access: null };
   const access = await loadProjectAccess(prisma, userId, projectId);
-  if (!access) return { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
-  return decideAccess(access.snapshot);
+  return { decision: access ? decideAccess(access.snapshot) : UNAVAILABLE, access };
 }
 
 /** True unless the scopes name an organization (by id or primary domain) the user is not in. */

@@ -3,7 +3,8 @@
 // code exchange or refresh after access was taken away fails with invalid_grant.
 import type { Account, AccountClaims, KoaContextWithOIDC } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { decide } from "./access-prompt.js";
+import type { ProjectAccess } from "../directory/access-snapshots.js";
+import { decideWithAccess } from "./access-prompt.js";
 import { flagOf, kindOf, projectIdOf } from "./client-info.js";
 import { DYNAMIC_CLAIMS } from "./internals.js";
 import { loadUserClaims } from "./user-claims.js";
@@ -11,17 +12,22 @@ import { loadUserClaims } from "./user-claims.js";
 export function createFindAccount(prisma: PrismaClient) {
   return async function findAccount(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
     const client = ctx.oidc.client;
-    const user = await prisma.user.findUnique({ where: { id: sub }, select: { id: true, state: true } });
-    if (!user || user.state !== "ACTIVE") return undefined;
     const projectId = projectIdOf(client);
+    // An app's user: the access checks cover the user's and organizations' states too, and
+    // their snapshot serves the claims below. Anyone else: the user must exist and be active.
+    let access: ProjectAccess | null | undefined;
     if (client && kindOf(client) === "oidc") {
-      const decision = await decide(prisma, sub, projectId);
-      if (!decision.allowed) return undefined;
+      const checked = await decideWithAccess(prisma, sub, projectId);
+      if (!checked.decision.allowed) return undefined;
+      access = checked.access;
+    } else {
+      const user = await prisma.user.findUnique({ where: { id: sub }, select: { state: true } });
+      if (user?.state !== "ACTIVE") return undefined;
     }
     return {
       accountId: sub,
       async claims(use: string, scope: string): Promise<AccountClaims> {
-        const loaded = await loadUserClaims({ prisma, userId: sub, projectId, scopes: scope.split(" ") });
+        const loaded = await loadUserClaims({ prisma, userId: sub, projectId, scopes: scope.split(" "), access });
         if (!loaded) return { sub };
         // The ID token carries profile and role claims only when the app asks for them (ZITADEL's
         // idTokenUserinfoAssertion / idTokenRoleAssertion); userinfo always has them.

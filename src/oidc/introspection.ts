@@ -7,7 +7,7 @@ import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { parseScopes, SCOPE } from "../access/scopes.js";
-import { decide } from "./access-prompt.js";
+import { decideWithAccess } from "./access-prompt.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { loadRoleClaims } from "./user-claims.js";
 
@@ -88,11 +88,12 @@ export function createIntrospectionClaims(prisma: PrismaClient, jwks: JWTVerifyG
     if (!userId) return;
     if (machineUserId) body.sub = machineUserId;
 
-    if (!machineUserId && !(await decide(prisma, userId, callerProject)).allowed) {
+    const { decision, access } = await decideWithAccess(prisma, userId, callerProject);
+    if (!machineUserId && !decision.allowed) {
       ctx.body = { active: false };
       return;
     }
     const scopes = [...String(body.scope ?? "").split(" "), SCOPE.projectRolesClaim];
-    Object.assign(body, await loadRoleClaims({ prisma, userId, projectId: callerProject, scopes }));
+    Object.assign(body, await loadRoleClaims({ prisma, userId, projectId: callerProject, scopes, access }));
   };
 }

@@ -3,7 +3,7 @@
 // token, introspection) is decided by the caller with the app's flags.
 import { flatRoles, roleClaims, GENERIC_ROLES_CLAIM, type ProjectRoleSource } from "../access/claims.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
-import { loadAuthorizationsByProject, loadProjectAccess } from "../directory/access-snapshots.js";
+import { loadAuthorizationsByProject, loadProjectAccess, type ProjectAccess } from "../directory/access-snapshots.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
 export interface ClaimContext {
@@ -12,6 +12,8 @@ export interface ClaimContext {
   /** The client's project (absent for machine clients that are not apps). */
   projectId?: string | undefined;
   scopes: string[];
+  /** The user's snapshot on the client's project, when the caller has loaded it already. */
+  access?: ProjectAccess | null | undefined;
 }
 
 export interface UserClaims {
@@ -64,7 +66,7 @@ export async function loadUserClaims(c: ClaimContext): Promise<UserClaims | unde
 export async function loadRoleClaims(c: ClaimContext, scopes: ScopeRequest = parseScopes(c.scopes)): Promise<Record<string, unknown>> {
   const audience = scopes.audienceProjects.filter((id) => id !== c.projectId);
   const [access, byProject] = await Promise.all([
-    c.projectId ? loadProjectAccess(c.prisma, c.userId, c.projectId) : Promise.resolve(null),
+    c.access !== undefined ? c.access : c.projectId ? loadProjectAccess(c.prisma, c.userId, c.projectId) : null,
     loadAuthorizationsByProject(c.prisma, c.userId, audience),
   ]);
   const client: ProjectRoleSource = access

@@ -5,7 +5,7 @@
 import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
-import { decide } from "./access-prompt.js";
+import { decideWithAccess } from "./access-prompt.js";
 import { allowClientOrigin } from "./cors.js";
 import { kindOf, projectIdOf } from "./client-info.js";
 import { loadUserClaims } from "./user-claims.js";
@@ -63,10 +63,11 @@ export function createUserinfo(provider: Provider, prisma: PrismaClient, jwks: J
     allowClientOrigin(ctx, client);
     if (!client) return fail(ctx, 401, "invalid_token", "the token's client is not available");
     const projectId = projectIdOf(client);
-    if (kindOf(client) === "oidc" && !(await decide(prisma, accessToken.accountId, projectId)).allowed) {
+    const { decision, access } = await decideWithAccess(prisma, accessToken.accountId, projectId);
+    if (kindOf(client) === "oidc" && !decision.allowed) {
       return fail(ctx, 401, "invalid_token", "the user may no longer use this application");
     }
-    const claims = await loadUserClaims({ prisma, userId: accessToken.accountId, projectId, scopes });
+    const claims = await loadUserClaims({ prisma, userId: accessToken.accountId, projectId, scopes, access });
     if (!claims) return fail(ctx, 401, "invalid_token", "the user no longer exists");
     ctx.set("Cache-Control", "no-store");
     ctx.body = {
