@@ -4,6 +4,8 @@ import { createAuthorization } from "../../src/directory/authorizations.js";
 import { deleteOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deleteProjectGrant, updateProjectGrant } from "../../src/directory/project-grants.js";
 import { deleteProject, removeProjectRole } from "../../src/directory/projects.js";
+import { inTransaction } from "../../src/directory/context.js";
+import { invalidArgument } from "../../src/directory/errors.js";
 import { newId } from "../../src/ids.js";
 import { useDirectory } from "../support/directory.js";
 import { makeOrg, makeProject, makeUser } from "../support/fixtures.js";
@@ -109,7 +111,7 @@ describe("cascades (semantics.md)", () => {
     expect(await prisma().authorization.findUnique({ where: { id: s.partnerAuth.id } })).not.toBeNull();
   });
 
-  it("a failing operation leaves nothing behind (one transaction)", async () => {
+  it("refuses bad input before writing anything", async () => {
     const s = await scene();
     const before = await prisma().auditEntry.count();
     await expect(
@@ -118,5 +120,18 @@ describe("cascades (semantics.md)", () => {
     expect((await prisma().projectGrant.findUniqueOrThrow({ where: { id: s.grant.id } })).roleKeys).toEqual(["editor", "viewer"]);
     expect((await prisma().authorization.findUniqueOrThrow({ where: { id: s.partnerAuth.id } })).roleKeys).toEqual(["editor", "viewer"]);
     expect(await prisma().auditEntry.count()).toBe(before);
+  });
+
+  it("rolls back every write of an operation that fails half-way (one transaction)", async () => {
+    const s = await scene();
+    await expect(
+      inTransaction(ctx(), async (tx) => {
+        await tx.$executeRaw`UPDATE "Authorization" SET "roleKeys" = '{}' WHERE "projectGrantId" = ${s.grant.id}`;
+        await tx.projectGrant.delete({ where: { id: s.grant.id } });
+        throw invalidArgument("roleKeys", "refused after the writes");
+      }),
+    ).rejects.toMatchObject({ code: "invalid_argument" });
+    expect(await prisma().projectGrant.findUnique({ where: { id: s.grant.id } })).not.toBeNull();
+    expect((await prisma().authorization.findUniqueOrThrow({ where: { id: s.partnerAuth.id } })).roleKeys).toEqual(["editor", "viewer"]);
   });
 });

@@ -5,7 +5,6 @@ import { importPKCS8, SignJWT } from "jose";
 import * as oidc from "openid-client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
-import { unique } from "../support/directory.js";
 import { discover } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
 
@@ -15,36 +14,17 @@ beforeAll(() => {
   seed = seeder(api());
 });
 
-interface AppKeyFile {
-  type: string;
-  keyId: string;
-  key: string;
-  appId: string;
-  clientId: string;
-}
+type AppKeyFile = Awaited<ReturnType<ReturnType<typeof seeder>["keyFileApiApp"]>>;
 
 async function scene() {
   const orgId = await seed.org();
   const projectId = await seed.project(orgId, {}, ["reader"]);
-  const created = await seed.apps.createApplication({
-    projectId,
-    name: unique("api"),
-    creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } },
-  } as never);
-  const { clientId } = created.creationResponseType.value as { clientId: string };
-  const appId = (await seed.apps.listApplications({ filters: [] } as never)).applications.find((a) => (a.config.value as { clientId?: string })?.clientId === clientId)?.id;
-  const key = await seed.apps.createApplicationKey({ projectId, appId: appId!, expirationDate: undefined } as never);
-  const keyFile = JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as AppKeyFile;
+  const keyFile = await seed.keyFileApiApp(projectId);
 
   // A token to introspect: a machine user's, asking for the project by aud scope.
-  const { id: machineId } = await seed.users.createUser({
-    organizationId: orgId,
-    username: unique("robot").toLowerCase(),
-    userType: { case: "machine", value: { name: "Robot" } },
-  } as never);
-  const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+  const { id: machineId, username } = await seed.machine(orgId);
   const { clientSecret } = await seed.users.addSecret({ userId: machineId });
-  const config = await discover(api().url, machine.username, clientSecret);
+  const config = await discover(api().url, username, clientSecret);
   const { access_token } = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${projectId}:aud` });
   return { keyFile, token: access_token, machineId };
 }

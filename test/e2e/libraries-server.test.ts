@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { createAdministrator } from "../../src/directory/administrators.js";
 import { createApiClient, useApiServer } from "../support/api.js";
-import { unique } from "../support/directory.js";
 import { useExpress } from "../support/express.js";
 import { discover } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
@@ -40,15 +39,10 @@ const tamper = (jwt: string, change: Record<string, unknown>) => {
 async function scene() {
   const orgId = await seed.org();
   const projectId = await seed.project(orgId, { authorizationRequired: true, projectRoleAssertion: true }, ["reader", "writer"]);
-  const { id: machineId } = await seed.users.createUser({
-    organizationId: orgId,
-    username: unique("robot").toLowerCase(),
-    userType: { case: "machine", value: { name: "Robot" } },
-  } as never);
-  const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+  const { id: machineId, username } = await seed.machine(orgId);
   await seed.authorize(machineId, projectId, ["reader"]);
   const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!.primaryDomain;
-  return { orgId, projectId, machineId, username: machine.username, roles: { reader: { [orgId]: domain } } };
+  return { orgId, projectId, machineId, username, roles: { reader: { [orgId]: domain } } };
 }
 
 /** A client-credentials token of the scene's machine user, with the project's aud scope. */
@@ -59,32 +53,12 @@ async function machineToken(s: Awaited<ReturnType<typeof scene>>, extraScope = "
   return tokens.access_token;
 }
 
-async function basicApiApp(projectId: string) {
-  const created = await seed.apps.createApplication({
-    projectId,
-    name: unique("api"),
-    creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
-  } as never);
-  return created.creationResponseType.value as { clientId: string; clientSecret: string };
-}
-
-/** An API app with private-key JWT and its key file, as the console downloads it. */
-async function keyFileApiApp(projectId: string) {
-  const created = await seed.apps.createApplication({
-    projectId,
-    name: unique("api"),
-    creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } },
-  } as never);
-  const key = await seed.apps.createApplicationKey({ projectId, appId: created.appId, expirationDate: undefined } as never);
-  return JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as { type: "application"; keyId: string; key: string; appId: string; clientId: string };
-}
-
 describe("passport-zitadel: the introspection strategy protects an Express route", () => {
   it("answers 200 with the caller's roles for a valid token and 401 for a bad one, with basic auth and with a key file", async () => {
     const s = await scene();
     const token = await machineToken(s);
-    const { clientId, clientSecret } = await basicApiApp(s.projectId);
-    const profile = await keyFileApiApp(s.projectId);
+    const { clientId, clientSecret } = await seed.basicApiApp(s.projectId);
+    const profile = await seed.keyFileApiApp(s.projectId);
     expect(profile).toMatchObject({ type: "application", clientId: expect.any(String), keyId: expect.any(String) });
 
     // As its README shows, with rolegate's URL as the authority.
@@ -127,7 +101,7 @@ describe("@zitadel/node: a service account key file", () => {
     const orgs = createApiClient(api().url, OrganizationService, "grpc", token);
     expect((await orgs.listOrganizations({})).organizations.map((o) => o.id)).toContain(s.orgId);
 
-    const { clientId, clientSecret } = await basicApiApp(s.projectId);
+    const { clientId, clientSecret } = await seed.basicApiApp(s.projectId);
     const introspected = await oidc.tokenIntrospection(await discover(api().url, clientId, clientSecret), token);
     expect(introspected).toMatchObject({ active: true, sub: s.machineId });
     expect(introspected[rolesClaim(s.projectId)]).toEqual(s.roles);

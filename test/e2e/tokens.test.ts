@@ -130,12 +130,7 @@ describe("APIs", () => {
     expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
 
     // An API app of the project introspects the JWT too (active, with roles), not a forged one.
-    const apiApp = await seed.apps.createApplication({
-      projectId: s.projectId,
-      name: unique("api"),
-      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
-    } as never);
-    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
     const apiConfig = await discover(api().url, apiId, clientSecret);
     const introspected = await oidc.tokenIntrospection(apiConfig, tokens.access_token);
     expect(introspected).toMatchObject({ active: true, sub: s.user.id, client_id: clientId });
@@ -149,12 +144,7 @@ describe("APIs", () => {
     const clientId = await nativeApp(s.projectId);
     const config = await discover(api().url, clientId, oidc.None());
     const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
-    const apiApp = await seed.apps.createApplication({
-      projectId: s.projectId,
-      name: unique("api"),
-      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
-    } as never);
-    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
     const apiConfig = await discover(api().url, apiId, clientSecret);
     const active = await oidc.tokenIntrospection(apiConfig, tokens.access_token);
     expect(active).toMatchObject({ active: true, sub: s.user.id, client_id: clientId });
@@ -178,17 +168,12 @@ describe("APIs", () => {
 describe("service accounts: client credentials", () => {
   it("issue tokens to a machine user by user name, with roles for aud-scope projects, and refuse projects it may not use", async () => {
     const s = await scene();
-    const { id: machineId } = await seed.users.createUser({
-      organizationId: s.orgId,
-      username: unique("robot").toLowerCase(),
-      userType: { case: "machine", value: { name: "Robot" } },
-    } as never);
-    const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+    const { id: machineId, username } = await seed.machine(s.orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     await seed.authorize(machineId, s.projectId, ["admin"]);
     await db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
 
-    const config = await discover(api().url, machine.username, clientSecret);
+    const config = await discover(api().url, username, clientSecret);
     const scope = `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud urn:zitadel:iam:org:projects:roles`;
     const tokens = await oidc.clientCredentialsGrant(config, { scope });
     const claims = decodeJwt(tokens.access_token);
@@ -202,7 +187,7 @@ describe("service accounts: client credentials", () => {
       error: "invalid_scope",
     });
     // A wrong secret is invalid_client.
-    const wrong = await discover(api().url, machine.username, "nope");
+    const wrong = await discover(api().url, username, "nope");
     await expect(oidc.clientCredentialsGrant(wrong, { scope: "openid" })).rejects.toMatchObject({ error: "invalid_client" });
   });
 });
@@ -212,17 +197,12 @@ describe("the management API with issued tokens", () => {
     const { createApiClient } = await import("../support/api.js");
     const { OrganizationService } = await import("@zitadel/proto/zitadel/org/v2beta/org_service_pb.js");
     const orgId = await seed.org();
-    const { id: machineId } = await seed.users.createUser({
-      organizationId: orgId,
-      username: unique("ops").toLowerCase(),
-      userType: { case: "machine", value: { name: "Ops" } },
-    } as never);
-    const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
+    const { id: machineId, username } = await seed.machine(orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     const { createAdministrator } = await import("../../src/directory/administrators.js");
     await createAdministrator({ prisma: db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
 
-    const config = await discover(api().url, machine.username, clientSecret);
+    const config = await discover(api().url, username, clientSecret);
     const withAudience = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
     for (const transport of ["grpc", "connect"] as const) {
       const orgs = createApiClient(api().url, OrganizationService, transport, withAudience.access_token);
@@ -241,11 +221,7 @@ describe("service accounts: JWT profile", () => {
     const { SignJWT, importPKCS8 } = await import("jose");
     const { createPrivateKey } = await import("node:crypto");
     const s = await scene();
-    const { id: machineId } = await seed.users.createUser({
-      organizationId: s.orgId,
-      username: unique("svc").toLowerCase(),
-      userType: { case: "machine", value: { name: "Service" } },
-    } as never);
+    const { id: machineId } = await seed.machine(s.orgId);
     await seed.authorize(machineId, s.projectId, ["admin"]);
     const { keyContent } = await seed.users.addKey({ userId: machineId, expirationDate: undefined } as never);
     const keyFile = JSON.parse(Buffer.from(keyContent).toString("utf8")) as { type: string; keyId: string; key: string; userId: string };
@@ -288,12 +264,7 @@ describe("service accounts: JWT profile", () => {
     expect(body.expires_in).toBeGreaterThan(0);
 
     // The token is introspected as the machine user by an API app of the project, with its roles.
-    const apiApp = await seed.apps.createApplication({
-      projectId: s.projectId,
-      name: unique("api"),
-      creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
-    } as never);
-    const { clientId: apiId, clientSecret } = apiApp.creationResponseType.value as { clientId: string; clientSecret: string };
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
     const introspected = await oidc.tokenIntrospection(await discover(api().url, apiId, clientSecret), body.access_token);
     expect(introspected).toMatchObject({ active: true, sub: machineId });
     expect(Object.keys(introspected[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
@@ -399,6 +370,36 @@ describe("more client rules", () => {
     const app = (await db.prisma.application.findUniqueOrThrow({ where: { clientId } })).id;
     await seed.apps.deactivateApplication({ projectId: s.projectId, id: app });
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_client" });
+    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "x" }).href);
+    expect(await page.content()).toMatch(/client is invalid|client not found|invalid_client/i);
+    await page.close();
+  });
+});
+
+describe("directory changes reach issued tokens", () => {
+  it("deleting a user ends its tokens: userinfo, refresh and introspection refuse them", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
+    const apiConfig = await discover(api().url, apiId, clientSecret);
+    expect((await oidc.tokenIntrospection(apiConfig, tokens.access_token)).active).toBe(true);
+
+    await seed.users.deleteUser({ userId: s.user.id });
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, s.user.id)).rejects.toThrow();
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect(await oidc.tokenIntrospection(apiConfig, tokens.access_token)).toEqual({ active: false });
+    await page.close();
+  });
+
+  it("deactivating the owning organization makes its projects' apps unknown", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    await seed.orgs.deactivateOrganization({ id: s.orgId });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_client" });
     await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "x" }).href);
     expect(await page.content()).toMatch(/client is invalid|client not found|invalid_client/i);
     await page.close();

@@ -41,6 +41,23 @@ export function seeder(api: ApiServer) {
       } as never);
       return { id, username };
     },
+    /** A machine user (service account); its user name is its client id. */
+    async machine(orgId: string) {
+      const username = unique("robot").toLowerCase();
+      const { id } = await users.createUser({ organizationId: orgId, username, userType: { case: "machine", value: { name: "Robot" } } });
+      return { id, username };
+    },
+    /** An API app authenticating with basic auth. */
+    async basicApiApp(projectId: string) {
+      const res = await apps.createApplication({ projectId, name: unique("api"), creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } } });
+      return res.creationResponseType.value as { clientId: string; clientSecret: string };
+    },
+    /** An API app authenticating with a key, and its key file as the console downloads it. */
+    async keyFileApiApp(projectId: string) {
+      const res = await apps.createApplication({ projectId, name: unique("api"), creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } } });
+      const key = await apps.createApplicationKey({ projectId, appId: res.appId });
+      return JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as { type: "application"; keyId: string; key: string; appId: string; clientId: string };
+    },
     async authorize(userId: string, projectId: string, roleKeys: string[], organizationId?: string) {
       const res = await authorizations.createAuthorization({ userId, projectId, roleKeys, ...(organizationId ? { organizationId } : {}) });
       return res.id;

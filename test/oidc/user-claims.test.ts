@@ -1,0 +1,59 @@
+// The claims of the reserved user scopes and the profile, read from the directory.
+import { describe, expect, it } from "vitest";
+import { createAuthorization } from "../../src/directory/authorizations.js";
+import { createHumanUser, setUserMetadata } from "../../src/directory/users.js";
+import { loadUserClaims } from "../../src/oidc/user-claims.js";
+import { useDirectory } from "../support/directory.js";
+import { makeOrg, makeProject } from "../support/fixtures.js";
+
+const { ctx } = useDirectory();
+
+describe("user claims", () => {
+  it("carry profile, email, resource-owner, organization-scope and metadata claims", async () => {
+    const org = await makeOrg(ctx());
+    const project = await makeProject(ctx(), org.id, ["viewer"], { projectRoleAssertion: true });
+    const user = await createHumanUser(ctx(), {
+      orgId: org.id,
+      username: `ada-${org.id}`,
+      email: "ada@example.com",
+      emailVerified: true,
+      givenName: "Ada",
+      familyName: "Lovelace",
+    });
+    await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "team", value: new TextEncoder().encode("engines") }] });
+    await createAuthorization(ctx(), { userId: user.id, projectId: project.id, roleKeys: ["viewer"] });
+
+    const claims = await loadUserClaims({
+      prisma: ctx().prisma,
+      userId: user.id,
+      projectId: project.id,
+      scopes: [
+        "openid",
+        "urn:zitadel:iam:user:resourceowner",
+        "urn:zitadel:iam:user:metadata",
+        `urn:zitadel:iam:org:id:${org.id}`,
+        `urn:zitadel:iam:org:domain:primary:${org.primaryDomain}`,
+      ],
+    });
+    expect(claims!.profile).toMatchObject({ name: "Ada Lovelace", given_name: "Ada", family_name: "Lovelace", preferred_username: `ada-${org.id}` });
+    expect(claims!.email).toEqual({ email: "ada@example.com", email_verified: true });
+    expect(claims!.reserved).toEqual({
+      "urn:zitadel:iam:user:resourceowner:id": org.id,
+      "urn:zitadel:iam:user:resourceowner:name": org.name,
+      "urn:zitadel:iam:user:resourceowner:primary_domain": org.primaryDomain,
+      "urn:zitadel:iam:org:id": org.id,
+      "urn:zitadel:iam:org:domain:primary": org.primaryDomain,
+      "urn:zitadel:iam:user:metadata": { team: Buffer.from("engines").toString("base64url") },
+    });
+    expect(claims!.roles[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual({ viewer: { [org.id]: org.primaryDomain } });
+  });
+
+  it("leave the reserved claims out unless their scopes ask, and know no deleted user", async () => {
+    const org = await makeOrg(ctx());
+    const user = await createHumanUser(ctx(), { orgId: org.id, username: `bob-${org.id}`, email: "bob@example.com", givenName: "Bob", familyName: "B" });
+    const plain = await loadUserClaims({ prisma: ctx().prisma, userId: user.id, projectId: undefined, scopes: ["openid"] });
+    expect(plain!.reserved).toEqual({});
+    expect(plain!.roles).toEqual({});
+    expect(await loadUserClaims({ prisma: ctx().prisma, userId: "1", projectId: undefined, scopes: ["openid"] })).toBeUndefined();
+  });
+});
