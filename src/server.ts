@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import Koa from "koa";
 import { apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
 import type { RequestHandler } from "./http/listener.js";
+import { Metrics } from "./http/metrics.js";
 import type { Database } from "./db/database.js";
 import type { Logger } from "./log.js";
 
@@ -22,23 +23,26 @@ export interface AppDeps {
   resolveAccessToken?: ((token: string) => Promise<string | undefined>) | undefined;
   /** KEYS_DIR, for the WebKeyService. */
   keysDir?: string | undefined;
+  /** Counters behind /metrics (one per process). */
+  metrics?: Metrics | undefined;
   /** Reloads the signing keys into the running provider after the WebKeyService changed them. */
   keysChanged?: (() => Promise<void>) | undefined;
 }
 
-export function createApp({ db, redis, log, trustProxy, signIn }: AppDeps): Koa {
+export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Metrics() }: AppDeps): Koa {
   const app = new Koa({ proxy: trustProxy });
   app.silent = true; // errors are logged below, without stack traces in responses
 
   app.use(async (ctx, next) => {
     const start = performance.now();
     // Logged when the response is finished: oidc-provider writes its responses itself.
-    ctx.res.once("finish", () =>
+    ctx.res.once("finish", () => {
+      metrics.countRequest(ctx.res.statusCode);
       log.info(
         { method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(performance.now() - start) },
         "request",
-      ),
-    );
+      );
+    });
     try {
       await next();
     } catch (error) {
@@ -51,6 +55,11 @@ export function createApp({ db, redis, log, trustProxy, signIn }: AppDeps): Koa 
   app.use(async (ctx, next) => {
     if (ctx.path === "/healthz" && ctx.method === "GET") {
       ctx.body = { status: "ok" };
+      return;
+    }
+    if (ctx.path === "/metrics" && ctx.method === "GET") {
+      ctx.type = "text/plain; version=0.0.4";
+      ctx.body = metrics.render();
       return;
     }
     if (ctx.path === "/readyz" && ctx.method === "GET") {
@@ -80,11 +89,12 @@ export function createApp({ db, redis, log, trustProxy, signIn }: AppDeps): Koa 
 
 /** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {
-  const app = createApp(deps);
+  const metrics = deps.metrics ?? new Metrics();
+  const app = createApp({ ...deps, metrics });
   const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged };
   return connectNodeAdapter({
     routes: apiRoutes(api),
-    interceptors: apiInterceptors(api, deps.log),
+    interceptors: apiInterceptors(api, deps.log, (code) => metrics.countApiCall(code)),
     readMaxBytes: MAX_REQUEST_BYTES,
     fallback: app.callback() as never,
   }) as RequestHandler;

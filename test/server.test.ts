@@ -26,6 +26,17 @@ describe("health endpoints", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
+  it("counts requests at /metrics in Prometheus' text format", async () => {
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/nowhere`);
+    const res = await fetch(`${base}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(Number(/rolegate_http_requests_total\{status="2xx"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/rolegate_http_requests_total\{status="4xx"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+
   it("answers /readyz 200 while the database is reachable and 503 when it is not", async () => {
     const ok = await fetch(`${base}/readyz`);
     expect(ok.status).toBe(200);

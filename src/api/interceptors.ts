@@ -10,14 +10,16 @@ import { toConnectError } from "./errors.js";
  * Maps every error leaving a handler to a Connect code (domain errors) or `internal` (bugs), and
  * logs one line per call: the procedure and the outcome, never headers or messages.
  */
-export function errorInterceptor(log: Logger): Interceptor {
+export function errorInterceptor(log: Logger, countCall?: (code: string) => void): Interceptor {
   return (next) => async (req) => {
     const start = performance.now();
-    const line = (code: string) =>
+    const line = (code: string) => {
+      countCall?.(code);
       log.info(
         { procedure: `${req.service.typeName}/${req.method.name}`, code, ms: Math.round(performance.now() - start) },
         "api call",
       );
+    };
     try {
       const res = await next(req);
       line("ok");

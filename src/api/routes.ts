@@ -35,9 +35,9 @@ export function apiRoutes(deps: ApiDeps) {
   };
 }
 
-export function apiInterceptors(deps: ApiDeps, log: Logger) {
+export function apiInterceptors(deps: ApiDeps, log: Logger, countCall?: (code: string) => void) {
   // The error mapper wraps everything, authentication included.
-  return [errorInterceptor(log), authInterceptor(deps)];
+  return [errorInterceptor(log, countCall), authInterceptor(deps)];
 }
 
 /** Request bodies above this size are refused before they are parsed. */

@@ -72,6 +72,13 @@ describe.each(TRANSPORTS)("OrganizationService over %s", (transport) => {
     await expectCode(v2beta().createOrganization({ name: "x", admins: [{ userType: { case: "userId", value: "1" }, roles: [] }] }), Code.NotFound);
   });
 
+  it("counts management API calls by code at /metrics", async () => {
+    await expectCode(v2beta().updateOrganization({ id: "1", name: "x" }), Code.NotFound);
+    const text = await (await fetch(`${api().url}/metrics`)).text();
+    expect(text).toMatch(/rolegate_api_calls_total\{code="ok"\} [1-9]/);
+    expect(text).toMatch(/rolegate_api_calls_total\{code="NotFound"\} [1-9]/);
+  });
+
   it("does not let the instance administrator delete its own organization", async () => {
     const first = await v2().listOrganizations({ queries: [{ query: { case: "defaultQuery", value: {} } }] });
     await expectCode(v2beta().deleteOrganization({ id: first.result[0]!.id }), Code.FailedPrecondition);
