@@ -13,6 +13,7 @@ import * as apps from "../directory/applications.js";
 import { DomainError, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
 import { readPagination } from "../directory/list.js";
 import * as projects from "../directory/projects.js";
+import { appOrigins } from "../directory/origins.js";
 import { requireId } from "../directory/validate.js";
 import type { AccessTokenType, ActiveState, AppKind, AuthMethod, OidcAppType } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
@@ -379,20 +380,6 @@ function readOidcChanges(r: UpdateOIDCApplicationConfigurationRequest): apps.Oid
   };
 }
 
-/** As ZITADEL: the origins of the http(s) redirect URIs plus the additional origins. */
-function allowedOrigins(app: apps.AppView): string[] {
-  const origins = new Set<string>();
-  for (const uri of app.redirectUris) {
-    try {
-      const url = new URL(uri);
-      if (url.protocol === "http:" || url.protocol === "https:") origins.add(url.origin);
-    } catch {
-      // Stored URIs are valid; nothing to add otherwise.
-    }
-  }
-  for (const origin of app.additionalOrigins) origins.add(origin);
-  return [...origins];
-}
 
 function toApplication(app: apps.AppView) {
   const base = {
@@ -430,7 +417,7 @@ function toApplication(app: apps.AppView) {
         idTokenUserinfoAssertion: app.idTokenUserinfoAssertion,
         clockSkew: toDuration(app.clockSkewMs),
         additionalOrigins: app.additionalOrigins,
-        allowedOrigins: allowedOrigins(app),
+        allowedOrigins: [...appOrigins(app.redirectUris, app.additionalOrigins)],
         skipNativeAppSuccessPage: false,
         backChannelLogoutUri: "",
       },

@@ -4,6 +4,20 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 
 const ORIGIN = /^https?:\/\/[^/?#\s]+$/;
 
+/** An app's browser origins (as ZITADEL): those of its http(s) redirect URIs, and its additional origins. */
+export function appOrigins(redirectUris: readonly string[], additionalOrigins: readonly string[]): Set<string> {
+  const origins = new Set(additionalOrigins);
+  for (const uri of redirectUris) {
+    try {
+      const url = new URL(uri);
+      if (url.protocol === "http:" || url.protocol === "https:") origins.add(url.origin);
+    } catch {
+      // not a URL: no origin
+    }
+  }
+  return origins;
+}
+
 export async function isKnownOrigin(prisma: PrismaClient, origin: string): Promise<boolean> {
   if (!ORIGIN.test(origin) || origin.length > 300) return false;
   const [row] = await prisma.$queryRaw<{ known: boolean }[]>`

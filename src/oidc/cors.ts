@@ -2,21 +2,12 @@
 // origins, read from the directory with the client (so a new origin works without a restart).
 import type { Context } from "koa";
 import type { Client } from "oidc-provider";
-import { isKnownOrigin } from "../directory/origins.js";
+import { appOrigins, isKnownOrigin } from "../directory/origins.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { additionalOriginsOf } from "./client-info.js";
 
 export function allowedOrigins(client: Client | undefined): Set<string> {
-  const origins = new Set<string>(additionalOriginsOf(client));
-  for (const uri of client?.redirectUris ?? []) {
-    try {
-      const { origin, protocol } = new URL(uri);
-      if (protocol === "http:" || protocol === "https:") origins.add(origin);
-    } catch {
-      // not a URL: no origin
-    }
-  }
-  return origins;
+  return appOrigins(client?.redirectUris ?? [], additionalOriginsOf(client));
 }
 
 /**
