@@ -6,7 +6,7 @@ const ORIGIN = /^https?:\/\/[^/?#\s]+$/;
 
 /** An app's browser origins (as ZITADEL): those of its http(s) redirect URIs, and its additional origins. */
 export function appOrigins(redirectUris: readonly string[], additionalOrigins: readonly string[]): Set<string> {
-  const origins = new Set(additionalOrigins);
+  const origins = new Set<string>();
   for (const uri of redirectUris) {
     try {
       const url = new URL(uri);
@@ -15,6 +15,7 @@ export function appOrigins(redirectUris: readonly string[], additionalOrigins: r
       // not a URL: no origin
     }
   }
+  for (const origin of additionalOrigins) origins.add(origin);
   return origins;
 }
 
