@@ -1,33 +1,15 @@
 // A confidential web app signs a user in through the real login page (headless Chromium), with
 // openid-client v6 as the relying party.
 import * as oidc from "openid-client";
-import type { Page } from "playwright-core";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
-import { CALLBACK, discover, signInWithCode } from "../support/relying-party.js";
+import { CALLBACK, discover, signInWithCode, visit } from "../support/relying-party.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
 const api = useApiServer();
 const browser = useBrowser();
-const REDIRECT = "http://127.0.0.1:9/cb";
-
-/** Runs the browser part: open the authorization URL, sign in, return the callback URL. */
-async function signIn(page: Page, url: URL, username: string, password = PASSWORD): Promise<URL> {
-  let callback: URL | undefined;
-  await page.route("http://127.0.0.1:9/**", async (route) => {
-    callback = new URL(route.request().url());
-    await route.fulfill({ status: 200, contentType: "text/plain", body: "callback" });
-  });
-  await page.goto(url.href);
-  await page.getByLabel(/login name/i).fill(username);
-  await page.getByLabel(/password/i).fill(password);
-  await page.getByRole("button", { name: /sign in|log in|continue/i }).click();
-  await page.waitForURL(/127\.0\.0\.1:9\/cb/);
-  return callback!;
-}
-
 describe("web app (code flow, client_secret_basic)", () => {
   let seed: ReturnType<typeof seeder>;
   beforeAll(() => {
@@ -39,21 +21,21 @@ describe("web app (code flow, client_secret_basic)", () => {
     const projectId = await seed.project(orgId, { authorizationRequired: true, projectRoleAssertion: true }, ["admin", "viewer"]);
     const user = await seed.human(orgId);
     await seed.authorize(user.id, projectId, ["viewer"]);
-    const app = await seed.webApp(projectId, REDIRECT, { idTokenRoleAssertion: true, idTokenUserinfoAssertion: true });
+    const app = await seed.webApp(projectId, CALLBACK, { idTokenRoleAssertion: true, idTokenUserinfoAssertion: true });
 
     const issuer = new URL(api().url);
     const config = await oidc.discovery(issuer, app.clientId, app.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
+      redirect_uri: CALLBACK,
       scope: "openid profile email",
       state,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: "S256",
     });
     const page = await browser().newPage();
-    const callback = await signIn(page, url, user.username);
+    const callback = await visit(page, url, user);
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
     const claims = tokens.claims()!;
     expect(claims.sub).toBe(user.id);
@@ -79,24 +61,20 @@ describe("web app (code flow, client_secret_basic)", () => {
     const orgId = await seed.org();
     const projectId = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
     const user = await seed.human(orgId);
-    const app = await seed.webApp(projectId, REDIRECT);
+    const app = await seed.webApp(projectId, CALLBACK);
     const config = await oidc.discovery(new URL(api().url), app.clientId, app.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid", state: "s1" });
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "s1" });
     const page = await browser().newPage();
-    let callback: URL | undefined;
-    await page.route("http://127.0.0.1:9/**", async (route) => {
-      callback = new URL(route.request().url());
-      await route.fulfill({ status: 200, body: "callback" });
-    });
     await page.goto(url.href);
     await page.getByLabel(/login name/i).fill(user.username);
     await page.getByLabel(/password/i).fill(PASSWORD);
     await page.getByRole("button", { name: /sign in|log in|continue/i }).click();
     await page.getByText("You are not authorized to use this application").waitFor();
     await page.getByRole("button", { name: /back to/i }).click();
-    await page.waitForURL(/127\.0\.0\.1:9\/cb/);
-    expect(callback!.searchParams.get("error")).toBe("access_denied");
-    expect(callback!.searchParams.get("state")).toBe("s1");
+    await page.waitForURL((u) => u.href.startsWith(CALLBACK));
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get("error")).toBe("access_denied");
+    expect(callback.searchParams.get("state")).toBe("s1");
     await page.close();
   });
 });
