@@ -13,8 +13,7 @@ import {
 } from "@zitadel/proto/zitadel/app/v2beta/oidc_pb.js";
 import { TextFilterMethod } from "@zitadel/proto/zitadel/filter/v2/filter_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { describe, expect, it } from "vitest";
 import { createAdministrator } from "../../src/directory/administrators.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { generateSecret, hashSecret, verifySecret } from "../../src/directory/secrets.js";
@@ -24,17 +23,12 @@ import { unique } from "../support/directory.js";
 import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
-let db: Database;
-beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-});
-afterAll(async () => db?.close());
 
-const dir = () => ({ prisma: db.prisma, actor: { id: "test" } });
+const dir = () => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
 
 const ALNUM = /^[A-Za-z0-9]{32,}$/;
-const storedApp = (id: string) => db.prisma.application.findUniqueOrThrow({ where: { id } });
+const storedApp = (id: string) => api().db.prisma.application.findUniqueOrThrow({ where: { id } });
 
 /** The OIDC part of a create request, with the proto3 defaults spelled out. */
 function oidcRequest(overrides: Record<string, unknown> = {}) {
@@ -205,7 +199,7 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     expect(file.key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     const data = Buffer.from("signed by the key file");
     const signature = sign("sha256", data, createPrivateKey(file.key!));
-    const stored = await db.prisma.applicationKey.findUniqueOrThrow({ where: { id: created.id } });
+    const stored = await api().db.prisma.applicationKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(verify("sha256", data, createPublicKey(stored.publicKeyPem), signature)).toBe(true);
 
     const got = await apps().getApplicationKey({ id: created.id, projectId, applicationId: jwt.appId, organizationId: orgId });
@@ -352,12 +346,12 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
   it("lets a PROJECT_OWNER manage the apps of that project only", async () => {
     const { orgId, projectId: a } = await newProject();
     const { orgId: otherOrg, projectId: b } = await newProject();
-    const user = await db.prisma.user.create({
+    const user = await api().db.prisma.user.create({
       data: { id: newId(), orgId, type: "MACHINE", username: unique("owner"), loginKey: unique("owner").toLowerCase(), name: "Owner" },
     });
     await createAdministrator(dir(), { userId: user.id, resource: { projectId: a }, roles: ["PROJECT_OWNER"] });
     const token = generateSecret(64);
-    await db.prisma.personalAccessToken.create({
+    await api().db.prisma.personalAccessToken.create({
       data: { id: newId(), userId: user.id, tokenHash: hashSecret(token), expirationDate: new Date(Date.now() + 3_600_000) },
     });
     const owner = apps(token);

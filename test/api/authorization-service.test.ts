@@ -9,8 +9,7 @@ import {
 import { TextFilterMethod } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { describe, expect, it } from "vitest";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { createApiClient, TRANSPORTS, useApiServer, type Transport } from "../support/api.js";
@@ -20,13 +19,8 @@ import { makeUser } from "../support/fixtures.js";
 import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
-let db: Database;
-beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-});
-afterAll(async () => db?.close());
 
-const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
+const dir = (): DirectoryContext => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
 
 type Filter = MessageInitShape<typeof AuthorizationsSearchFilterSchema>;
@@ -46,7 +40,7 @@ async function scene(transport: Transport) {
   const { id: projectId } = await projects.createProject({ organizationId: owner.id, name: unique("Portal") });
   for (const key of ["admin", "editor", "viewer"]) await projects.addProjectRole({ projectId, roleKey: key, displayName: key.toUpperCase() });
   await projects.createProjectGrant({ projectId, grantedOrganizationId: partner.id, roleKeys: ["viewer", "editor"] });
-  const grant = await db.prisma.projectGrant.findFirstOrThrow({ where: { projectId, grantedOrgId: partner.id } });
+  const grant = await api().db.prisma.projectGrant.findFirstOrThrow({ where: { projectId, grantedOrgId: partner.id } });
   const ownUser = await makeUser(dir(), owner.id);
   const partnerUser = await makeUser(dir(), partner.id);
   const externalUser = await makeUser(dir(), elsewhere.id);
@@ -135,7 +129,7 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
   it("filters, sorts and paginates the list", async () => {
     const s = await scene(transport);
     const second = await makeUser(dir(), s.owner.id);
-    await db.prisma.user.update({ where: { id: second.id }, data: { displayName: `Ada ${second.username}` } });
+    await api().db.prisma.user.update({ where: { id: second.id }, data: { displayName: `Ada ${second.username}` } });
     const a1 = await authz().createAuthorization({ userId: s.ownUser.id, projectId: s.projectId, roleKeys: ["admin"] });
     const a2 = await authz().createAuthorization({ userId: second.id, projectId: s.projectId, roleKeys: ["viewer", "editor"] });
     const a3 = await authz().createAuthorization({ userId: s.partnerUser.id, projectId: s.projectId, organizationId: s.partner.id, roleKeys: ["viewer"] });

@@ -10,19 +10,13 @@ import { OrganizationService as OrgV2beta } from "@zitadel/proto/zitadel/org/v2b
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 
 const SERVICES: DescService[] = [ProjectService, AuthorizationService, AppService, OrgV2, OrgV2beta, UserService, InternalPermissionService, WebKeyService];
 const REQUESTS = 1200;
 
 const api = useApiServer();
-let db: Database;
-beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-});
-afterAll(async () => db?.close());
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number) {
@@ -89,7 +83,7 @@ function malformedBody(method: DescMethod, rnd: ReturnType<typeof random>): Body
 }
 
 async function snapshot() {
-  const p = db.prisma;
+  const p = api().db.prisma;
   return Promise.all([
     p.organization.count(),
     p.user.count(),

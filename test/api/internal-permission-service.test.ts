@@ -6,8 +6,7 @@ import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permi
 import type { ResourceTypeSchema } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
 import { AdministratorFieldName, type AdministratorSearchFilterSchema } from "@zitadel/proto/zitadel/internal_permission/v2beta/query_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { describe, expect, it } from "vitest";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { createApiClient, TRANSPORTS, useApiServer, type Transport } from "../support/api.js";
@@ -17,13 +16,8 @@ import { makeUser } from "../support/fixtures.js";
 import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
-let db: Database;
-beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-});
-afterAll(async () => db?.close());
 
-const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
+const dir = (): DirectoryContext => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
 
 type Resource = MessageInitShape<typeof ResourceTypeSchema>;
@@ -42,7 +36,7 @@ async function scene(transport: Transport) {
   const { id: projectId } = await projects.createProject({ organizationId: owner.id, name: unique("Portal") });
   await projects.addProjectRole({ projectId, roleKey: "viewer", displayName: "Viewer" });
   await projects.createProjectGrant({ projectId, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
-  const grant = await db.prisma.projectGrant.findFirstOrThrow({ where: { projectId, grantedOrgId: partner.id } });
+  const grant = await api().db.prisma.projectGrant.findFirstOrThrow({ where: { projectId, grantedOrgId: partner.id } });
   const user = await makeUser(dir(), owner.id);
   const partnerUser = await makeUser(dir(), partner.id);
   return { projects, owner, partner, projectId, grant, user, partnerUser };
@@ -103,7 +97,7 @@ describe.each(TRANSPORTS)("InternalPermissionService over %s", (transport) => {
   it("filters, sorts and paginates the list", async () => {
     const s = await scene(transport);
     const second = await makeUser(dir(), s.owner.id);
-    await db.prisma.user.update({ where: { id: second.id }, data: { displayName: `Grace ${second.username}` } });
+    await api().db.prisma.user.update({ where: { id: second.id }, data: { displayName: `Grace ${second.username}` } });
     await perms().createAdministrator({ userId: s.user.id, resource: onOrg(s.owner.id), roles: ["ORG_OWNER"] });
     await perms().createAdministrator({ userId: second.id, resource: onOrg(s.owner.id), roles: ["ORG_USER_MANAGER"] });
     await perms().createAdministrator({ userId: second.id, resource: onProject(s.projectId), roles: ["PROJECT_OWNER"] });

@@ -2,22 +2,16 @@ import { Code } from "@connectrpc/connect";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { PrivateLabelingSetting, ProjectFieldName, ProjectState } from "@zitadel/proto/zitadel/project/v2beta/query_pb.js";
 import { TextFilterMethod } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { TRANSPORTS, useApiServer } from "../support/api.js";
 import { unique } from "../support/directory.js";
 import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
-let db: Database;
-beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-});
-afterAll(async () => db?.close());
 
 
-const newOrg = () => createOrganization({ prisma: db.prisma, actor: { id: "test" } }, { name: unique("Org") });
+const newOrg = () => createOrganization({ prisma: api().db.prisma, actor: { id: "test" } }, { name: unique("Org") });
 
 describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
   const projects = () => api().client(ProjectService, transport);

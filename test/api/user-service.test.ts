@@ -8,8 +8,7 @@ import { SearchQuerySchema, Type, UserFieldName } from "@zitadel/proto/zitadel/u
 import { AccessTokenType, UserState, type User } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createAdministrator } from "../../src/directory/administrators.js";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { createOrganization } from "../../src/directory/organizations.js";
@@ -21,16 +20,13 @@ import { expectCode } from "../support/connect.js";
 import { unique } from "../support/directory.js";
 
 const api = useApiServer();
-let db: Database;
 let admin: { userId: string; orgId: string };
 beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
-  const principal = await findPrincipalByPersonalAccessToken(db.prisma, api().adminToken);
+  const principal = await findPrincipalByPersonalAccessToken(api().db.prisma, api().adminToken);
   admin = { userId: principal!.userId, orgId: principal!.orgId };
 });
-afterAll(async () => db?.close());
 
-const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
+const dir = (): DirectoryContext => ({ prisma: api().db.prisma, actor: { id: "test" } });
 const newOrg = () => createOrganization(dir(), { name: unique("Org") });
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -3,8 +3,7 @@ import { State, type WebKey } from "@zitadel/proto/zitadel/webkey/v2/key_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import { decodeProtectedHeader } from "jose";
 import * as oidc from "openid-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { TRANSPORTS, useApiServer } from "../support/api.js";
 import { makeCaller } from "../support/callers.js";
@@ -15,16 +14,13 @@ import { discover } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
 
 const api = useApiServer();
-let db: Database;
 /** The keys as the first start made them, before any test changed them. */
 let initial: WebKey[];
 beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
   initial = (await api().client(WebKeyService, "connect").listWebKeys({})).webKeys;
 });
-afterAll(async () => db?.close());
 
-const dir = (): DirectoryContext => ({ prisma: db.prisma, actor: { id: "test" } });
+const dir = (): DirectoryContext => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
 async function jwksKids(): Promise<string[]> {
   const res = await fetch(`${api().url}/oauth/v2/keys`);
@@ -149,7 +145,7 @@ describe("tokens after an activation", () => {
     } as never);
     const machine = (await seed.users.getUserByID({ userId: machineId })).user!;
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
-    await db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
+    await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
     const config = await discover(api().url, machine.username, clientSecret);
     const kidOfNewToken = async () => {
       const tokens = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${projectId}:aud` });

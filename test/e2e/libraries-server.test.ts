@@ -8,8 +8,7 @@ import { auth } from "express-oauth2-jwt-bearer";
 import * as oidc from "openid-client";
 import passport from "passport";
 import { ZitadelIntrospectionStrategy } from "passport-zitadel";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createAdministrator } from "../../src/directory/administrators.js";
 import { createApiClient, useApiServer } from "../support/api.js";
 import { useExpress } from "../support/express.js";
@@ -19,12 +18,9 @@ import { seeder } from "../support/seed.js";
 const api = useApiServer({ redis: true }); // sessions, codes and tokens in Redis
 const listen = useExpress();
 let seed: ReturnType<typeof seeder>;
-let db: Database;
 beforeAll(async () => {
   seed = seeder(api());
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
 });
-afterAll(async () => db?.close());
 
 const rolesClaim = (projectId: string) => `urn:zitadel:iam:org:project:${projectId}:roles`;
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -90,7 +86,7 @@ describe("passport-zitadel: the introspection strategy protects an Express route
 describe("@zitadel/node: a service account key file", () => {
   it("authenticates to a token the management API accepts over gRPC and introspection reports active with its roles", async () => {
     const s = await scene();
-    await createAdministrator({ prisma: db.prisma, actor: { id: "test" } }, { userId: s.machineId, resource: { organizationId: s.orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: s.machineId, resource: { organizationId: s.orgId }, roles: ["ORG_OWNER"] });
     const { keyId, keyContent } = await seed.users.addKey({ userId: s.machineId, expirationDate: undefined } as never);
     const keyFile = Buffer.from(keyContent).toString("utf8");
     expect(JSON.parse(keyFile)).toMatchObject({ type: "serviceaccount", userId: s.machineId, keyId });
@@ -117,7 +113,7 @@ describe("@zitadel/node: a service account key file", () => {
 describe("express-oauth2-jwt-bearer (strict, RFC 9068)", () => {
   it("accepts a rolegate JWT access token for the project audience and rejects a tampered one", async () => {
     const s = await scene();
-    await db.prisma.user.update({ where: { id: s.machineId }, data: { accessTokenType: "JWT" } });
+    await api().db.prisma.user.update({ where: { id: s.machineId }, data: { accessTokenType: "JWT" } });
     // Role claims in a JWT access token are asked for by scope, as with ZITADEL.
     const token = await machineToken(s, "urn:zitadel:iam:org:projects:roles");
 

@@ -2,8 +2,7 @@
 // rotation and reuse detection, prompt=none, and service accounts (client credentials).
 import * as oidc from "openid-client";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
 import { CALLBACK, discover, signInWithCode, visit } from "../support/relying-party.js";
@@ -13,12 +12,9 @@ import { unique } from "../support/directory.js";
 const api = useApiServer({ redis: true }); // sessions, codes and tokens in Redis
 const browser = useBrowser();
 let seed: ReturnType<typeof seeder>;
-let db: Database;
 beforeAll(async () => {
   seed = seeder(api());
-  db = await openDatabase({ databaseUrl: api().databaseUrl, dataDir: "/nonexistent" });
 });
-afterAll(async () => db?.close());
 
 const rolesClaim = (projectId: string) => `urn:zitadel:iam:org:project:${projectId}:roles`;
 
@@ -171,7 +167,7 @@ describe("service accounts: client credentials", () => {
     const { id: machineId, username } = await seed.machine(s.orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     await seed.authorize(machineId, s.projectId, ["admin"]);
-    await db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
+    await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
 
     const config = await discover(api().url, username, clientSecret);
     const scope = `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud urn:zitadel:iam:org:projects:roles`;
@@ -200,7 +196,7 @@ describe("the management API with issued tokens", () => {
     const { id: machineId, username } = await seed.machine(orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     const { createAdministrator } = await import("../../src/directory/administrators.js");
-    await createAdministrator({ prisma: db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
 
     const config = await discover(api().url, username, clientSecret);
     const withAudience = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
@@ -367,7 +363,7 @@ describe("more client rules", () => {
     expect(Object.keys(decodeJwt(refreshed.access_token)[rolesClaim(s.projectId)] as object)).toEqual(["admin"]);
     expect(decodeJwt(refreshed.access_token).roles).toEqual(["admin"]);
 
-    const app = (await db.prisma.application.findUniqueOrThrow({ where: { clientId } })).id;
+    const app = (await api().db.prisma.application.findUniqueOrThrow({ where: { clientId } })).id;
     await seed.apps.deactivateApplication({ projectId: s.projectId, id: app });
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_client" });
     await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "x" }).href);

@@ -17,6 +17,9 @@ function apiOf(): ApiServer {
     url: c.url,
     databaseUrl: c.databaseUrl,
     adminToken: c.adminToken,
+    get db(): never {
+      throw new Error("the cluster test does not open the database");
+    },
     logs: () => [],
     client: (service, transport, token = c.adminToken) => createApiClient(c.url, service, transport, token),
   };

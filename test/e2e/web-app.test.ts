@@ -161,8 +161,8 @@ describe("private labeling", () => {
       const seed = seeder(api());
       const owner = await seed.org();
       const partner = await seed.org();
-      await db.prisma.branding.create({ data: { orgId: owner, displayName: "Owner Login", primaryColor: "#112233" } });
-      await db.prisma.branding.create({ data: { orgId: partner, displayName: "Partner Login", primaryColor: "#445566" } });
+      await api().db.prisma.branding.create({ data: { orgId: owner, displayName: "Owner Login", primaryColor: "#112233" } });
+      await api().db.prisma.branding.create({ data: { orgId: partner, displayName: "Partner Login", primaryColor: "#445566" } });
       const enforce = await seed.project(owner, {}, []);
       await seed.projects.updateProject({ id: enforce, privateLabelingSetting: 1 });
       const allow = await seed.project(owner, {}, []);

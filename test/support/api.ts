@@ -8,6 +8,7 @@ import { createClient, type Client, type Interceptor } from "@connectrpc/connect
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { createServerTransport } from "@zitadel/client/node";
 import { afterAll, beforeAll, inject } from "vitest";
+import { openDatabase, type Database } from "../../src/db/database.js";
 import { createEmptyDatabase } from "./database.js";
 import { startServer, type StartedServer } from "./process.js";
 import { freePort } from "./servers.js";
@@ -19,6 +20,8 @@ export interface ApiServer {
   url: string;
   databaseUrl: string;
   adminToken: string;
+  /** The server's database, opened by the test as well (for setup and checks). */
+  db: Database;
   /** The server's log lines so far (JSON). */
   logs(): Record<string, unknown>[];
   client<S extends DescService>(service: S, transport: Transport, token?: string): Client<S>;
@@ -59,16 +62,19 @@ export function useApiServer(options: { redis?: boolean } = {}): () => ApiServer
       ...(options.redis ? { REDIS_URL: inject("redisUrl") } : {}),
     });
     const adminToken = (await readFile(patFile, "utf8")).trim();
+    const db = await openDatabase({ databaseUrl, dataDir: "/nonexistent" });
     const url = server.url;
     api = {
       url,
       databaseUrl,
       adminToken,
+      db,
       logs: () => server!.logs(),
       client: (service, transport, token = adminToken) => createApiClient(url, service, transport, token),
     };
   }, 90_000);
   afterAll(async () => {
+    await api?.db.close();
     await server?.stop();
   });
   return () => api!;
