@@ -42,6 +42,7 @@ async function main() {
     resolveAccessToken: signIn.resolveAccessToken,
     keysDir: config.keysDir,
     // A failed reload is logged; the instance keeps its keys and the file watch retries.
+    directoryChanged: signIn.directoryChanged,
     keysChanged: () => signIn.reloadKeys().catch((error: unknown) => log.error({ err: error }, "reloading signing keys failed")),
   });
   const { port, close } = await listenDual(handler, config.port);

@@ -27,6 +27,8 @@ export interface AppDeps {
   metrics?: Metrics | undefined;
   /** Reloads the signing keys into the running provider after the WebKeyService changed them. */
   keysChanged?: (() => Promise<void>) | undefined;
+  /** Clears the sign-in caches of every instance after a management API call changed the directory. */
+  directoryChanged?: (() => Promise<void>) | undefined;
 }
 
 export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Metrics() }: AppDeps): Koa {
@@ -91,7 +93,7 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
 export function createHandler(deps: AppDeps): RequestHandler {
   const metrics = deps.metrics ?? new Metrics();
   const app = createApp({ ...deps, metrics });
-  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged };
+  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged, directoryChanged: deps.directoryChanged };
   return connectNodeAdapter({
     routes: apiRoutes(api),
     interceptors: apiInterceptors(api, deps.log, (code) => metrics.countApiCall(code)),

@@ -19,6 +19,8 @@ export interface ApiDeps {
   keysDir?: string | undefined;
   /** Called after every change to the signing keys, so the running provider reloads them. */
   keysChanged?: (() => Promise<void>) | undefined;
+  /** Called after every call that may have changed the directory (clears the sign-in caches). */
+  directoryChanged?: (() => Promise<void>) | undefined;
 }
 
 export interface Call {

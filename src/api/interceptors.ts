@@ -52,3 +52,17 @@ export function authInterceptor(deps: ApiDeps): Interceptor {
     return next(req);
   };
 }
+
+const READ_METHOD = /^(Get|List|Search)/;
+
+/** After any call that may have written (even one that failed half-way), the caches are cleared. */
+export function changeInterceptor(deps: ApiDeps): Interceptor {
+  return (next) => async (req) => {
+    if (!deps.directoryChanged || READ_METHOD.test(req.method.name)) return next(req);
+    try {
+      return await next(req);
+    } finally {
+      await deps.directoryChanged();
+    }
+  };
+}

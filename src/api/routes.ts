@@ -13,7 +13,7 @@ import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
 import type { ApiDeps } from "./context.js";
-import { authInterceptor, errorInterceptor } from "./interceptors.js";
+import { authInterceptor, changeInterceptor, errorInterceptor } from "./interceptors.js";
 import { internalPermissionService } from "./internal-permission-service.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { reclassifyParseErrors } from "./parse-errors.js";
@@ -37,7 +37,7 @@ export function apiRoutes(deps: ApiDeps) {
 
 export function apiInterceptors(deps: ApiDeps, log: Logger, countCall?: (code: string) => void) {
   // The error mapper wraps everything, authentication included.
-  return [errorInterceptor(log, countCall), authInterceptor(deps)];
+  return [errorInterceptor(log, countCall), authInterceptor(deps), changeInterceptor(deps)];
 }
 
 /** Request bodies above this size are refused before they are parsed. */

@@ -89,3 +89,13 @@ export async function loadAuthorizationsByProject(
   for (const row of rows) byProject.get(row.projectId)?.push(toSnapshotAuthorization(row));
   return byProject;
 }
+
+/** A user with its organization and metadata: the source of profile and reserved-scope claims. */
+export function loadUserProfile(prisma: PrismaClient, userId: string) {
+  return prisma.user.findUnique({
+    where: { id: userId },
+    include: { org: { select: { id: true, name: true, primaryDomain: true } }, metadata: { select: { key: true, value: true } } },
+  });
+}
+
+export type UserProfile = NonNullable<Awaited<ReturnType<typeof loadUserProfile>>>;

@@ -8,6 +8,7 @@ import { decide, userInOrganization } from "../oidc/access-prompt.js";
 import { projectIdOf } from "../oidc/client-info.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { DirectoryReads } from "../oidc/reads.js";
 import type { Logger } from "../log.js";
 import { loadBrandingSources } from "../directory/branding.js";
 import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "./branding.js";
@@ -19,6 +20,8 @@ import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPa
 export interface LoginDeps {
   provider: Provider;
   prisma: PrismaClient;
+  /** The cached reads behind the access checks. */
+  reads: DirectoryReads;
   csrfKey: string;
   limiter: RateLimiter;
   log: Logger;
@@ -30,7 +33,7 @@ const TOO_MANY = "Too many failed attempts. Try again later.";
 const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
 
 export function createLoginRouter(deps: LoginDeps): Router {
-  const { provider, prisma } = deps;
+  const { provider, prisma, reads } = deps;
   const router = new Router({ prefix: "/ui/login" });
   const paths = (uid: string) => ({
     login: `/ui/login/${uid}/login`,
@@ -112,7 +115,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     if (!found) return;
     const { details, client, appName, branding } = found;
     if (details.prompt.name === "access" && ctx.query.switch === undefined) {
-      const decision = await decide(prisma, details.session?.accountId, projectIdOf(client));
+      const decision = await decide(reads, details.session?.accountId, projectIdOf(client));
       ctx.type = "html";
       ctx.set("Cache-Control", "no-store");
       ctx.body = renderAccessDenied({
@@ -164,7 +167,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       return showLogin(ctx, uid, found.appName, found.branding, loginName, GENERIC_LOGIN_ERROR);
     }
     // The password was right: now it is safe to say why the user cannot sign in.
-    if (!(await userInOrganization(prisma, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
+    if (!(await userInOrganization(reads, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
       return showLogin(ctx, uid, found.appName, found.branding, loginName, OTHER_ORGANIZATION);
     }
     if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, found.branding, loginName, LOCKED);
@@ -185,7 +188,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   router.post("/:uid/abort", async (ctx) => {
     const found = await interaction(ctx);
     if (!found || !(await checkForm(ctx, found.details.uid, found.branding))) return;
-    const decision = await decide(prisma, found.details.session?.accountId, projectIdOf(found.client));
+    const decision = await decide(reads, found.details.session?.accountId, projectIdOf(found.client));
     await provider.interactionFinished(
       ctx.req,
       ctx.res,

@@ -4,8 +4,8 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
-import { loadProjectAccess, type ProjectAccess } from "../directory/access-snapshots.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ProjectAccess } from "../directory/access-snapshots.js";
+import type { DirectoryReads } from "./reads.js";
 import { projectIdOf } from "./client-info.js";
 
 const { Prompt, Check, base } = interactionPolicy;
@@ -15,49 +15,49 @@ export const ACCESS_PROMPT = "access";
 const decisions = new WeakMap<object, Promise<AccessDecision>>();
 
 /** The decision for the session's user on the client's project, computed once per request. */
-export function accessDecision(prisma: PrismaClient, ctx: KoaContextWithOIDC): Promise<AccessDecision> {
+export function accessDecision(reads: DirectoryReads, ctx: KoaContextWithOIDC): Promise<AccessDecision> {
   let decision = decisions.get(ctx);
   if (!decision) {
-    decision = decide(prisma, ctx.oidc.session?.accountId, projectIdOf(ctx.oidc.client));
+    decision = decide(reads, ctx.oidc.session?.accountId, projectIdOf(ctx.oidc.client));
     decisions.set(ctx, decision);
   }
   return decision;
 }
 
-export async function decide(prisma: PrismaClient, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
-  return (await decideWithAccess(prisma, userId, projectId)).decision;
+export async function decide(reads: DirectoryReads, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
+  return (await decideWithAccess(reads, userId, projectId)).decision;
 }
 
 const UNAVAILABLE: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
 
 /** The decision and the snapshot it was made on, so the same request can build claims from it. */
 export async function decideWithAccess(
-  prisma: PrismaClient,
+  reads: DirectoryReads,
   userId: string | undefined,
   projectId: string | undefined,
 ): Promise<{ decision: AccessDecision; access: ProjectAccess | null }> {
   if (!userId || !projectId) return { decision: UNAVAILABLE, access: null };
-  const access = await loadProjectAccess(prisma, userId, projectId);
+  const access = await reads.projectAccess(userId, projectId);
   return { decision: access ? decideAccess(access.snapshot) : UNAVAILABLE, access };
 }
 
 /** True unless the scopes name an organization (by id or primary domain) the user is not in. */
-export async function userInOrganization(prisma: PrismaClient, userId: string, scopes: ScopeRequest): Promise<boolean> {
+export async function userInOrganization(reads: DirectoryReads, userId: string, scopes: ScopeRequest): Promise<boolean> {
   if (!scopes.orgId && !scopes.orgDomain) return true;
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { org: { select: { id: true, primaryDomain: true } } } });
+  const user = await reads.user(userId);
   if (!user) return false;
   return (!scopes.orgId || user.org.id === scopes.orgId) && (!scopes.orgDomain || user.org.primaryDomain === scopes.orgDomain);
 }
 
 /** oidc-provider's login and consent prompts, with the access prompt between them. */
-export function createPolicy(prisma: PrismaClient) {
+export function createPolicy(reads: DirectoryReads) {
   const policy = base();
   const reasons = Object.keys(DENY_MESSAGES) as DenyReason[];
   const checks = reasons.map(
     (reason) =>
       new Check(reason, DENY_MESSAGES[reason], "access_denied", async (ctx) => {
         if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
-        const decision = await accessDecision(prisma, ctx);
+        const decision = await accessDecision(reads, ctx);
         return !decision.allowed && decision.reason === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       }),
   );
@@ -68,7 +68,7 @@ export function createPolicy(prisma: PrismaClient) {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId) return Check.NO_NEED_TO_PROMPT;
       const wanted = parseScopes(String(ctx.oidc.params?.scope ?? "").split(" "));
-      return (await userInOrganization(prisma, accountId, wanted)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return (await userInOrganization(reads, accountId, wanted)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   );
   // First-party apps, native ones included, need no consent screen (as in ZITADEL).
@@ -79,9 +79,9 @@ export function createPolicy(prisma: PrismaClient) {
 }
 
 /** Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails. */
-export async function checkMachineAccess(prisma: PrismaClient, userId: string, scopes: string[]): Promise<void> {
+export async function checkMachineAccess(reads: DirectoryReads, userId: string, scopes: string[]): Promise<void> {
   for (const projectId of parseScopes(scopes).audienceProjects) {
-    const decision = await decide(prisma, userId, projectId);
+    const decision = await decide(reads, userId, projectId);
     if (!decision.allowed) {
       throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
     }

@@ -2,14 +2,14 @@
 // It refuses (returns nothing) when the user may no longer use the client's project, so a
 // code exchange or refresh after access was taken away fails with invalid_grant.
 import type { Account, AccountClaims, KoaContextWithOIDC } from "oidc-provider";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ProjectAccess } from "../directory/access-snapshots.js";
 import { decideWithAccess } from "./access-prompt.js";
 import { flagOf, kindOf, projectIdOf } from "./client-info.js";
 import { DYNAMIC_CLAIMS } from "./internals.js";
+import type { DirectoryReads } from "./reads.js";
 import { loadUserClaims } from "./user-claims.js";
 
-export function createFindAccount(prisma: PrismaClient) {
+export function createFindAccount(reads: DirectoryReads) {
   return async function findAccount(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
     const client = ctx.oidc.client;
     const projectId = projectIdOf(client);
@@ -17,17 +17,17 @@ export function createFindAccount(prisma: PrismaClient) {
     // their snapshot serves the claims below. Anyone else: the user must exist and be active.
     let access: ProjectAccess | null | undefined;
     if (client && kindOf(client) === "oidc") {
-      const checked = await decideWithAccess(prisma, sub, projectId);
+      const checked = await decideWithAccess(reads, sub, projectId);
       if (!checked.decision.allowed) return undefined;
       access = checked.access;
     } else {
-      const user = await prisma.user.findUnique({ where: { id: sub }, select: { state: true } });
+      const user = await reads.user(sub);
       if (user?.state !== "ACTIVE") return undefined;
     }
     return {
       accountId: sub,
       async claims(use: string, scope: string): Promise<AccountClaims> {
-        const loaded = await loadUserClaims({ prisma, userId: sub, projectId, scopes: scope.split(" "), access });
+        const loaded = await loadUserClaims({ reads, userId: sub, projectId, scopes: scope.split(" "), access });
         if (!loaded) return { sub };
         // The ID token carries profile and role claims only when the app asks for them (ZITADEL's
         // idTokenUserinfoAssertion / idTokenRoleAssertion); userinfo always has them.

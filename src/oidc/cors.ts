@@ -2,8 +2,8 @@
 // origins, read from the directory with the client (so a new origin works without a restart).
 import type { Context } from "koa";
 import type { Client } from "oidc-provider";
-import { appOrigins, isKnownOrigin } from "../directory/origins.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { appOrigins } from "../directory/origins.js";
+import type { DirectoryReads } from "./reads.js";
 import { additionalOriginsOf } from "./client-info.js";
 
 export function allowedOrigins(client: Client | undefined): Set<string> {
@@ -14,10 +14,10 @@ export function allowedOrigins(client: Client | undefined): Set<string> {
  * Answers a preflight. It carries no client, so any origin registered with some active app is
  * allowed to ask; the actual response is then allowed only for the token's own client.
  */
-export async function answerPreflight(ctx: Context, prisma: PrismaClient, methods: string): Promise<void> {
+export async function answerPreflight(ctx: Context, reads: DirectoryReads, methods: string): Promise<void> {
   const origin = ctx.get("origin");
   ctx.status = 204;
-  if (!origin || !(await isKnownOrigin(prisma, origin))) return;
+  if (!origin || !(await reads.knownOrigin(origin))) return;
   ctx.set("Access-Control-Allow-Origin", origin);
   ctx.set("Access-Control-Allow-Methods", methods);
   ctx.set("Access-Control-Allow-Headers", "Authorization, Content-Type");

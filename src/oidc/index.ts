@@ -12,7 +12,6 @@ import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
-import { isKnownOrigin } from "../directory/origins.js";
 import { answerPreflight } from "./cors.js";
 import { createFormRequests } from "./form-requests.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
@@ -20,6 +19,8 @@ import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { RedisStore } from "./redis-store.js";
 import { MemoryStore, type StateStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
+import { watchDirectoryChanges } from "./directory-changes.js";
+import { cachedReads } from "./reads.js";
 
 const KEYS_POLL_MS = 2000;
 
@@ -45,37 +46,43 @@ export interface SignIn {
   reloadKeys(): Promise<void>;
   /** The user behind an access token issued for the management API, if it is one. */
   resolveAccessToken(token: string): Promise<string | undefined>;
+  /** Clears the directory caches of every instance (after a change through the management API). */
+  directoryChanged(): Promise<void>;
   close(): void;
 }
 
 export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const keys = await loadKeys(deps.keysDir);
   const store: StateStore = deps.redis ? new RedisStore(deps.redis) : new MemoryStore();
+  // Clients, access snapshots and profiles are read through a cache of at most a second.
+  const changes = watchDirectoryChanges(deps.redis, deps.log);
+  const reads = cachedReads(deps.prisma, changes.cache);
   // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
   let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
-  const provider = createProvider({ ...deps, keys, store, verifyKeys: jwks });
+  const provider = createProvider({ ...deps, reads, keys, store, verifyKeys: jwks });
   const login = createLoginRouter({
     provider,
     prisma: deps.prisma,
+    reads,
     csrfKey: keys.cookieKeys[0]!,
     limiter: deps.redis ? createRedisRateLimiter(deps.redis) : createMemoryRateLimiter(),
     log: deps.log,
   });
   const loginRoutes = login.routes();
-  const userinfo = createUserinfo(provider, deps.prisma, jwks);
+  const userinfo = createUserinfo(provider, reads, jwks);
   const providerCallback = provider.callback();
-  const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, deps.prisma, resourceFor), ROUTES.token);
+  const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, reads, resourceFor), ROUTES.token);
   const formPaths = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
     if (ctx.path === ROUTES.userinfo) {
       if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
-      if (ctx.method === "OPTIONS") return answerPreflight(ctx, deps.prisma, "GET, POST");
+      if (ctx.method === "OPTIONS") return answerPreflight(ctx, reads, "GET, POST");
     }
     // oidc-provider answers its own preflights for any origin: unknown origins get none.
-    if (ctx.method === "OPTIONS" && ctx.get("origin") && !(await isKnownOrigin(deps.prisma, ctx.get("origin")))) {
+    if (ctx.method === "OPTIONS" && ctx.get("origin") && !(await reads.knownOrigin(ctx.get("origin")))) {
       ctx.status = 204;
       return;
     }
@@ -102,8 +109,10 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     middleware,
     reloadKeys,
     resolveAccessToken: createManagementTokenResolver(provider, jwks),
+    directoryChanged: changes.changed,
     close: () => {
       clearInterval(keysWatch);
+      changes.close();
       store.close();
     },
   };

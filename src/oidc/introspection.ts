@@ -5,9 +5,9 @@
 import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import { parseScopes, SCOPE } from "../access/scopes.js";
 import { decideWithAccess } from "./access-prompt.js";
+import type { DirectoryReads } from "./reads.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { loadRoleClaims } from "./user-claims.js";
 
@@ -64,7 +64,7 @@ async function introspectJwt(ctx: KoaContextWithOIDC, jwks: JWTVerifyGetKey): Pr
   }
 }
 
-export function createIntrospectionClaims(prisma: PrismaClient, jwks: JWTVerifyGetKey) {
+export function createIntrospectionClaims(reads: DirectoryReads, jwks: JWTVerifyGetKey) {
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
@@ -88,12 +88,12 @@ export function createIntrospectionClaims(prisma: PrismaClient, jwks: JWTVerifyG
     if (!userId) return;
     if (machineUserId) body.sub = machineUserId;
 
-    const { decision, access } = await decideWithAccess(prisma, userId, callerProject);
+    const { decision, access } = await decideWithAccess(reads, userId, callerProject);
     if (!machineUserId && !decision.allowed) {
       ctx.body = { active: false };
       return;
     }
     const scopes = [...String(body.scope ?? "").split(" "), SCOPE.projectRolesClaim];
-    Object.assign(body, await loadRoleClaims({ prisma, userId, projectId: callerProject, scopes, access }));
+    Object.assign(body, await loadRoleClaims({ reads, userId, projectId: callerProject, scopes, access }));
   };
 }

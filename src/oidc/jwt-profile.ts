@@ -9,7 +9,7 @@ import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import { findUserKey } from "../directory/users.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { DirectoryReads } from "./reads.js";
 import { checkMachineAccess } from "./access-prompt.js";
 import { accessTokenTypeOf } from "./client-info.js";
 
@@ -26,7 +26,7 @@ class GrantError extends Error {
   }
 }
 
-export function createJwtProfileGrant(provider: Provider, prisma: PrismaClient, resourceFor: (clientId: string) => string) {
+export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads, resourceFor: (clientId: string) => string) {
   const audiences = new Set([provider.issuer, `${provider.issuer}/`, `${provider.issuer}/oauth/v2/token`]);
 
   async function verifyAssertion(assertion: string) {
@@ -39,7 +39,7 @@ export function createJwtProfileGrant(provider: Provider, prisma: PrismaClient, 
       throw new GrantError("invalid_grant", "the assertion is not a JWT");
     }
     if (!kid || typeof sub !== "string") throw new GrantError("invalid_grant", "the assertion needs a kid header and a sub claim");
-    const key = await findUserKey({ prisma, actor: { id: sub } }, sub, kid);
+    const key = await findUserKey({ prisma: reads.prisma, actor: { id: sub } }, sub, kid);
     if (!key || key.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
     try {
       const { payload } = await jwtVerify(assertion, await importSPKI(key.publicKeyPem, "RS256"), {
@@ -65,7 +65,7 @@ export function createJwtProfileGrant(provider: Provider, prisma: PrismaClient, 
       const user = await verifyAssertion(assertion);
       if (user.state !== "ACTIVE") throw new GrantError("invalid_grant", "the user is not active");
       const scopes = [...new Set((form.get("scope") ?? "openid").split(" ").filter(Boolean))];
-      await checkMachineAccess(prisma, user.id, scopes);
+      await checkMachineAccess(reads, user.id, scopes);
       const client = await provider.Client.find(user.id);
       if (!client) throw new GrantError("invalid_grant", "the user is not active");
       const token = new provider.ClientCredentials({ client, scope: scopes.join(" ") });

@@ -3,7 +3,6 @@
 import type { JWTVerifyGetKey } from "jose";
 import type Koa from "koa";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 import { renderErrorPage, renderLoggedOut } from "../login/render.js";
@@ -11,7 +10,8 @@ import { checkMachineAccess, createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
 import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
-import { CLIENT_PROPERTIES, findClientMetadata } from "./clients.js";
+import { CLIENT_PROPERTIES } from "./clients.js";
+import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
 import { adaptProvider } from "./internals.js";
@@ -35,7 +35,8 @@ export interface ProviderDeps {
   issuer: string;
   /** Verifies rolegate's own JWTs with the keys published now. */
   verifyKeys: JWTVerifyGetKey;
-  prisma: PrismaClient;
+  /** The directory, through the request-path cache. */
+  reads: DirectoryReads;
   keys: KeyMaterial;
   store: StateStore;
   log: Logger;
@@ -57,12 +58,12 @@ function scopesInPlay(ctx: KoaContextWithOIDC): string[] {
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
-  const { prisma } = deps;
+  const { reads } = deps;
   const configuration: Configuration = {
     adapter: (name: string) =>
       name === "Client"
         ? {
-            find: (id: string) => findClientMetadata(prisma, id),
+            find: (id: string) => reads.client(id),
             upsert: async () => undefined,
             findByUid: async () => undefined,
             findByUserCode: async () => undefined,
@@ -87,10 +88,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     // The account decides what the ID token carries (ZITADEL's idTokenUserinfoAssertion).
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: [...CLIENT_PROPERTIES] },
-    findAccount: createFindAccount(prisma),
+    findAccount: createFindAccount(reads),
     interactions: {
       url: (_ctx, interaction) => `/ui/login/${interaction.uid}`,
-      policy: createPolicy(prisma),
+      policy: createPolicy(reads),
     },
     // First-party apps: no consent screen (as ZITADEL). The grant covers what was asked.
     loadExistingGrant: async (ctx) => {
@@ -137,7 +138,7 @@ export function createProvider(deps: ProviderDeps): Provider {
           const scopes = scopesInPlay(ctx);
           // Client credentials: the machine user must pass the checks of every project it asks for.
           const machineUserId = machineUserIdOf(client);
-          if (machineUserId && ctx.oidc.route === "token") await checkMachineAccess(prisma, machineUserId, scopes);
+          if (machineUserId && ctx.oidc.route === "token") await checkMachineAccess(reads, machineUserId, scopes);
           const jwt = accessTokenTypeOf(client) === "JWT";
           return {
             scope: scopes.join(" "),
@@ -171,7 +172,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       const projectId = projectIdOf(client);
       // Users' tokens carry roles when the app asserts them; machine tokens when scopes ask.
       if (kindOf(client) === "oidc" && !flagOf(client, "access_token_role_assertion")) return undefined;
-      return loadRoleClaims({ prisma, userId, projectId, scopes });
+      return loadRoleClaims({ reads, userId, projectId, scopes });
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has(OFFLINE_MARKER)),
@@ -207,7 +208,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   adaptProvider(provider);
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
-  provider.use(createIntrospectionClaims(prisma, deps.verifyKeys));
+  provider.use(createIntrospectionClaims(reads, deps.verifyKeys));
   provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
   return provider;
 }

@@ -3,11 +3,11 @@
 // token, introspection) is decided by the caller with the app's flags.
 import { flatRoles, roleClaims, GENERIC_ROLES_CLAIM, type ProjectRoleSource } from "../access/claims.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
-import { loadAuthorizationsByProject, loadProjectAccess, type ProjectAccess } from "../directory/access-snapshots.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ProjectAccess } from "../directory/access-snapshots.js";
+import type { DirectoryReads } from "./reads.js";
 
 export interface ClaimContext {
-  prisma: PrismaClient;
+  reads: DirectoryReads;
   userId: string;
   /** The client's project (absent for machine clients that are not apps). */
   projectId?: string | undefined;
@@ -28,10 +28,7 @@ export interface UserClaims {
 
 export async function loadUserClaims(c: ClaimContext): Promise<UserClaims | undefined> {
   const scopes = parseScopes(c.scopes);
-  const user = await c.prisma.user.findUnique({
-    where: { id: c.userId },
-    include: { org: { select: { id: true, name: true, primaryDomain: true } }, ...(scopes.metadata ? { metadata: true } : {}) },
-  });
+  const user = await c.reads.user(c.userId);
   if (!user) return undefined;
 
   const profile: Record<string, unknown> = {
@@ -53,9 +50,9 @@ export async function loadUserClaims(c: ClaimContext): Promise<UserClaims | unde
   }
   if (scopes.orgId) reserved["urn:zitadel:iam:org:id"] = scopes.orgId;
   if (scopes.orgDomain) reserved["urn:zitadel:iam:org:domain:primary"] = scopes.orgDomain;
-  if (scopes.metadata && "metadata" in user && Array.isArray(user.metadata)) {
+  if (scopes.metadata) {
     reserved["urn:zitadel:iam:user:metadata"] = Object.fromEntries(
-      (user.metadata as { key: string; value: Uint8Array }[]).map((m) => [m.key, Buffer.from(m.value).toString("base64url")]),
+      user.metadata.map((m) => [m.key, Buffer.from(m.value).toString("base64url")]),
     );
   }
 
@@ -66,8 +63,8 @@ export async function loadUserClaims(c: ClaimContext): Promise<UserClaims | unde
 export async function loadRoleClaims(c: ClaimContext, scopes: ScopeRequest = parseScopes(c.scopes)): Promise<Record<string, unknown>> {
   const audience = scopes.audienceProjects.filter((id) => id !== c.projectId);
   const [access, byProject] = await Promise.all([
-    c.access !== undefined ? c.access : c.projectId ? loadProjectAccess(c.prisma, c.userId, c.projectId) : null,
-    loadAuthorizationsByProject(c.prisma, c.userId, audience),
+    c.access !== undefined ? c.access : c.projectId ? c.reads.projectAccess(c.userId, c.projectId) : null,
+    c.reads.authorizationsByProject(c.userId, audience),
   ]);
   const client: ProjectRoleSource = access
     ? {

@@ -6,10 +6,10 @@ import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { decideWithAccess } from "./access-prompt.js";
+import type { DirectoryReads } from "./reads.js";
 import { allowClientOrigin } from "./cors.js";
 import { kindOf, projectIdOf } from "./client-info.js";
 import { loadUserClaims } from "./user-claims.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
 
 function bearerToken(ctx: Context): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(ctx.get("authorization"));
@@ -51,7 +51,7 @@ async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: strin
 }
 
 /** `jwks` verifies rolegate's own JWTs with the keys published now (they change on rotation). */
-export function createUserinfo(provider: Provider, prisma: PrismaClient, jwks: JWTVerifyGetKey) {
+export function createUserinfo(provider: Provider, reads: DirectoryReads, jwks: JWTVerifyGetKey) {
   return async function userinfo(ctx: Context): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
@@ -63,11 +63,11 @@ export function createUserinfo(provider: Provider, prisma: PrismaClient, jwks: J
     allowClientOrigin(ctx, client);
     if (!client) return fail(ctx, 401, "invalid_token", "the token's client is not available");
     const projectId = projectIdOf(client);
-    const { decision, access } = await decideWithAccess(prisma, accessToken.accountId, projectId);
+    const { decision, access } = await decideWithAccess(reads, accessToken.accountId, projectId);
     if (kindOf(client) === "oidc" && !decision.allowed) {
       return fail(ctx, 401, "invalid_token", "the user may no longer use this application");
     }
-    const claims = await loadUserClaims({ prisma, userId: accessToken.accountId, projectId, scopes, access });
+    const claims = await loadUserClaims({ reads, userId: accessToken.accountId, projectId, scopes, access });
     if (!claims) return fail(ctx, 401, "invalid_token", "the user no longer exists");
     ctx.set("Cache-Control", "no-store");
     ctx.body = {

@@ -12,6 +12,7 @@ import { unique } from "../support/directory.js";
 import { makeOrg } from "../support/fixtures.js";
 import { discover } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
+import { eventually } from "../support/eventually.js";
 
 const api = useApiServer();
 /** The keys as the first start made them, before any test changed them. */
@@ -26,19 +27,6 @@ async function jwksKids(): Promise<string[]> {
   const res = await fetch(`${api().url}/oauth/v2/keys`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
-}
-
-/** Retries `check` until it passes: the server picks up key changes by itself within seconds. */
-async function eventually(check: () => Promise<void>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 const activeOf = (keys: WebKey[], type: "rsa" | "ecdsa") => keys.filter((key) => key.state === State.ACTIVE && key.key.case === type);

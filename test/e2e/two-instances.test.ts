@@ -1,12 +1,17 @@
 // Two instances behind a round-robin proxy: any instance serves any request.
+import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
+import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
+import { decodeProtectedHeader } from "jose";
 import * as oidc from "openid-client";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/database.js";
 import { createApiClient, type ApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
 import { useCluster } from "../support/cluster.js";
 import { discover, signInWithCode } from "../support/relying-party.js";
 import { seeder } from "../support/seed.js";
 import { unique } from "../support/directory.js";
+import { eventually } from "../support/eventually.js";
 
 const cluster = useCluster(2);
 const browser = useBrowser();
@@ -72,5 +77,63 @@ describe("several instances", () => {
       await expect(oidc.fetchUserInfo(config, again.tokens.access_token, user.id)).rejects.toThrow();
     }
     await page.close();
+  });
+});
+
+describe("directory changes and keys across instances", () => {
+  it("a change through one instance's API is seen by the other at once, a change in the database within a second, a new key by both", async () => {
+    const c = cluster();
+    const seed = seeder(apiOf());
+    const orgId = await seed.org();
+    const projectId = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
+    const { id: machineId, username } = await seed.machine(orgId);
+    const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+    const authorizationId = await seed.authorize(machineId, projectId, ["viewer"]);
+    const db = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: "/nonexistent" });
+    await db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
+    // Straight to one instance, past the proxy.
+    const tokenFrom = async (instance: number) => {
+      const res = await fetch(`${c.instances[instance]!.url}/oauth/v2/token`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${username}:${clientSecret}`).toString("base64")}` },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: `openid urn:zitadel:iam:org:project:id:${projectId}:aud` }),
+      });
+      return { status: res.status, body: (await res.json()) as { access_token?: string; error?: string } };
+    };
+    try {
+      // Both instances have the client and the machine user's access in their caches now.
+      for (const i of [0, 1]) expect((await tokenFrom(i)).status).toBe(200);
+
+      // Through instance 0's API: instance 1 refuses the next token at once.
+      const authorizations = createApiClient(c.instances[0]!.url, AuthorizationService, "connect", c.adminToken);
+      await authorizations.deleteAuthorization({ id: authorizationId });
+      for (const i of [1, 0]) expect(await tokenFrom(i)).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+
+      // Written to the database by something else: both instances see it within a second.
+      await seed.authorize(machineId, projectId, ["viewer"]);
+      for (const i of [0, 1]) expect((await tokenFrom(i)).status).toBe(200);
+      await db.prisma.user.update({ where: { id: machineId }, data: { state: "INACTIVE" } });
+      const changedAt = Date.now();
+      await eventually(async () => {
+        for (const i of [0, 1]) expect(await tokenFrom(i)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+      }, 3000);
+      expect(Date.now() - changedAt).toBeLessThan(1500);
+      await db.prisma.user.update({ where: { id: machineId }, data: { state: "ACTIVE" } });
+
+      // A key created and activated through instance 0 signs the tokens of both.
+      const keys = createApiClient(c.instances[0]!.url, WebKeyService, "connect", c.adminToken);
+      const { id } = await keys.createWebKey({});
+      await keys.activateWebKey({ id });
+      await eventually(async () => {
+        for (const i of [0, 1]) {
+          const { body } = await tokenFrom(i);
+          expect(decodeProtectedHeader(body.access_token!).kid).toBe(id);
+          const jwks = (await (await fetch(`${c.instances[i]!.url}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] };
+          expect(jwks.keys.map((k) => k.kid)).toContain(id);
+        }
+      });
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { createAuthorization } from "../../src/directory/authorizations.js";
 import { createHumanUser, setUserMetadata } from "../../src/directory/users.js";
+import { directReads } from "../../src/oidc/reads.js";
 import { loadUserClaims } from "../../src/oidc/user-claims.js";
 import { useDirectory } from "../support/directory.js";
 import { makeOrg, makeProject } from "../support/fixtures.js";
@@ -24,7 +25,7 @@ describe("user claims", () => {
     await createAuthorization(ctx(), { userId: user.id, projectId: project.id, roleKeys: ["viewer"] });
 
     const claims = await loadUserClaims({
-      prisma: ctx().prisma,
+      reads: directReads(ctx().prisma),
       userId: user.id,
       projectId: project.id,
       scopes: [
@@ -51,9 +52,9 @@ describe("user claims", () => {
   it("leave the reserved claims out unless their scopes ask, and know no deleted user", async () => {
     const org = await makeOrg(ctx());
     const user = await createHumanUser(ctx(), { orgId: org.id, username: `bob-${org.id}`, email: "bob@example.com", givenName: "Bob", familyName: "B" });
-    const plain = await loadUserClaims({ prisma: ctx().prisma, userId: user.id, projectId: undefined, scopes: ["openid"] });
+    const plain = await loadUserClaims({ reads: directReads(ctx().prisma), userId: user.id, projectId: undefined, scopes: ["openid"] });
     expect(plain!.reserved).toEqual({});
     expect(plain!.roles).toEqual({});
-    expect(await loadUserClaims({ prisma: ctx().prisma, userId: "1", projectId: undefined, scopes: ["openid"] })).toBeUndefined();
+    expect(await loadUserClaims({ reads: directReads(ctx().prisma), userId: "1", projectId: undefined, scopes: ["openid"] })).toBeUndefined();
   });
 });
