@@ -1,5 +1,6 @@
 // Cross-cutting concerns of every management API call: authentication and error mapping.
-import { Code, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { isUnavailable, logOutage, UNAVAILABLE_DESCRIPTION } from "../http/unavailable.js";
 import { findPrincipalByPersonalAccessToken, findPrincipalByUserId } from "../directory/principals.js";
 import { unauthenticated } from "../directory/errors.js";
 import type { Logger } from "../log.js";
@@ -25,7 +26,10 @@ export function errorInterceptor(log: Logger, countCall?: (code: string) => void
       line("ok");
       return res;
     } catch (error) {
-      const mapped = toConnectError(error, log, req.method.name);
+      // PostgreSQL or Redis down: `unavailable` (HTTP 503), a message without the driver's text.
+      const unavailable = isUnavailable(error);
+      if (unavailable) logOutage(log, error, { procedure: `${req.service.typeName}/${req.method.name}` }, "api call failed: dependency unavailable");
+      const mapped = unavailable ? new ConnectError(UNAVAILABLE_DESCRIPTION, Code.Unavailable) : toConnectError(error, log, req.method.name);
       line(Code[mapped.code] ?? String(mapped.code));
       throw mapped;
     }

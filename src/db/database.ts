@@ -36,8 +36,26 @@ async function openPostgres(connectionString: string): Promise<Database> {
   } finally {
     await client.end();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
-  return { kind: "postgresql", prisma, migrated, close: () => prisma.$disconnect() };
+  const pool = new pg.Pool({
+    connectionString,
+    // An unreachable server (no answer at all) fails a query after 5 s instead of hanging.
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+  });
+  // When PostgreSQL stops, idle pooled connections emit 'error'; without a listener that would end
+  // the process. The pool drops them and opens new ones once the server is back; queries that fail
+  // meanwhile report the outage (503) and /readyz shows it.
+  pool.on("error", () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgresql",
+    prisma,
+    migrated,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

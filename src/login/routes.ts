@@ -14,6 +14,7 @@ import { loadBrandingSources } from "../directory/branding.js";
 import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "./branding.js";
 import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { FormError, readForm } from "../http/form.js";
+import { isUnavailable } from "../http/unavailable.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPage } from "./render.js";
 
@@ -61,7 +62,9 @@ export function createLoginRouter(deps: LoginDeps): Router {
         userOrg: sources.userOrg === undefined ? null : sanitizeBranding(sources.userOrg),
       });
       return { details, client, appName: client?.clientName ?? "the application", branding };
-    } catch {
+    } catch (error) {
+      // PostgreSQL or Redis down: not an expired sign-in; the server answers 503 with its page.
+      if (isUnavailable(error)) throw error;
       ctx.status = 400;
       ctx.type = "html";
       ctx.body = renderErrorPage({

@@ -5,6 +5,7 @@ import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type Provider from "oidc-provider";
 import { SCOPE } from "../access/scopes.js";
 import { machineUserIdOf } from "./client-info.js";
+import { unlessUnavailable } from "../http/unavailable.js";
 
 export function createManagementTokenResolver(provider: Provider, jwks: JWTVerifyGetKey) {
   const forManagement = (scope: unknown) => typeof scope === "string" && scope.split(" ").includes(SCOPE.managementAud);
@@ -20,7 +21,8 @@ export function createManagementTokenResolver(provider: Provider, jwks: JWTVerif
       }
     }
     const stored =
-      (await provider.AccessToken.find(token).catch(() => undefined)) ?? (await provider.ClientCredentials.find(token).catch(() => undefined));
+      // Unreadable: not a token of ours; an unreachable store is an outage (`unavailable`).
+      (await provider.AccessToken.find(token).catch(unlessUnavailable)) ?? (await provider.ClientCredentials.find(token).catch(unlessUnavailable));
     if (!stored || stored.isExpired || !forManagement(stored.scope)) return undefined;
     if ("accountId" in stored && stored.accountId) return stored.accountId;
     const client = stored.clientId ? await provider.Client.find(stored.clientId) : undefined;

@@ -15,6 +15,8 @@ import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
 import { adaptProvider } from "./internals.js";
+import { answerOutages, answerUnconverted, guardOutages } from "./unavailable.js";
+import { isUnavailable, UNAVAILABLE_PAGE } from "../http/unavailable.js";
 import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 import type { KeyMaterial } from "./keys.js";
@@ -58,7 +60,8 @@ function scopesInPlay(ctx: KoaContextWithOIDC): string[] {
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
-  const { reads } = deps;
+  // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
+  const reads = guardOutages(deps.reads, deps.log);
   const configuration: Configuration = {
     adapter: (name: string) =>
       name === "Client"
@@ -71,7 +74,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             destroy: async () => undefined,
             revokeByGrantId: async () => undefined,
           }
-        : deps.store.adapterFor(name),
+        : guardOutages(deps.store.adapterFor(name), deps.log),
     jwks: deps.keys.jwks as Configuration["jwks"],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -179,8 +182,13 @@ export function createProvider(deps: ProviderDeps): Provider {
     // Rotation on every use; a reused refresh token revokes the whole grant (oidc-provider).
     rotateRefreshToken: true,
     clientBasedCORS: (_ctx, origin, client) => allowedOrigins(client).has(origin),
-    renderError: async (ctx, out) => {
+    renderError: async (ctx, out, error) => {
       ctx.type = "html";
+      if (isUnavailable(error)) {
+        ctx.status = 503;
+        ctx.body = renderErrorPage({ ...UNAVAILABLE_PAGE, branding: DEFAULT_BRANDING });
+        return;
+      }
       ctx.body = renderErrorPage({
         title: "Something went wrong",
         message: String(out.error_description ?? out.error ?? "The request could not be completed."),
@@ -206,10 +214,13 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   adaptProvider(provider);
+  provider.use(answerOutages(deps.log)); // first: around everything below
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
   provider.use(createIntrospectionClaims(reads, deps.verifyKeys));
-  provider.on("server_error", (_ctx, error) => deps.log.error({ err: error }, "oidc-provider server error"));
+  provider.on("server_error", (ctx, error) => {
+    if (!answerUnconverted(ctx, error, deps.log)) deps.log.error({ err: error }, "oidc-provider server error");
+  });
   return provider;
 }
 

@@ -10,6 +10,7 @@ import type { DirectoryReads } from "./reads.js";
 import { allowClientOrigin } from "./cors.js";
 import { kindOf, projectIdOf } from "./client-info.js";
 import { loadUserClaims } from "./user-claims.js";
+import { unlessUnavailable } from "../http/unavailable.js";
 
 function bearerToken(ctx: Context): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(ctx.get("authorization"));
@@ -45,7 +46,8 @@ async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: strin
       return undefined;
     }
   }
-  const stored = await provider.AccessToken.find(token).catch(() => undefined);
+  // An unreadable token is invalid; an unreachable store is an outage (503), not a bad token.
+  const stored = await provider.AccessToken.find(token).catch(unlessUnavailable);
   if (!stored || stored.isExpired || !stored.accountId || !stored.clientId) return undefined;
   return { accountId: stored.accountId, clientId: stored.clientId, scope: String(stored.scope ?? "") };
 }

@@ -1,6 +1,6 @@
 // Throw-away PostgreSQL and Redis servers for the test run, from the binaries on the machine.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -43,7 +43,16 @@ function asPostgresUser(command: string[]): [string, string[]] {
   return ["su", ["postgres", "-s", "/bin/sh", "-c", quoted]];
 }
 
-export async function startPostgres(): Promise<RunningServer> {
+/** A server the test can take away and bring back: same port, same data. */
+export interface RestartableServer extends RunningServer {
+  port: number;
+  /** Stops the server and keeps its data directory (PostgreSQL: `pg_ctl stop -m fast`; Redis: SIGKILL). */
+  halt(): void;
+  /** Starts it again on the same port with the same data. */
+  resume(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<RestartableServer> {
   const dirs = postgresBinDirs();
   const initdb = findBinary("initdb", dirs);
   const pgCtl = findBinary("pg_ctl", dirs);
@@ -62,16 +71,24 @@ export async function startPostgres(): Promise<RunningServer> {
     const [bin, args] = asPostgresUser(command);
     execFileSync(bin, args, { stdio: "pipe" });
   };
+  const start = () =>
+    run([
+      pgCtl, "-D", data, "-l", path.join(dir, "log"), "-w", "start",
+      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+    ]);
   run([initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync"]);
-  run([
-    pgCtl, "-D", data, "-l", path.join(dir, "log"), "-w", "start",
-    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-  ]);
+  start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    // A clean, fast shutdown: connected clients are cut off, committed data stays.
+    halt: () => run([pgCtl, "-D", data, "-m", "fast", "-w", "stop"]),
+    resume: async () => start(),
     stop: () => {
       try {
         run([pgCtl, "-D", data, "-m", "immediate", "-w", "stop"]);
+      } catch {
+        // already stopped
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -79,7 +96,12 @@ export async function startPostgres(): Promise<RunningServer> {
   };
 }
 
-export async function startRedis(): Promise<RunningServer> {
+export interface RedisOptions {
+  /** Append-only file with an fsync per write: every acknowledged write survives a kill. */
+  durable?: boolean;
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<RestartableServer> {
   const redis = findBinary("redis-server", []);
   if (!redis) {
     throw new Error("redis-server not found: install it (apt-get install -y redis-server) or set TEST_REDIS_URL");
@@ -87,13 +109,27 @@ export async function startRedis(): Promise<RunningServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rolegate-redis-"));
   const port = await freePort();
   const pidfile = path.join(dir, "redis.pid");
-  execFileSync(redis, [
-    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-    "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, "log"),
-  ]);
-  await waitForPort(port);
+  const persistence = options.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  const start = async () => {
+    execFileSync(redis, [
+      "--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence,
+      "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, "log"),
+    ]);
+    await waitForPort(port);
+  };
+  const pid = () => Number(readFileSync(pidfile, "utf8").trim());
+  await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
+    // The hardest stop: no shutdown save, only what the append-only file already holds survives.
+    halt: () => {
+      const running = pid();
+      process.kill(running, "SIGKILL");
+      waitForExit(running);
+      rmSync(pidfile, { force: true });
+    },
+    resume: start,
     stop: () => {
       try {
         const cli = findBinary("redis-cli", []);
@@ -105,6 +141,20 @@ export async function startRedis(): Promise<RunningServer> {
       }
     },
   };
+}
+
+/** Waits (briefly, synchronously) until a process is gone. */
+function waitForExit(pid: number, timeoutMs = 5000): void {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    spawnSync("sleep", ["0.05"]);
+  }
+  throw new Error(`process ${pid} did not exit in ${timeoutMs} ms`);
 }
 
 async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
