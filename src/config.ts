@@ -1,5 +1,6 @@
 // Reads the environment once. Every other module receives a Config instead of reading process.env.
 import path from "node:path";
+import { parseRedisUrl, REDIS_URL_FORMS, RedisUrlError } from "./redis.js";
 
 export interface Config {
   port: number;
@@ -26,9 +27,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("DATABASE_URL must start with postgresql:// (or be unset for the embedded database)");
   }
   const redisUrl = env.REDIS_URL || undefined;
-  // ioredis reads redis:// and rediss:// URLs; Sentinel and Cluster need options not yet offered.
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError("REDIS_URL must start with redis:// or rediss://");
+  // One server, a Sentinel set or a Cluster: the forms are described in redis.ts.
+  if (redisUrl) {
+    try {
+      parseRedisUrl(redisUrl);
+    } catch (error) {
+      if (!(error instanceof RedisUrlError)) throw error;
+      throw new ConfigError(`REDIS_URL ${error.message}; accepted forms: ${REDIS_URL_FORMS.join(", ")}`);
+    }
   }
   const logLevel = env.LOG_LEVEL || "info";
   if (!LOG_LEVELS.includes(logLevel)) {

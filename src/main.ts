@@ -1,17 +1,25 @@
 // `npm start`: read the configuration, open (and migrate) the directory, bootstrap the first
 // organization on an empty database, and serve.
 import { bootstrap } from "./bootstrap.js";
-import { Redis } from "ioredis";
 import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
 import { listenDual } from "./http/listener.js";
 import { createSignIn } from "./oidc/index.js";
 import { createHandler } from "./server.js";
+import { isUnavailable, logOutage } from "./http/unavailable.js";
+import { redisReady } from "./redis-options.js";
+import { connectRedis, describeRedisTarget, parseRedisUrl } from "./redis.js";
 
 async function main() {
   const config = readConfig();
   const log = createLogger(config.logLevel);
+  // An outage of PostgreSQL or Redis must never end the process: a rejection nobody handled that
+  // is about one is logged; anything else is a bug and ends the process as Node.js would.
+  process.on("unhandledRejection", (reason) => {
+    if (!isUnavailable(reason)) throw reason;
+    logOutage(log, reason, {}, "unhandled rejection during an outage");
+  });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: db.kind, migrated: db.migrated }, "directory ready");
   const first = await bootstrap(db.prisma, { firstOrgName: config.firstOrgName, adminPatFile: config.adminPatFile });
@@ -23,8 +31,17 @@ async function main() {
   }
 
   // REDIS_URL: sessions, codes, tokens and rate limits shared by every instance.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  redis?.on("error", (error: Error) => log.warn({ err: error.message }, "redis unavailable"));
+  // While Redis is away, requests needing it answer 503 and the client reconnects by itself.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  let redisDown = false;
+  redis?.on("error", (error: Error) => {
+    if (!redisDown) log.warn({ err: error.message }, "redis unavailable, reconnecting");
+    redisDown = true;
+  });
+  redis?.on("ready", () => {
+    if (redisDown) log.info("redis available again");
+    redisDown = false;
+  });
   const signIn = await createSignIn({
     issuer: config.issuer,
     keysDir: config.keysDir,
@@ -45,6 +62,8 @@ async function main() {
     directoryChanged: signIn.directoryChanged,
     keysChanged: () => signIn.reloadKeys().catch((error: unknown) => log.error({ err: error }, "reloading signing keys failed")),
   });
+  if (config.redisUrl) log.info({ redis: describeRedisTarget(parseRedisUrl(config.redisUrl)) }, "shared state in redis");
+  if (redis && !(await redisReady(redis))) log.warn("redis not reachable yet: starting anyway, /readyz reports it until it is");
   const { port, close } = await listenDual(handler, config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
 

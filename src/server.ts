@@ -3,18 +3,19 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import Koa from "koa";
 import { apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
 import type { RequestHandler } from "./http/listener.js";
 import { Metrics } from "./http/metrics.js";
 import type { Database } from "./db/database.js";
 import type { Logger } from "./log.js";
+import { isUnavailable, logOutage, respondUnavailable } from "./http/unavailable.js";
 
 export interface AppDeps {
   db: Database;
   /** Checked by /readyz when rolegate keeps its state in Redis. */
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   log: Logger;
   trustProxy: boolean;
   /** The provider, login UI and userinfo (absent in tests of the API alone). */
@@ -48,6 +49,12 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
     try {
       await next();
     } catch (error) {
+      // PostgreSQL or Redis down: 503 with a fixed message (a page for browsers), one log line.
+      if (isUnavailable(error)) {
+        logOutage(log, error, { path: ctx.path }, "request failed: dependency unavailable");
+        respondUnavailable(ctx);
+        return;
+      }
       log.error({ err: error, path: ctx.path }, "request failed");
       ctx.status = 500;
       ctx.body = { error: "server_error", error_description: "internal error" };
@@ -66,16 +73,8 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
     }
     if (ctx.path === "/readyz" && ctx.method === "GET") {
       const [database, redisUp] = await Promise.all([
-        db.prisma.$queryRaw`SELECT 1`.then(
-          () => true,
-          () => false,
-        ),
-        redis
-          ? redis.ping().then(
-              () => true,
-              () => false,
-            )
-          : undefined,
+        reachable(db.prisma.$queryRaw`SELECT 1`),
+        redis ? reachable(redis.ping()) : undefined,
       ]);
       const ready = database && redisUp !== false;
       ctx.status = ready ? 200 : 503;
@@ -88,6 +87,19 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
   if (signIn) app.use(signIn);
   return app;
 }
+
+/** Whether a probe answers within READY_TIMEOUT_MS (a hung server must not hang /readyz). */
+async function reachable(probe: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
+  try {
+    return await Promise.race([probe.then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const READY_TIMEOUT_MS = 2000;
 
 /** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {

@@ -28,11 +28,29 @@ describe("configuration", () => {
   });
 
   it.each([
+    "redis://localhost:6379",
+    "rediss://:secret@redis.example.com:6380/2",
+    "redis+sentinel://:secret@s1:26379,s2:26379,s3/mymaster/1",
+    "rediss+sentinel://s1/mymaster?sentinelPassword=x",
+    "redis+cluster://user:secret@n1:6379,n2:6379,n3:6379",
+    "rediss+cluster://n1",
+  ])("accepts REDIS_URL %s", (url) => {
+    expect(readConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
+
+  it("does not repeat REDIS_URL (it may hold a password) in its error", () => {
+    expect(() => readConfig({ REDIS_URL: "redis+cluster://:hunter2@n1/5" })).toThrow(ConfigError);
+    expect(() => readConfig({ REDIS_URL: "redis+cluster://:hunter2@n1/5" })).not.toThrow(/hunter2/);
+  });
+
+  it.each([
     [{ PORT: "abc" }, /PORT/],
     [{ PORT: "70000" }, /PORT/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
-    [{ REDIS_URL: "http://x" }, /REDIS_URL/],
-    [{ REDIS_URL: "redis+sentinel://x" }, /REDIS_URL/],
+    [{ REDIS_URL: "http://x" }, /REDIS_URL must start with redis:\/\/.*accepted forms: .*redis\+sentinel:\/\/.*redis\+cluster:\/\//],
+    [{ REDIS_URL: "redis+sentinel://x" }, /REDIS_URL must name the Sentinel master group/],
+    [{ REDIS_URL: "redis+cluster://a:6379,b:6379/2" }, /REDIS_URL names a database, but a cluster has only database 0/],
+    [{ REDIS_URL: "redis://localhost/abc" }, /REDIS_URL has a database that is not a number/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ ISSUER: "not a url" }, /ISSUER/],
     [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY/],

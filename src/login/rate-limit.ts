@@ -1,6 +1,6 @@
 // Limits password attempts per login name and per client address, so passwords cannot be
 // guessed at speed. Counters live in memory for one instance, or in Redis shared by all.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
 export interface RateLimiter {
   /** True when another attempt is allowed for every key. */
   allowed(keys: string[]): Promise<boolean>;
@@ -37,17 +37,24 @@ export function createMemoryRateLimiter({ maxFailures = 10, windowMs = 15 * 60_0
   };
 }
 
-/** The same limits in Redis, shared by every instance (INCR with the window as TTL). */
-export function createRedisRateLimiter(redis: Redis, { maxFailures = 10, windowMs = 15 * 60_000, prefix = "rolegate:ratelimit:" } = {}): RateLimiter {
+/**
+ * The same limits in Redis, shared by every instance (INCR with the window as TTL). Each
+ * command touches one counter, so the counters may live on different nodes of a cluster.
+ */
+export function createRedisRateLimiter(redis: RedisClient, { maxFailures = 10, windowMs = 15 * 60_000, prefix = "rolegate:ratelimit:" } = {}): RateLimiter {
   return {
     async allowed(keys) {
-      const counts = await redis.mget(...keys.map((k) => prefix + k));
+      const counts = await Promise.all(keys.map((k) => redis.get(prefix + k)));
       return counts.every((c) => Number(c ?? 0) < maxFailures);
     },
     async fail(keys) {
-      const multi = redis.multi();
-      for (const key of keys) multi.incr(prefix + key).pexpire(prefix + key, windowMs, "NX");
-      await multi.exec();
+      await Promise.all(
+        keys.map(async (key) => {
+          const results = await redis.multi().incr(prefix + key).pexpire(prefix + key, windowMs, "NX").exec();
+          const failed = results?.find(([error]) => error);
+          if (failed) throw failed[0];
+        }),
+      );
     },
     async reset(key) {
       await redis.del(prefix + key);

@@ -1,9 +1,9 @@
 // Directory changes made through any instance's management API clear the request-path cache of
 // every instance: locally at once, elsewhere through a Redis channel. A message missed while
 // Redis was away is covered by the cache's own age limit, and the cache is cleared on reconnect.
-import type { Redis } from "ioredis";
 import { ReadCache } from "../directory/read-cache.js";
 import type { Logger } from "../log.js";
+import { duplicateRedis, type RedisClient } from "../redis.js";
 
 const CHANNEL = "rolegate:directory-changed";
 
@@ -14,9 +14,9 @@ export interface DirectoryChanges {
   close(): void;
 }
 
-export function watchDirectoryChanges(redis: Redis | undefined, log: Logger, cache = new ReadCache()): DirectoryChanges {
+export function watchDirectoryChanges(redis: RedisClient | undefined, log: Logger, cache = new ReadCache()): DirectoryChanges {
   if (!redis) return { cache, changed: async () => cache.clear(), close: () => undefined };
-  const subscriber = redis.duplicate({ autoResubscribe: false });
+  const subscriber = duplicateRedis(redis, { autoResubscribe: false });
   subscriber.on("error", () => undefined); // the main connection logs Redis outages
   subscriber.on("message", () => cache.clear());
   subscriber.on("ready", () => {

@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
 import type Koa from "koa";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createLoginRouter } from "../login/routes.js";
@@ -33,7 +33,7 @@ async function keysVersion(keysDir: string): Promise<string> {
 export interface SignInDeps {
   issuer: string;
   /** Redis for sessions, codes, tokens and rate limits; absent: in memory (one instance). */
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   keysDir: string;
   prisma: PrismaClient;
   log: Logger;

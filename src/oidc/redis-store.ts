@@ -2,7 +2,16 @@
 // so several instances share it. Each artifact is a hash {payload, consumed?} with the artifact's
 // TTL; `consume` sets one field (atomic, keeps the TTL); indexes: session uid, user code, and a
 // per-grant set of artifact keys so revokeByGrantId removes everything of a grant.
-import type { Redis } from "ioredis";
+//
+// Works on one server, through Sentinel and on a Cluster: every command and every transaction
+// touches a single key (an artifact's key, an index key or a grant's set), so nothing ever
+// spans two hash slots. Keys: <prefix><Model>:<id>, <prefix>uid:<uid>, <prefix>userCode:<code>,
+// <prefix>grant:<grantId>. Writes that span keys are ordered so that an interruption leaves
+// nothing unsafe behind: an artifact joins its grant's set before it is stored (a token is
+// never out of revokeByGrantId's reach), the uid and user-code indexes are written alongside
+// the artifact (an index whose artifact is missing finds nothing), and revoking deletes the
+// members before the set.
+import type { RedisClient } from "../redis.js";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 
 const GRANTABLE = new Set([
@@ -16,9 +25,17 @@ const GRANTABLE = new Set([
 
 const CONSUME = `if redis.call("EXISTS", KEYS[1]) == 1 then return redis.call("HSET", KEYS[1], "consumed", ARGV[1]) end return 0`;
 
+/** Runs a transaction and fails as a whole when one of its commands failed. */
+async function exec(transaction: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<void> {
+  const results = await transaction.exec();
+  if (!results) throw new Error("redis transaction aborted");
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+}
+
 export class RedisStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = "rolegate:",
   ) {}
 
@@ -48,18 +65,21 @@ export class RedisStore {
     return {
       async upsert(id, payload, expiresIn) {
         const k = key(id);
-        const multi = redis.multi().del(k).hset(k, "payload", JSON.stringify(payload));
-        if (expiresIn) multi.expire(k, expiresIn);
-        const index = (indexKey: string) => (expiresIn ? multi.set(indexKey, id, "EX", expiresIn) : multi.set(indexKey, id));
-        if (model === "Session" && payload.uid) index(uidKey(payload.uid));
-        if (payload.userCode) index(userCodeKey(payload.userCode));
         if (GRANTABLE.has(model) && payload.grantId) {
           const g = grantKey(payload.grantId);
-          multi.sadd(g, k);
+          const grant = redis.multi().sadd(g, k);
           // The grant index lives as long as its longest-lived member.
-          if (expiresIn) multi.expire(g, expiresIn, "GT").expire(g, expiresIn, "NX");
+          if (expiresIn) grant.expire(g, expiresIn, "GT").expire(g, expiresIn, "NX");
+          await exec(grant);
         }
-        await multi.exec();
+        const index = (indexKey: string) => (expiresIn ? redis.set(indexKey, id, "EX", expiresIn) : redis.set(indexKey, id));
+        const writes: Promise<unknown>[] = [];
+        if (model === "Session" && payload.uid) writes.push(index(uidKey(payload.uid)));
+        if (payload.userCode) writes.push(index(userCodeKey(payload.userCode)));
+        const artifact = redis.multi().del(k).hset(k, "payload", JSON.stringify(payload));
+        if (expiresIn) artifact.expire(k, expiresIn);
+        writes.push(exec(artifact));
+        await Promise.all(writes);
       },
       find: (id) => read(key(id)),
       async findByUid(uid) {
@@ -80,7 +100,9 @@ export class RedisStore {
       async revokeByGrantId(grantId) {
         const g = grantKey(grantId);
         const members = await redis.smembers(g);
-        await redis.del(g, ...members);
+        // One DEL per key: the members hash to any slot (in a cluster, any node).
+        await Promise.all(members.map((member) => redis.del(member)));
+        await redis.del(g);
       },
     };
   }

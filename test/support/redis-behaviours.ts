@@ -1,0 +1,135 @@
+// What rolegate keeps in Redis, checked through its public interfaces: oidc-provider's adapter
+// (RedisStore) and the login rate limiter. Registered once per topology (a server, a Sentinel
+// set, a Cluster) by the test files that call it, against the client `connect` returns.
+import { once } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedisRateLimiter } from "../../src/login/rate-limit.js";
+import { RedisStore } from "../../src/oidc/redis-store.js";
+import type { RedisClient } from "../../src/redis.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let runs = 0;
+
+export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisClient>): void {
+  let redis: RedisClient;
+  let store: RedisStore;
+  // Every run writes under its own prefix, so runs sharing a server never meet.
+  const prefix = `test-${process.pid}-${Date.now()}-${++runs}:`;
+  beforeAll(async () => {
+    redis = await connect();
+    // rolegate's clients have no offline queue: a command before `ready` would fail.
+    if (redis.status !== "ready") await once(redis, "ready");
+    store = new RedisStore(redis, prefix);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+  const ttl = (key: string) => redis.ttl(prefix + key);
+
+  describe("Redis store", () => {
+    it("stores, finds and destroys artifacts with their TTL", async () => {
+      const codes = store.adapterFor("AuthorizationCode");
+      await codes.upsert("c1", { accountId: "u1", grantId: "g1", jti: "c1" }, 60);
+      expect(await codes.find("c1")).toMatchObject({ accountId: "u1", grantId: "g1" });
+      expect(await ttl("AuthorizationCode:c1")).toBeGreaterThan(55);
+      expect(await ttl("AuthorizationCode:c1")).toBeLessThanOrEqual(60);
+      await codes.destroy("c1");
+      expect(await codes.find("c1")).toBeUndefined();
+    });
+
+    it("keeps artifacts stored without a lifetime, and replaces them whole", async () => {
+      const grants = store.adapterFor("Grant");
+      await grants.upsert("gr1", { accountId: "u1", openid: { scope: "openid" } });
+      expect(await ttl("Grant:gr1")).toBe(-1);
+      await grants.upsert("gr1", { accountId: "u2" }, 60);
+      expect(await grants.find("gr1")).toEqual({ accountId: "u2" });
+      expect(await ttl("Grant:gr1")).toBeGreaterThan(55);
+    });
+
+    it("expires artifacts", async () => {
+      const interactions = store.adapterFor("Interaction");
+      await interactions.upsert("i1", { uid: "x" }, 1);
+      expect(await interactions.find("i1")).toBeDefined();
+      await sleep(1200);
+      expect(await interactions.find("i1")).toBeUndefined();
+    });
+
+    it("consumes atomically, keeps the TTL, and never resurrects an expired artifact", async () => {
+      const codes = store.adapterFor("AuthorizationCode");
+      await codes.upsert("c2", { jti: "c2" }, 60);
+      await codes.consume("c2");
+      const consumed = await codes.find("c2");
+      expect(typeof consumed?.consumed).toBe("number");
+      expect(await ttl("AuthorizationCode:c2")).toBeGreaterThan(55);
+      await codes.consume("never-there");
+      expect(await codes.find("never-there")).toBeUndefined();
+    });
+
+    it("finds sessions by uid, for the session's lifetime", async () => {
+      const sessions = store.adapterFor("Session");
+      await sessions.upsert("s1", { uid: "uid-1", accountId: "u1" }, 60);
+      expect(await sessions.findByUid("uid-1")).toMatchObject({ accountId: "u1" });
+      expect(await sessions.findByUid("uid-2")).toBeUndefined();
+      expect(await ttl("uid:uid-1")).toBeGreaterThan(55);
+      await sessions.destroy("s1");
+      expect(await sessions.findByUid("uid-1")).toBeUndefined();
+    });
+
+    it("finds device codes by user code", async () => {
+      const deviceCodes = store.adapterFor("DeviceCode");
+      await deviceCodes.upsert("d1", { userCode: "ABCD-EFGH", grantId: "g-device", clientId: "c" }, 60);
+      expect(await deviceCodes.findByUserCode("ABCD-EFGH")).toMatchObject({ clientId: "c" });
+      expect(await deviceCodes.findByUserCode("ZZZZ-ZZZZ")).toBeUndefined();
+      expect(await ttl("userCode:ABCD-EFGH")).toBeGreaterThan(55);
+    });
+
+    it("revokes everything of a grant, and nothing else", async () => {
+      const access = store.adapterFor("AccessToken");
+      const refresh = store.adapterFor("RefreshToken");
+      const codes = store.adapterFor("AuthorizationCode");
+      await access.upsert("a1", { grantId: "g9" }, 60);
+      await refresh.upsert("r1", { grantId: "g9" }, 600);
+      await codes.upsert("c9", { grantId: "g9" }, 30);
+      await access.upsert("a2", { grantId: "other" }, 60);
+      // The grant's index lives as long as its longest-lived member.
+      expect(await ttl("grant:g9")).toBeGreaterThan(590);
+      await access.revokeByGrantId("g9");
+      expect(await access.find("a1")).toBeUndefined();
+      expect(await refresh.find("r1")).toBeUndefined();
+      expect(await codes.find("c9")).toBeUndefined();
+      expect(await redis.exists(prefix + "grant:g9")).toBe(0);
+      expect(await access.find("a2")).toBeDefined();
+    });
+  });
+
+  describe("Redis rate limiter", () => {
+    it("allows attempts until a key has failed too often, per key", async () => {
+      const limiter = createRedisRateLimiter(redis, { maxFailures: 3, prefix: `${prefix}ratelimit:` });
+      const keys = ["login:alice", "ip:192.0.2.1"];
+      expect(await limiter.allowed(keys)).toBe(true);
+      await limiter.fail(keys);
+      await limiter.fail(keys);
+      expect(await limiter.allowed(keys)).toBe(true);
+      await limiter.fail(["login:alice"]);
+      expect(await limiter.allowed(keys)).toBe(false);
+      expect(await limiter.allowed(["ip:192.0.2.1", "login:bob"])).toBe(true);
+      await limiter.reset("login:alice");
+      expect(await limiter.allowed(keys)).toBe(true);
+    });
+
+    it("forgets failures after the window, counted from the first failure", async () => {
+      const limiter = createRedisRateLimiter(redis, { maxFailures: 2, windowMs: 1000, prefix: `${prefix}ratelimit-window:` });
+      await limiter.fail(["login:carol"]);
+      const first = await redis.pttl(`${prefix}ratelimit-window:login:carol`);
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThanOrEqual(1000);
+      await sleep(300);
+      await limiter.fail(["login:carol"]);
+      expect(await limiter.allowed(["login:carol"])).toBe(false);
+      // A later failure does not extend the window.
+      expect(await redis.pttl(`${prefix}ratelimit-window:login:carol`)).toBeLessThanOrEqual(first - 250);
+      await sleep(800);
+      expect(await limiter.allowed(["login:carol"])).toBe(true);
+    });
+  });
+}
