@@ -167,8 +167,12 @@ async function spacedSamples(client: HttpClient, single: SingleRequest, what: st
 }
 
 function argon2Parameters(hash: string | undefined): Results["argon2"] {
-  const match = /^\$argon2id\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash ?? "");
-  return match ? { version: Number(match[1]), m: Number(match[2]), t: Number(match[3]), p: Number(match[4]) } : undefined;
+  // PHC string: $argon2id$v=19$m=65536,p=4,t=3$salt$hash (the parameters in any order).
+  const match = /^\$argon2id\$v=(\d+)\$([^$]+)\$/.exec(hash ?? "");
+  if (!match) return undefined;
+  const params = Object.fromEntries(match[2]!.split(",").map((pair) => pair.split("=") as [string, string]));
+  if (!params.m || !params.t || !params.p) return undefined;
+  return { version: Number(match[1]), m: Number(params.m), t: Number(params.t), p: Number(params.p) };
 }
 
 interface Bench {

@@ -2,12 +2,11 @@
 // PGlite in DATA_DIR. Both get the same migrations and the same generated Prisma client.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./migrate.js";
-import { pgliteAdapter } from "./pglite-adapter.js";
 import type { SqlRunner } from "./sql.js";
 
 export interface Database {
@@ -61,6 +60,8 @@ async function openPostgres(connectionString: string): Promise<Database> {
 async function openPglite(dataDir: string): Promise<Database> {
   const dir = path.join(dataDir, "pglite");
   await mkdir(dir, { recursive: true });
+  // Loaded only for the embedded database: a PostgreSQL deployment does not carry it in memory.
+  const [{ PGlite }, { pgliteAdapter }] = await Promise.all([import("@electric-sql/pglite"), import("./pglite-adapter.js")]);
   const lite = await PGlite.create(dir);
   const migrated = await applyMigrations(pgliteRunner(lite));
   const prisma = new PrismaClient({ adapter: pgliteAdapter(lite) });

@@ -2,8 +2,18 @@
 import type { Client } from "oidc-provider";
 import type { ClientKind } from "./clients.js";
 
+// client.metadata() builds a fresh copy on every call; oidc-provider keeps one Client object per
+// metadata version, so one copy per object is enough.
+const metadataOf = new WeakMap<Client, Record<string, unknown>>();
+
 function meta(client: Client | undefined): Record<string, unknown> {
-  return client ? (client.metadata() as Record<string, unknown>) : {};
+  if (!client) return {};
+  let metadata = metadataOf.get(client);
+  if (!metadata) {
+    metadata = client.metadata() as Record<string, unknown>;
+    metadataOf.set(client, metadata);
+  }
+  return metadata;
 }
 
 export const projectIdOf = (client: Client | undefined) => meta(client)["urn:rolegate:project_id"] as string | undefined;
