@@ -62,6 +62,18 @@ describe("several instances", () => {
       const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
       expect(info[`urn:zitadel:iam:org:project:${projectId}:roles`]).toBeDefined();
     }
+    // Introspected on each instance (straight to it, past the proxy) by the project's API app.
+    const introspector = await seed.basicApiApp(projectId);
+    for (const instance of c.instances) {
+      const res = await fetch(`${instance.url}/oauth/v2/introspect`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${introspector.clientId}:${introspector.clientSecret}`).toString("base64")}` },
+        body: new URLSearchParams({ token: tokens.access_token }),
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ active: true, sub: user.id });
+      expect(body[`urn:zitadel:iam:org:project:${projectId}:roles`]).toEqual({ viewer: expect.any(Object) });
+    }
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
 
