@@ -1,7 +1,10 @@
 // The directory reads behind every access decision and role claim: one user on one or more
-// projects, loaded with a fixed number of parallel queries whatever the directory's size.
+// projects, each read one SQL statement whatever the directory's size or the number of projects.
+// Prisma would split nested selects into one statement per relation (~9 for a snapshot), so
+// these reads are hand-written SQL (parameters bound by $queryRaw's tagged template) that return
+// the nested shapes as JSON built in PostgreSQL. The same SQL runs on PostgreSQL and PGlite.
 import type { AccessSnapshot, SnapshotAuthorization } from "../access/decide.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
 
 export interface ProjectAccess {
   snapshot: AccessSnapshot;
@@ -9,72 +12,75 @@ export interface ProjectAccess {
   projectRoleKeys: string[];
 }
 
-const AUTHORIZATION_SELECT = {
-  projectId: true,
-  orgId: true,
-  roleKeys: true,
-  state: true,
-  org: { select: { primaryDomain: true } },
-  projectGrant: { select: { state: true } },
-} as const;
-
-type AuthorizationRow = {
-  projectId: string;
-  orgId: string;
-  roleKeys: string[];
-  state: "ACTIVE" | "INACTIVE";
-  org: { primaryDomain: string };
-  projectGrant: { state: "ACTIVE" | "INACTIVE" } | null;
-};
-
-const toSnapshotAuthorization = (a: AuthorizationRow): SnapshotAuthorization => ({
-  orgId: a.orgId,
-  orgPrimaryDomain: a.org.primaryDomain,
-  roleKeys: a.roleKeys,
-  state: a.state,
-  grantState: a.projectGrant?.state ?? null,
-});
+/**
+ * One authorization `a` as a SnapshotAuthorization (JSON), given its holding organization `ao`
+ * and its project grant `ag` (left-joined: null when held by the project's owner).
+ */
+const AUTHORIZATION_JSON = Prisma.sql`json_build_object(
+  'orgId', a."orgId",
+  'orgPrimaryDomain', ao."primaryDomain",
+  'roleKeys', COALESCE(a."roleKeys", ARRAY[]::text[]),
+  'state', a."state",
+  'grantState', ag."state"
+)`;
+const AUTHORIZATION_JOINS = Prisma.sql`JOIN "Organization" ao ON ao."id" = a."orgId"
+  LEFT JOIN "ProjectGrant" ag ON ag."id" = a."projectGrantId"`;
+// Creation order (as the rows were inserted), so claims list holding orgs in a stable order.
+const AUTHORIZATION_ORDER = Prisma.sql`a."createdAt", a."id"`;
 
 /** The access snapshot of a user on a project, or null when either does not exist. */
 export async function loadProjectAccess(prisma: PrismaClient, userId: string, projectId: string): Promise<ProjectAccess | null> {
-  const [user, project, userOrgGrant, authorizations] = await Promise.all([
-    prisma.user.findUnique({ where: { id: userId }, select: { id: true, orgId: true, state: true, org: { select: { id: true, state: true } } } }),
-    prisma.project.findUnique({
-      where: { id: projectId },
-      select: {
-        id: true,
-        orgId: true,
-        state: true,
-        authorizationRequired: true,
-        projectAccessRequired: true,
-        projectRoleAssertion: true,
-        org: { select: { id: true, state: true } },
-        roles: { select: { key: true } },
-      },
-    }),
-    // The grant of the project to the user's own organization, joined through the user.
-    prisma.projectGrant.findFirst({ where: { projectId, grantedOrg: { users: { some: { id: userId } } } }, select: { id: true, state: true } }),
-    prisma.authorization.findMany({ where: { userId, projectId }, select: AUTHORIZATION_SELECT }),
-  ]);
-  if (!user || !project) return null;
-  return {
-    snapshot: {
-      user: { id: user.id, orgId: user.orgId, state: user.state },
-      userOrg: user.org,
-      project: {
-        id: project.id,
-        orgId: project.orgId,
-        state: project.state,
-        authorizationRequired: project.authorizationRequired,
-        projectAccessRequired: project.projectAccessRequired,
-      },
-      projectOrg: project.org,
-      userOrgGrant,
-      authorizations: authorizations.map(toSnapshotAuthorization),
-    },
-    projectRoleAssertion: project.projectRoleAssertion,
-    projectRoleKeys: project.roles.map((r) => r.key),
-  };
+  return (await loadProjectsAccess(prisma, userId, [projectId])).get(projectId) ?? null;
+}
+
+/**
+ * The access snapshots of a user on several projects, in one statement: every requested id is a
+ * key of the result, null when the user or that project does not exist.
+ */
+export async function loadProjectsAccess(
+  prisma: PrismaClient,
+  userId: string,
+  projectIds: readonly string[],
+): Promise<Map<string, ProjectAccess | null>> {
+  const ids = [...new Set(projectIds)];
+  const byProject = new Map<string, ProjectAccess | null>(ids.map((id) => [id, null]));
+  if (ids.length === 0) return byProject;
+  const rows = await prisma.$queryRaw<{ projectId: string; access: ProjectAccess | string }[]>`
+    SELECT p."id" AS "projectId", json_build_object(
+      'snapshot', json_build_object(
+        'user', json_build_object('id', u."id", 'orgId', u."orgId", 'state', u."state"),
+        'userOrg', json_build_object('id', uo."id", 'state', uo."state"),
+        'project', json_build_object(
+          'id', p."id",
+          'orgId', p."orgId",
+          'state', p."state",
+          'authorizationRequired', p."authorizationRequired",
+          'projectAccessRequired', p."projectAccessRequired"
+        ),
+        'projectOrg', json_build_object('id', po."id", 'state', po."state"),
+        'userOrgGrant', (
+          SELECT json_build_object('id', g."id", 'state', g."state")
+          FROM "ProjectGrant" g
+          WHERE g."projectId" = p."id" AND g."grantedOrgId" = u."orgId"
+        ),
+        'authorizations', COALESCE((
+          SELECT json_agg(${AUTHORIZATION_JSON} ORDER BY ${AUTHORIZATION_ORDER})
+          FROM "Authorization" a ${AUTHORIZATION_JOINS}
+          WHERE a."userId" = u."id" AND a."projectId" = p."id"
+        ), '[]'::json)
+      ),
+      'projectRoleAssertion', p."projectRoleAssertion",
+      'projectRoleKeys', COALESCE((
+        SELECT json_agg(r."key" ORDER BY r."key") FROM "ProjectRole" r WHERE r."projectId" = p."id"
+      ), '[]'::json)
+    ) AS "access"
+    FROM "User" u
+    JOIN "Organization" uo ON uo."id" = u."orgId"
+    JOIN "Project" p ON p."id" = ANY(${ids}::text[])
+    JOIN "Organization" po ON po."id" = p."orgId"
+    WHERE u."id" = ${userId}`;
+  for (const row of rows) byProject.set(row.projectId, parseJson(row.access));
+  return byProject;
 }
 
 /** The user's authorizations on several projects at once (aud-scope projects), by project id. */
@@ -85,17 +91,46 @@ export async function loadAuthorizationsByProject(
 ): Promise<Map<string, SnapshotAuthorization[]>> {
   const byProject = new Map<string, SnapshotAuthorization[]>(projectIds.map((id) => [id, []]));
   if (projectIds.length === 0) return byProject;
-  const rows = await prisma.authorization.findMany({ where: { userId, projectId: { in: projectIds } }, select: AUTHORIZATION_SELECT });
-  for (const row of rows) byProject.get(row.projectId)?.push(toSnapshotAuthorization(row));
+  const rows = await prisma.$queryRaw<{ projectId: string; authorization: SnapshotAuthorization | string }[]>`
+    SELECT a."projectId", ${AUTHORIZATION_JSON} AS "authorization"
+    FROM "Authorization" a ${AUTHORIZATION_JOINS}
+    WHERE a."userId" = ${userId} AND a."projectId" = ANY(${[...new Set(projectIds)]}::text[])
+    ORDER BY ${AUTHORIZATION_ORDER}`;
+  for (const row of rows) byProject.get(row.projectId)?.push(parseJson(row.authorization));
   return byProject;
 }
 
+export type UserProfile = User & {
+  org: { id: string; name: string; primaryDomain: string };
+  metadata: { key: string; value: Prisma.Bytes }[];
+};
+
 /** A user with its organization and metadata: the source of profile and reserved-scope claims. */
-export function loadUserProfile(prisma: PrismaClient, userId: string) {
-  return prisma.user.findUnique({
-    where: { id: userId },
-    include: { org: { select: { id: true, name: true, primaryDomain: true } }, metadata: { select: { key: true, value: true } } },
-  });
+export async function loadUserProfile(prisma: PrismaClient, userId: string): Promise<UserProfile | null> {
+  // Every column of "User" as Prisma's model has it (no @map in the schema): both driver adapters
+  // return dates as Date and enum columns as their text (the Prisma enum's names).
+  const rows = await prisma.$queryRaw<
+    (User & { org: UserProfile["org"] | string; metadata: { key: string; value: string }[] | string })[]
+  >`
+    SELECT u.*,
+      json_build_object('id', o."id", 'name', o."name", 'primaryDomain', o."primaryDomain") AS "org",
+      COALESCE((
+        SELECT json_agg(json_build_object('key', m."key", 'value', encode(m."value", 'hex')) ORDER BY m."key")
+        FROM "UserMetadata" m WHERE m."userId" = u."id"
+      ), '[]'::json) AS "metadata"
+    FROM "User" u
+    JOIN "Organization" o ON o."id" = u."orgId"
+    WHERE u."id" = ${userId}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    ...row,
+    org: parseJson(row.org),
+    metadata: parseJson(row.metadata).map((m) => ({ key: m.key, value: new Uint8Array(Buffer.from(m.value, "hex")) })),
+  };
 }
 
-export type UserProfile = NonNullable<Awaited<ReturnType<typeof loadUserProfile>>>;
+/** A json column: parsed by Prisma already, or (some driver adapters) still its text. */
+function parseJson<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}

@@ -78,10 +78,18 @@ export function createPolicy(reads: DirectoryReads) {
   return policy;
 }
 
-/** Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails. */
+/**
+ * Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails,
+ * naming the first such project in scope order. The projects' snapshots are read together (one
+ * directory query for those not cached).
+ */
 export async function checkMachineAccess(reads: DirectoryReads, userId: string, scopes: string[]): Promise<void> {
-  for (const projectId of parseScopes(scopes).audienceProjects) {
-    const decision = await decide(reads, userId, projectId);
+  const projectIds = parseScopes(scopes).audienceProjects;
+  if (projectIds.length === 0) return;
+  const accesses = await reads.projectsAccess(userId, projectIds);
+  for (const projectId of projectIds) {
+    const access = accesses.get(projectId);
+    const decision = access ? decideAccess(access.snapshot) : UNAVAILABLE;
     if (!decision.allowed) {
       throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
     }

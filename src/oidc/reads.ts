@@ -5,6 +5,7 @@ import type { SnapshotAuthorization } from "../access/decide.js";
 import {
   loadAuthorizationsByProject,
   loadProjectAccess,
+  loadProjectsAccess,
   loadUserProfile,
   type ProjectAccess,
   type UserProfile,
@@ -19,6 +20,8 @@ export interface DirectoryReads {
   readonly prisma: PrismaClient;
   client(clientId: string): Promise<ClientMetadata | undefined>;
   projectAccess(userId: string, projectId: string): Promise<ProjectAccess | null>;
+  /** projectAccess for several projects in one directory query (every id a key, null: unknown). */
+  projectsAccess(userId: string, projectIds: string[]): Promise<Map<string, ProjectAccess | null>>;
   authorizationsByProject(userId: string, projectIds: string[]): Promise<Map<string, SnapshotAuthorization[]>>;
   user(userId: string): Promise<UserProfile | null>;
   knownOrigin(origin: string): Promise<boolean>;
@@ -29,6 +32,7 @@ export function directReads(prisma: PrismaClient): DirectoryReads {
     prisma,
     client: (clientId) => findClientMetadata(prisma, clientId),
     projectAccess: (userId, projectId) => loadProjectAccess(prisma, userId, projectId),
+    projectsAccess: (userId, projectIds) => loadProjectsAccess(prisma, userId, projectIds),
     authorizationsByProject: (userId, projectIds) => loadAuthorizationsByProject(prisma, userId, projectIds),
     user: (userId) => loadUserProfile(prisma, userId),
     knownOrigin: (origin) => isKnownOrigin(prisma, origin),
@@ -41,7 +45,8 @@ export function cachedReads(prisma: PrismaClient, cache: ReadCache): DirectoryRe
   return {
     prisma,
     client: (clientId) => cache.get(`client\n${clientId}`, () => direct.client(clientId)),
-    projectAccess: (userId, projectId) => cache.get(`access\n${userId}\n${projectId}`, () => direct.projectAccess(userId, projectId)),
+    projectAccess: (userId, projectId) => cache.get(accessKey(userId, projectId), () => direct.projectAccess(userId, projectId)),
+    projectsAccess: (userId, projectIds) => cachedProjectsAccess(cache, direct, userId, projectIds),
     authorizationsByProject: (userId, projectIds) =>
       projectIds.length === 0
         ? direct.authorizationsByProject(userId, projectIds)
@@ -49,4 +54,32 @@ export function cachedReads(prisma: PrismaClient, cache: ReadCache): DirectoryRe
     user: (userId) => cache.get(`user\n${userId}`, () => direct.user(userId)),
     knownOrigin: (origin) => cache.get(`origin\n${origin}`, () => direct.knownOrigin(origin)),
   };
+}
+
+const accessKey = (userId: string, projectId: string) => `access\n${userId}\n${projectId}`;
+
+/**
+ * projectsAccess through the cache, entry by entry (the same entries as projectAccess): the
+ * projects without a fresh entry are loaded together in one query, and each gets its entry.
+ */
+async function cachedProjectsAccess(
+  cache: ReadCache,
+  direct: DirectoryReads,
+  userId: string,
+  projectIds: string[],
+): Promise<Map<string, ProjectAccess | null>> {
+  const ids = [...new Set(projectIds)];
+  const missing: string[] = [];
+  let settle!: { resolve: (m: Map<string, ProjectAccess | null>) => void; reject: (e: unknown) => void };
+  const batch = new Promise<Map<string, ProjectAccess | null>>((resolve, reject) => (settle = { resolve, reject }));
+  // ReadCache.get calls the loader at once on a miss: collect the misses, then load them.
+  const values = ids.map((projectId) =>
+    cache.get(accessKey(userId, projectId), () => {
+      missing.push(projectId);
+      return batch.then((loaded) => loaded.get(projectId) ?? null);
+    }),
+  );
+  if (missing.length > 0) direct.projectsAccess(userId, missing).then(settle.resolve, settle.reject);
+  const loaded = await Promise.all(values);
+  return new Map(ids.map((projectId, i) => [projectId, loaded[i]!]));
 }
