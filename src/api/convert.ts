@@ -1,8 +1,7 @@
 // Shared conversions between protobuf messages and directory types.
 import { timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { invalidArgument } from "../directory/errors.js";
-import { TEXT_METHODS, textWhere, type Pagination, type TextFilter } from "../directory/list.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import { TEXT_METHODS, type Pagination, type TextFilter } from "../directory/list.js";
 
 export const ts = (date: Date): Timestamp => timestampFromDate(date);
 export const now = (): Timestamp => timestampFromDate(new Date());
@@ -38,20 +37,8 @@ export function textFilter(field: string, value: string, method: number): TextFi
   return { value, method: fromEnum(`${field}.method`, method, { ...TEXT_METHODS }) };
 }
 
-/** The user columns ZITADEL's responses name a user by (authorizations, administrators). */
-export const USER_NAMES = { id: true, orgId: true, username: true, displayName: true, name: true } satisfies Prisma.UserSelect;
-
 /** A user's public display name: its display name, a machine user's name, or else its login name. */
 export function displayNameOf(user: { username: string; displayName: string | null; name: string | null }): string {
   return user.displayName || user.name || user.username;
 }
 
-/** Users whose display name (as displayNameOf computes it) matches the text filter. */
-export function displayNameWhere(field: string, filter: TextFilter): Prisma.UserWhereInput {
-  const match = textWhere(field, filter);
-  const noDisplayName = { OR: [{ displayName: null }, { displayName: "" }] };
-  const noName = { OR: [{ name: null }, { name: "" }] };
-  return {
-    OR: [{ displayName: match }, { AND: [noDisplayName, { name: match }] }, { AND: [noDisplayName, noName, { username: match }] }],
-  };
-}

@@ -11,37 +11,16 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { canManageOrganization, canManageProject, isIamOwner, scopeOf, type Principal } from "../access/permissions.js";
 import * as administrators from "../directory/administrators.js";
 import { invalidArgument } from "../directory/errors.js";
-import { readPagination, textWhere } from "../directory/list.js";
+import type { DateFilter } from "../directory/users.js";
 import { requireEnum, requireId, requireList } from "../directory/validate.js";
-import type { AdminRole, Prisma } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import {
-  displayNameOf,
-  displayNameWhere,
-  fromEnum,
-  now,
-  optionalFromEnum,
-  pagination,
-  paginationResponse,
-  textFilter,
-  ts,
-  USER_NAMES,
-} from "./convert.js";
+import { displayNameOf, fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, ts } from "./convert.js";
 
-const SORT: Record<number, "createdAt" | "updatedAt" | "userId"> = { 0: "createdAt", 1: "userId", 2: "createdAt", 3: "updatedAt" };
-const TIMESTAMP_METHOD: Record<number, "equals" | "gt" | "gte" | "lt" | "lte"> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
-const ALL_ROLES = [...new Set(Object.values(administrators.ROLES_BY_RESOURCE).flat())] as AdminRole[];
-/** and/or/not filters nest; deeper trees than this are refused. */
-const MAX_FILTER_DEPTH = 10;
+const SORT: Record<number, administrators.AdministratorSort> = { 0: "creationDate", 1: "userId", 2: "creationDate", 3: "changeDate" };
+const TIMESTAMP_METHOD: Record<number, DateFilter["method"]> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
+const { ADMIN_ROLES, MAX_FILTER_DEPTH } = administrators;
 
-const INCLUDE = {
-  user: { select: USER_NAMES },
-  org: { select: { id: true, name: true } },
-  project: { select: { id: true, name: true, orgId: true } },
-  projectGrant: { select: { id: true, projectId: true, grantedOrgId: true, project: { select: { name: true, orgId: true } } } },
-} satisfies Prisma.AdministratorInclude;
-
-type AdministratorRow = Prisma.AdministratorGetPayload<{ include: typeof INCLUDE }>;
+type AdministratorRow = administrators.AdministratorRow;
 
 /** The proto's resource as the directory names it (which checks that exactly one is set). */
 function resourceOf(r: ResourceType | undefined): administrators.ResourceRef {
@@ -76,20 +55,11 @@ async function requireAdministratorRights(c: Call, ref: administrators.ResourceR
     const orgId = requireId("resource.organizationId", ref.organizationId);
     return requireThat(canManageOrganization(p, orgId), `${what} administrators of organization ${orgId}`);
   }
-  if (ref.projectId !== undefined) {
-    const projectId = requireId("resource.projectId", ref.projectId);
-    const project = await c.dir.prisma.project.findUnique({ where: { id: projectId } });
-    if (project) requireThat(canManageProject(p, project), `${what} administrators of project ${projectId}`);
-    return;
-  }
-  if (ref.projectGrant) {
-    const projectId = requireId("resource.projectGrant.projectId", ref.projectGrant.projectId);
-    const grant = await c.dir.prisma.projectGrant.findFirst({
-      where: { id: ref.projectGrant.projectGrantId, projectId },
-      include: { project: true },
-    });
-    if (grant) requireThat(canManageProject(p, grant.project), `${what} administrators of project grant ${grant.id}`);
-  }
+  // A project, or a grant of one: its administrators decide.
+  const project = await administrators.findResourceProject(c.dir, ref);
+  if (!project) return;
+  const target = ref.projectGrant ? `project grant ${ref.projectGrant.projectGrantId}` : `project ${project.id}`;
+  requireThat(canManageProject(p, project), `${what} administrators of ${target}`);
 }
 
 export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof InternalPermissionService> {
@@ -97,17 +67,13 @@ export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof Int
   return {
     async listAdministrators(req, ctx) {
       const c = call(ctx);
-      const { skip, take, asc } = readPagination(pagination(req.pagination));
-      const column = optionalFromEnum("sortingColumn", req.sortingColumn, SORT) ?? "createdAt";
-      const where: Prisma.AdministratorWhereInput = {
-        AND: [visibleTo(c.principal), ...req.filters.map((f, i) => filterWhere(f, `filters[${i}]`, 0))],
-      };
-      const direction = asc ? "asc" : "desc";
-      const [rows, total] = await Promise.all([
-        c.dir.prisma.administrator.findMany({ where, include: INCLUDE, orderBy: [{ [column]: direction }, { id: direction }], skip, take }),
-        c.dir.prisma.administrator.count({ where }),
-      ]);
-      return { pagination: paginationResponse({ totalResult: total, appliedLimit: take }), administrators: rows.map(toAdministrator) };
+      const page = await administrators.listAdministrators(c.dir, {
+        pagination: pagination(req.pagination),
+        sortBy: optionalFromEnum("sortingColumn", req.sortingColumn, SORT),
+        filters: req.filters.map((f, i) => readFilter(f, `filters[${i}]`, 0)),
+        visibleTo: visibilityOf(c.principal),
+      });
+      return { pagination: paginationResponse(page), administrators: page.items.map(toAdministrator) };
     },
 
     async createAdministrator(req, ctx) {
@@ -137,54 +103,29 @@ export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof Int
   };
 }
 
-/**
- * What a caller may see: everything (instance owners); otherwise its own administrator roles,
- * the administrators of its organizations, of projects it administers, and of grants it administers
- * or that were made to its organizations.
- */
-function visibleTo(p: Principal): Prisma.AdministratorWhereInput {
+/** What a caller may see: everything (instance owners); otherwise what its memberships reach, and its own roles. */
+function visibilityOf(p: Principal): administrators.AdministratorVisibility | undefined {
   const scope = scopeOf(p);
-  if (scope.all) return {};
-  return {
-    OR: [
-      { userId: p.userId },
-      { resource: "ORGANIZATION", resourceId: { in: scope.orgIds } },
-      { resource: "PROJECT", resourceId: { in: scope.projectIds } },
-      { resource: "PROJECT", project: { orgId: { in: scope.orgIds } } },
-      {
-        resource: "PROJECT_GRANT",
-        projectGrant: {
-          OR: [
-            { id: { in: scope.grantIds } },
-            { grantedOrgId: { in: scope.orgIds } },
-            { projectId: { in: scope.projectIds } },
-            { project: { orgId: { in: scope.orgIds } } },
-          ],
-        },
-      },
-    ],
-  };
+  if (scope.all) return undefined;
+  return { userId: p.userId, orgIds: scope.orgIds, projectIds: scope.projectIds, grantIds: scope.grantIds };
 }
 
-function filterWhere({ filter }: AdministratorSearchFilter, field: string, depth: number): Prisma.AdministratorWhereInput {
+/** One search filter (and/or/not nest) as a directory condition; the request's filters are ANDed. */
+function readFilter({ filter }: AdministratorSearchFilter, field: string, depth: number): administrators.AdministratorFilter {
   if (depth > MAX_FILTER_DEPTH) throw invalidArgument(field, `filters nest at most ${MAX_FILTER_DEPTH} levels deep`);
   switch (filter.case) {
     case "creationDate":
-      return { createdAt: timestampWhere(`${field}.creationDate`, filter.value) };
+      return { createdAt: dateFilter(`${field}.creationDate`, filter.value) };
     case "changeDate":
-      return { updatedAt: timestampWhere(`${field}.changeDate`, filter.value) };
+      return { updatedAt: dateFilter(`${field}.changeDate`, filter.value) };
     case "inUserIdsFilter":
-      return { userId: { in: requireList(`${field}.inUserIdsFilter.ids`, filter.value.ids, requireId) } };
+      return { userIds: requireList(`${field}.inUserIdsFilter.ids`, filter.value.ids, requireId) };
     case "userOrganizationId":
-      return { user: { orgId: requireId(`${field}.userOrganizationId.id`, filter.value.id) } };
-    case "userPreferredLoginName": {
-      const name = `${field}.userPreferredLoginName`;
-      return { user: { username: textWhere(`${name}.preferredLoginName`, textFilter(name, filter.value.preferredLoginName, filter.value.method)) } };
-    }
-    case "userDisplayName": {
-      const name = `${field}.userDisplayName`;
-      return { user: displayNameWhere(`${name}.displayName`, textFilter(name, filter.value.displayName, filter.value.method)) };
-    }
+      return { userOrganizationId: requireId(`${field}.userOrganizationId.id`, filter.value.id) };
+    case "userPreferredLoginName":
+      return { userPreferredLoginName: textFilter(`${field}.userPreferredLoginName`, filter.value.preferredLoginName, filter.value.method) };
+    case "userDisplayName":
+      return { userDisplayName: textFilter(`${field}.userDisplayName`, filter.value.displayName, filter.value.method) };
     case "resource": {
       const resource = filter.value.resource;
       const name = `${field}.resource`;
@@ -202,25 +143,23 @@ function filterWhere({ filter }: AdministratorSearchFilter, field: string, depth
       }
     }
     case "role":
-      return { roles: { has: requireEnum(`${field}.role.roleKey`, filter.value.roleKey, ALL_ROLES) } };
+      return { role: requireEnum(`${field}.role.roleKey`, filter.value.roleKey, ADMIN_ROLES) };
     case "and":
-      return { AND: filter.value.queries.map((q, i) => filterWhere(q, `${field}.and.queries[${i}]`, depth + 1)) };
-    case "or": {
-      const queries = filter.value.queries.map((q, i) => filterWhere(q, `${field}.or.queries[${i}]`, depth + 1));
-      return queries.length ? { OR: queries } : {};
-    }
+      return { and: filter.value.queries.map((q, i) => readFilter(q, `${field}.and.queries[${i}]`, depth + 1)) };
+    case "or":
+      return { or: filter.value.queries.map((q, i) => readFilter(q, `${field}.or.queries[${i}]`, depth + 1)) };
     case "not": {
       if (!filter.value.query) throw invalidArgument(`${field}.not.query`, "is required");
-      return { NOT: filterWhere(filter.value.query, `${field}.not.query`, depth + 1) };
+      return { not: readFilter(filter.value.query, `${field}.not.query`, depth + 1) };
     }
     default:
       return {};
   }
 }
 
-function timestampWhere(field: string, f: TimestampFilter): Prisma.DateTimeFilter {
+function dateFilter(field: string, f: TimestampFilter): DateFilter {
   if (!f.timestamp) throw invalidArgument(`${field}.timestamp`, "is required");
-  return { [fromEnum(`${field}.method`, f.method, TIMESTAMP_METHOD)]: timestampDate(f.timestamp) };
+  return { method: fromEnum(`${field}.method`, f.method, TIMESTAMP_METHOD), value: timestampDate(f.timestamp) };
 }
 
 function toAdministrator(row: AdministratorRow) {

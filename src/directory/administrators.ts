@@ -1,14 +1,15 @@
 // Administrators: a user's administrator roles on one resource (the instance, an organization,
 // a project or a project grant), as ZITADEL's InternalPermissionService models them.
-import type { AdminResource, AdminRole, Administrator } from "../generated/prisma/client.js";
+import type { AdminResource, AdminRole, Administrator, Prisma, Project } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
-import { readPagination, type Page, type Pagination } from "./list.js";
+import { displayNameWhere, readPagination, textWhere, USER_NAMES, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { findGrant } from "./project-grants.js";
 import { loadProject } from "./projects.js";
 import { loadOrganization } from "./organizations.js";
+import type { DateFilter } from "./users.js";
 import { optionalEnum, requireEnum, requireId, requireList } from "./validate.js";
 
 export type { Administrator, AdminRole };
@@ -142,31 +143,170 @@ export async function deleteAdministrator(ctx: DirectoryContext, input: Omit<Adm
   });
 }
 
-export interface ListAdministratorsInput {
-  pagination?: Pagination | undefined;
+/**
+ * The project a project or project-grant resource is on, for permission checks before a change;
+ * null for unknown projects and grants (the change answers for them) and for other resources.
+ */
+export async function findResourceProject(ctx: DirectoryContext, ref: ResourceRef): Promise<Project | null> {
+  if (ref.projectId !== undefined) {
+    return ctx.prisma.project.findUnique({ where: { id: requireId("resource.projectId", ref.projectId) } });
+  }
+  if (!ref.projectGrant) return null;
+  const projectId = requireId("resource.projectGrant.projectId", ref.projectGrant.projectId);
+  const grantId = ref.projectGrant.projectGrantId;
+  if (grantId) {
+    const where = { id: requireId("resource.projectGrant.projectGrantId", grantId), projectId };
+    const grant = await ctx.prisma.projectGrant.findFirst({ where, include: { project: true } });
+    return grant?.project ?? null;
+  }
+  const grant = await findGrant(ctx.prisma, projectId, requireId("resource.projectGrant.organizationId", ref.projectGrant.organizationId));
+  return grant ? ctx.prisma.project.findUnique({ where: { id: grant.projectId } }) : null;
+}
+
+export type AdministratorSort = "creationDate" | "changeDate" | "userId";
+
+const ADMINISTRATOR_SORT = { creationDate: "createdAt", changeDate: "updatedAt", userId: "userId" } as const satisfies Record<
+  AdministratorSort,
+  keyof Prisma.AdministratorOrderByWithRelationInput
+>;
+
+/** Every administrator role. */
+export const ADMIN_ROLES: readonly AdminRole[] = [...new Set(Object.values(ROLES_BY_RESOURCE).flat())];
+
+/** and/or/not conditions nest; deeper trees than this are refused. */
+export const MAX_FILTER_DEPTH = 10;
+
+/**
+ * Conditions on administrators, all of which must hold; and/or/not nest them. Field names in
+ * errors are those of ZITADEL's filters.
+ */
+export interface AdministratorFilter {
   userId?: string | undefined;
+  /** Administrators that are any of these users. */
+  userIds?: string[] | undefined;
+  userOrganizationId?: string | undefined;
+  userPreferredLoginName?: TextFilter | undefined;
+  /** The user's display name as the API shows it (display name, else machine name, else login name). */
+  userDisplayName?: TextFilter | undefined;
   resource?: AdminResource | undefined;
   resourceId?: string | undefined;
   role?: AdminRole | undefined;
+  createdAt?: DateFilter | undefined;
+  updatedAt?: DateFilter | undefined;
+  and?: AdministratorFilter[] | undefined;
+  /** Any of these; an empty list restricts nothing (as ZITADEL's empty or-filter). */
+  or?: AdministratorFilter[] | undefined;
+  not?: AdministratorFilter | undefined;
 }
 
-export async function listAdministrators(ctx: DirectoryContext, input: ListAdministratorsInput = {}): Promise<Page<Administrator>> {
+/**
+ * What one administrator may see (absent for instance owners: everything): its own roles, the
+ * administrators of organizations it owns (orgIds), of projects it administers, and of grants it
+ * administers or that were made to its organizations.
+ */
+export interface AdministratorVisibility extends Visibility {
+  userId: string;
+}
+
+export interface ListAdministratorsInput extends AdministratorFilter {
+  pagination?: Pagination | undefined;
+  /** Defaults to creationDate. */
+  sortBy?: AdministratorSort | undefined;
+  /** Further conditions, each of which must hold (a request's filters; errors name them filters[i]). */
+  filters?: AdministratorFilter[] | undefined;
+  visibleTo?: AdministratorVisibility | undefined;
+}
+
+const ROW_INCLUDE = {
+  user: { select: USER_NAMES },
+  org: { select: { id: true, name: true } },
+  project: { select: { id: true, name: true, orgId: true } },
+  projectGrant: { select: { id: true, projectId: true, grantedOrgId: true, project: { select: { name: true, orgId: true } } } },
+} satisfies Prisma.AdministratorInclude;
+
+/** An administrator with its user and the resource its roles are on. */
+export type AdministratorRow = Prisma.AdministratorGetPayload<{ include: typeof ROW_INCLUDE }>;
+
+export async function listAdministrators(ctx: DirectoryContext, input: ListAdministratorsInput = {}): Promise<Page<AdministratorRow>> {
   const { skip, take, asc } = readPagination(input.pagination);
-  const userId = input.userId === undefined ? undefined : requireId("userId", input.userId);
-  const resource = optionalEnum("resource", input.resource, ["INSTANCE", "ORGANIZATION", "PROJECT", "PROJECT_GRANT"] as const);
-  const role = optionalEnum("role", input.role, ["IAM_OWNER", "ORG_OWNER", "ORG_USER_MANAGER", "PROJECT_OWNER", "PROJECT_GRANT_OWNER"] as const);
-  const where = {
-    ...(userId ? { userId } : {}),
-    ...(resource ? { resource } : {}),
-    ...(input.resourceId !== undefined ? { resourceId: input.resourceId } : {}),
-    ...(role ? { roles: { has: role } } : {}),
+  const sortBy = optionalEnum("sortingColumn", input.sortBy, ["creationDate", "changeDate", "userId"] as const) ?? "creationDate";
+  const where: Prisma.AdministratorWhereInput = {
+    AND: [
+      ...(input.visibleTo ? [visibleWhere(input.visibleTo)] : []),
+      administratorWhere(input, "", 0),
+      ...(input.filters ?? []).map((f, i) => administratorWhere(f, `filters[${i}]`, 0)),
+    ],
   };
   const direction = asc ? "asc" : "desc";
   const [items, total] = await Promise.all([
-    ctx.prisma.administrator.findMany({ where, orderBy: [{ createdAt: direction }, { id: direction }], skip, take }),
+    ctx.prisma.administrator.findMany({
+      where,
+      include: ROW_INCLUDE,
+      orderBy: [{ [ADMINISTRATOR_SORT[sortBy]]: direction }, { id: direction }],
+      skip,
+      take,
+    }),
     ctx.prisma.administrator.count({ where }),
   ]);
   return { items, totalResult: total, appliedLimit: take };
+}
+
+function visibleWhere(v: AdministratorVisibility): Prisma.AdministratorWhereInput {
+  return {
+    OR: [
+      { userId: v.userId },
+      { resource: "ORGANIZATION", resourceId: { in: v.orgIds } },
+      { resource: "PROJECT", resourceId: { in: v.projectIds } },
+      { resource: "PROJECT", project: { orgId: { in: v.orgIds } } },
+      {
+        resource: "PROJECT_GRANT",
+        projectGrant: {
+          OR: [
+            { id: { in: v.grantIds } },
+            { grantedOrgId: { in: v.orgIds } },
+            { projectId: { in: v.projectIds } },
+            { project: { orgId: { in: v.orgIds } } },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** One set of conditions; `path` names it in errors ("" at the top, else e.g. filters[0].and.queries[1]). */
+function administratorWhere(f: AdministratorFilter, path: string, depth: number): Prisma.AdministratorWhereInput {
+  if (depth > MAX_FILTER_DEPTH) throw invalidArgument(path || "filters", `filters nest at most ${MAX_FILTER_DEPTH} levels deep`);
+  const at = (name: string) => (path ? `${path}.${name}` : name);
+  const nested = (list: AdministratorFilter[], name: string) => list.map((q, i) => administratorWhere(q, at(`${name}.queries[${i}]`), depth + 1));
+  const conditions: Prisma.AdministratorWhereInput[] = [];
+  if (f.userId !== undefined) conditions.push({ userId: requireId(at("userId"), f.userId) });
+  if (f.userIds !== undefined) conditions.push({ userId: { in: requireList(at("inUserIdsFilter.ids"), f.userIds, requireId) } });
+  if (f.userOrganizationId !== undefined) conditions.push({ user: { orgId: requireId(at("userOrganizationId.id"), f.userOrganizationId) } });
+  if (f.userPreferredLoginName) {
+    const name = at("userPreferredLoginName.preferredLoginName");
+    conditions.push({ user: { username: textWhere(name, f.userPreferredLoginName) } });
+  }
+  if (f.userDisplayName) conditions.push({ user: displayNameWhere(at("userDisplayName.displayName"), f.userDisplayName) });
+  const resource = optionalEnum(at("resource"), f.resource, ["INSTANCE", "ORGANIZATION", "PROJECT", "PROJECT_GRANT"] as const);
+  if (resource) conditions.push({ resource });
+  if (f.resourceId !== undefined) conditions.push({ resourceId: f.resourceId });
+  const role = optionalEnum(at("role.roleKey"), f.role, ADMIN_ROLES);
+  if (role) conditions.push({ roles: { has: role } });
+  if (f.createdAt) conditions.push({ createdAt: dateWhere(at("creationDate"), f.createdAt) });
+  if (f.updatedAt) conditions.push({ updatedAt: dateWhere(at("changeDate"), f.updatedAt) });
+  if (f.and) conditions.push({ AND: nested(f.and, "and") });
+  if (f.or?.length) conditions.push({ OR: nested(f.or, "or") });
+  if (f.not) conditions.push({ NOT: administratorWhere(f.not, at("not.query"), depth + 1) });
+  // No condition: {} rather than an empty list, whose meaning Prisma does not keep consistent.
+  return conditions.length ? { AND: conditions } : {};
+}
+
+const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const satisfies readonly DateFilter["method"][];
+
+function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
+  const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
+  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime())) throw invalidArgument(`${field}.timestamp`, "must be a date");
+  return { [method]: filter.value };
 }
 
 /** Every membership of one user: what the permission checks of the management API read. */

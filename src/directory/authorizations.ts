@@ -1,12 +1,12 @@
 // Authorizations (ZITADEL's user grants): role keys of one project for one user, held by an
 // organization. Held by the project owner, any of the project's roles may be given; held by
 // another organization, only the keys of that organization's project grant.
-import type { ActiveState, Authorization, Project } from "../generated/prisma/client.js";
+import type { ActiveState, Authorization, Prisma, Project, ProjectGrant } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
+import { displayNameWhere, readPagination, textWhere, USER_NAMES, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { findGrant } from "./project-grants.js";
 import { assertRolesExist, loadProject } from "./projects.js";
@@ -139,68 +139,163 @@ export async function deleteAuthorization(ctx: DirectoryContext, id: string): Pr
   });
 }
 
-export type AuthorizationSort = "creationDate" | "changeDate" | "userId" | "projectId" | "organizationId";
+export type AuthorizationSort = "creationDate" | "changeDate" | "id" | "userId" | "projectId" | "organizationId" | "userOrganizationId";
 
-export interface ListAuthorizationsInput {
-  pagination?: Pagination | undefined;
-  sortBy?: AuthorizationSort | undefined;
+const AUTHORIZATION_SORTS = [
+  "creationDate",
+  "changeDate",
+  "id",
+  "userId",
+  "projectId",
+  "organizationId",
+  "userOrganizationId",
+] as const satisfies readonly AuthorizationSort[];
+
+/** One set of conditions on authorizations, all of which must hold. Field names are those of ZITADEL's filters. */
+export interface AuthorizationFilter {
   ids?: string[] | undefined;
   /** The holding organization. */
   organizationId?: string | undefined;
   state?: ActiveState | undefined;
   userId?: string | undefined;
   userOrganizationId?: string | undefined;
+  userPreferredLoginName?: TextFilter | undefined;
+  /** The user's display name as the API shows it (display name, else machine name, else login name). */
+  userDisplayName?: TextFilter | undefined;
   projectId?: string | undefined;
   projectName?: TextFilter | undefined;
   projectGrantId?: string | undefined;
+  /** Authorizations holding a role key that matches (any text method). */
   roleKey?: TextFilter | undefined;
+}
+
+/**
+ * What one administrator may see (absent for instance owners: everything): its own authorizations,
+ * those its organizations hold (userOrgIds: also user managers), those on projects of organizations
+ * it owns (orgIds) or projects it administers, and those of grants it owns.
+ */
+export interface AuthorizationVisibility extends Visibility {
+  userId: string;
+  userOrgIds: string[];
+}
+
+export interface ListAuthorizationsInput extends AuthorizationFilter {
+  pagination?: Pagination | undefined;
+  /** Defaults to creationDate. */
+  sortBy?: AuthorizationSort | undefined;
+  /** Further conditions, each of which must hold (a request's filters: one kind may repeat). */
+  filters?: AuthorizationFilter[] | undefined;
+  visibleTo?: AuthorizationVisibility | undefined;
+}
+
+const ROW_INCLUDE = {
+  user: { select: USER_NAMES },
+  project: { select: { name: true, orgId: true } },
+  projectGrant: { select: { id: true, grantedOrgId: true } },
+} satisfies Prisma.AuthorizationInclude;
+
+/** An authorization with what the management API shows and checks: its user, project and grant. */
+export type AuthorizationRow = Prisma.AuthorizationGetPayload<{ include: typeof ROW_INCLUDE }>;
+
+/** An authorization with its user, project and grant; unknown ids → null. */
+export async function findAuthorization(ctx: DirectoryContext, id: string): Promise<AuthorizationRow | null> {
+  return ctx.prisma.authorization.findUnique({ where: { id: requireId("id", id) }, include: ROW_INCLUDE });
+}
+
+/** Who would hold a new authorization on a project, with the grant it would belong to. */
+export interface AuthorizationHolder {
+  project: Project;
+  /** The organization named, or else the project's owner. */
+  orgId: string;
+  /** The holder's grant of the project; null when the owner holds it or no grant exists. */
+  grant: ProjectGrant | null;
+}
+
+/**
+ * Resolves the holder of an authorization as createAuthorization does, for permission checks
+ * before it: unknown projects are not found; a missing grant is left to createAuthorization.
+ */
+export async function authorizationHolder(
+  ctx: DirectoryContext,
+  input: { projectId: string; organizationId?: string | undefined },
+): Promise<AuthorizationHolder> {
+  const project = await loadProject(ctx.prisma, requireId("projectId", input.projectId));
+  const orgId = input.organizationId ? requireId("organizationId", input.organizationId) : project.orgId;
+  const grant = orgId === project.orgId ? null : await findGrant(ctx.prisma, project.id, orgId);
+  return { project, orgId, grant };
+}
+
+export async function listAuthorizations(ctx: DirectoryContext, input: ListAuthorizationsInput = {}): Promise<Page<AuthorizationRow>> {
+  const { skip, take, asc } = readPagination(input.pagination);
+  const sortBy = optionalEnum("sortingColumn", input.sortBy, AUTHORIZATION_SORTS) ?? "creationDate";
+  const conditions = await Promise.all([input, ...(input.filters ?? [])].map((f) => authorizationWhere(ctx, f)));
+  const where: Prisma.AuthorizationWhereInput = {
+    AND: [...(input.visibleTo ? [visibleWhere(input.visibleTo)] : []), ...conditions],
+  };
+  const direction = asc ? "asc" : "desc";
+  const orderBy: Prisma.AuthorizationOrderByWithRelationInput[] = [
+    sortBy === "userOrganizationId" ? { user: { orgId: direction } } : { [AUTHORIZATION_SORT[sortBy]]: direction },
+    { id: direction },
+  ];
+  const [items, total] = await Promise.all([
+    ctx.prisma.authorization.findMany({ where, include: ROW_INCLUDE, orderBy, skip, take }),
+    ctx.prisma.authorization.count({ where }),
+  ]);
+  return { items, totalResult: total, appliedLimit: take };
 }
 
 const AUTHORIZATION_SORT = {
   creationDate: "createdAt",
   changeDate: "updatedAt",
+  id: "id",
   userId: "userId",
   projectId: "projectId",
   organizationId: "orgId",
-} as const;
+} as const satisfies Record<Exclude<AuthorizationSort, "userOrganizationId">, keyof Prisma.AuthorizationOrderByWithRelationInput>;
 
-export async function listAuthorizations(ctx: DirectoryContext, input: ListAuthorizationsInput = {}): Promise<Page<Authorization>> {
-  const { skip, take, asc } = readPagination(input.pagination);
-  const sortBy =
-    optionalEnum("sortingColumn", input.sortBy, ["creationDate", "changeDate", "userId", "projectId", "organizationId"] as const) ??
-    "creationDate";
-  const id = (field: string, value: string | undefined) => (value === undefined ? undefined : requireId(field, value));
-  const ids = input.ids === undefined ? undefined : requireList("authorizationIds", input.ids, requireId);
-  const orgId = id("organizationId", input.organizationId);
-  const userId = id("userId", input.userId);
-  const userOrgId = id("userOrganizationId", input.userOrganizationId);
-  const projectId = id("projectId", input.projectId);
-  const projectGrantId = id("projectGrantId", input.projectGrantId);
-  const state = optionalEnum("state", input.state, ["ACTIVE", "INACTIVE"] as const);
-  const roleKey = input.roleKey ? textWhere("roleKey", input.roleKey) : undefined;
-  if (roleKey && (roleKey.equals === undefined || roleKey.mode)) {
-    throw invalidArgument("roleKey.method", "only TEXT_FILTER_METHOD_EQUALS is supported for role keys");
-  }
-  const where = {
-    ...(ids ? { id: { in: ids } } : {}),
-    ...(orgId ? { orgId } : {}),
-    ...(userId ? { userId } : {}),
-    ...(userOrgId ? { user: { orgId: userOrgId } } : {}),
-    ...(projectId ? { projectId } : {}),
-    ...(projectGrantId ? { projectGrantId } : {}),
-    ...(state ? { state } : {}),
-    ...(input.projectName ? { project: { name: textWhere("projectName", input.projectName) } } : {}),
-    ...(roleKey ? { roleKeys: { has: roleKey.equals! } } : {}),
+function visibleWhere(v: AuthorizationVisibility): Prisma.AuthorizationWhereInput {
+  return {
+    OR: [
+      { userId: v.userId },
+      { orgId: { in: v.userOrgIds } },
+      { project: { orgId: { in: v.orgIds } } },
+      { projectId: { in: v.projectIds } },
+      { projectGrantId: { in: v.grantIds } },
+    ],
   };
-  const direction = asc ? "asc" : "desc";
-  const [items, total] = await Promise.all([
-    ctx.prisma.authorization.findMany({
-      where,
-      orderBy: [{ [AUTHORIZATION_SORT[sortBy]]: direction }, { id: direction }],
-      skip,
-      take,
-    }),
-    ctx.prisma.authorization.count({ where }),
-  ]);
-  return { items, totalResult: total, appliedLimit: take };
+}
+
+async function authorizationWhere(ctx: DirectoryContext, f: AuthorizationFilter): Promise<Prisma.AuthorizationWhereInput> {
+  const id = (field: string, value: string | undefined) => (value === undefined ? undefined : requireId(field, value));
+  const conditions: Prisma.AuthorizationWhereInput[] = [];
+  if (f.ids !== undefined) conditions.push({ id: { in: requireList("authorizationIds.ids", f.ids, requireId) } });
+  const orgId = id("organizationId.id", f.organizationId);
+  if (orgId) conditions.push({ orgId });
+  const state = optionalEnum("state.state", f.state, ["ACTIVE", "INACTIVE"] as const);
+  if (state) conditions.push({ state });
+  const userId = id("userId.id", f.userId);
+  if (userId) conditions.push({ userId });
+  const userOrgId = id("userOrganizationId.id", f.userOrganizationId);
+  if (userOrgId) conditions.push({ user: { orgId: userOrgId } });
+  if (f.userPreferredLoginName) {
+    conditions.push({ user: { username: textWhere("userPreferredLoginName.loginName", f.userPreferredLoginName) } });
+  }
+  if (f.userDisplayName) conditions.push({ user: displayNameWhere("userDisplayName.displayName", f.userDisplayName) });
+  const projectId = id("projectId.id", f.projectId);
+  if (projectId) conditions.push({ projectId });
+  if (f.projectName) conditions.push({ project: { name: textWhere("projectName.name", f.projectName) } });
+  const projectGrantId = id("projectGrantId.id", f.projectGrantId);
+  if (projectGrantId) conditions.push({ projectGrantId });
+  if (f.roleKey) conditions.push(await roleKeyWhere(ctx, f.roleKey));
+  // No condition: {} rather than an empty list, whose meaning Prisma does not keep consistent.
+  return conditions.length ? { AND: conditions } : {};
+}
+
+/** Authorizations holding a role key that matches the text filter. */
+async function roleKeyWhere(ctx: DirectoryContext, filter: TextFilter): Promise<Prisma.AuthorizationWhereInput> {
+  const match = textWhere("roleKey.key", filter);
+  if (match.equals !== undefined && !match.mode) return { roleKeys: { has: match.equals } };
+  // Every key an authorization holds is a role of its project: match the keys there.
+  const roles = await ctx.prisma.projectRole.findMany({ where: { key: match }, select: { key: true }, distinct: ["key"] });
+  return { roleKeys: { hasSome: roles.map((r) => r.key) } };
 }

@@ -80,3 +80,19 @@ export interface Visibility {
   projectIds: string[];
   grantIds: string[];
 }
+
+/** The user columns list rows name a user by (authorizations, administrators). */
+export const USER_NAMES = { id: true, orgId: true, username: true, displayName: true, name: true } satisfies Prisma.UserSelect;
+
+/**
+ * Users whose public display name matches the text filter: the display name, or else a machine
+ * user's name, or else the login name (as the management API shows it).
+ */
+export function displayNameWhere(field: string, filter: TextFilter): Prisma.UserWhereInput {
+  const match = textWhere(field, filter);
+  const noDisplayName = { OR: [{ displayName: null }, { displayName: "" }] };
+  const noName = { OR: [{ name: null }, { name: "" }] };
+  return {
+    OR: [{ displayName: match }, { AND: [noDisplayName, { name: match }] }, { AND: [noDisplayName, noName, { username: match }] }],
+  };
+}

@@ -2,9 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   createAdministrator,
   deleteAdministrator,
+  findResourceProject,
   listAdministrators,
   listMemberships,
   updateAdministrator,
+  MAX_FILTER_DEPTH,
+  type AdministratorFilter,
+  type AdministratorVisibility,
 } from "../../src/directory/administrators.js";
 import { deleteOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deleteProjectGrant } from "../../src/directory/project-grants.js";
@@ -116,6 +120,110 @@ describe("administrators", () => {
     expect((await listAdministrators(ctx(), { userId: other.id })).totalResult).toBe(2);
     const managers = await listAdministrators(ctx(), { resourceId: org.id, role: "ORG_USER_MANAGER" });
     expect(managers.items.map((a) => a.userId)).toEqual([other.id]);
-    await expectDomainError(listAdministrators(ctx(), { role: "BOSS" as never }), "invalid_argument", "role");
+    await expectDomainError(listAdministrators(ctx(), { role: "BOSS" as never }), "invalid_argument", "role.roleKey");
+  });
+});
+
+describe("administrator lists for the management API", () => {
+  async function listScene() {
+    const s = await scene();
+    const grant = await ctx().prisma.projectGrant.findFirstOrThrow({ where: { projectId: s.project.id, grantedOrgId: s.partner.id } });
+    const second = await makeUser(ctx(), s.org.id);
+    const partnerUser = await makeUser(ctx(), s.partner.id);
+    await ctx().prisma.user.update({ where: { id: second.id }, data: { displayName: `Grace ${second.username}` } });
+    const owner = await createAdministrator(ctx(), { userId: s.user.id, resource: { organizationId: s.org.id }, roles: ["ORG_OWNER"] });
+    const manager = await createAdministrator(ctx(), { userId: second.id, resource: { organizationId: s.org.id }, roles: ["ORG_USER_MANAGER"] });
+    const projectOwner = await createAdministrator(ctx(), { userId: second.id, resource: { projectId: s.project.id }, roles: ["PROJECT_OWNER"] });
+    const grantOwner = await createAdministrator(ctx(), {
+      userId: partnerUser.id,
+      resource: { projectGrant: { projectId: s.project.id, projectGrantId: grant.id } },
+      roles: ["PROJECT_GRANT_OWNER"],
+    });
+    return { ...s, grant, second, partnerUser, owner, manager, projectOwner, grantOwner, mine: { userIds: [s.user.id, second.id, partnerUser.id] } };
+  }
+  const ids = (...list: { id: string }[]) => list.map((a) => a.id);
+
+  it("filter with and/or/not, text and date conditions", async () => {
+    const s = await listScene();
+    const list = async (...filters: AdministratorFilter[]) =>
+      ids(...(await listAdministrators(ctx(), { ...s.mine, filters, pagination: { asc: true } })).items);
+    expect(await list()).toEqual(ids(s.owner, s.manager, s.projectOwner, s.grantOwner));
+    expect(await list({ resource: "ORGANIZATION", resourceId: s.org.id })).toEqual(ids(s.owner, s.manager));
+    expect(await list({ resource: "PROJECT_GRANT", resourceId: s.grant.id })).toEqual(ids(s.grantOwner));
+    expect(await list({ resource: "INSTANCE" })).toEqual([]);
+    expect(await list({ role: "PROJECT_OWNER" })).toEqual(ids(s.projectOwner));
+    expect(await list({ userOrganizationId: s.partner.id })).toEqual(ids(s.grantOwner));
+    expect(await list({ userPreferredLoginName: { value: s.user.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(ids(s.owner));
+    expect(await list({ userDisplayName: { value: "Grace", method: "STARTS_WITH" } })).toEqual(ids(s.manager, s.projectOwner));
+    expect(await list({ or: [{ role: "ORG_OWNER" }, { role: "PROJECT_GRANT_OWNER" }] })).toEqual(ids(s.owner, s.grantOwner));
+    expect(await list({ or: [] })).toHaveLength(4);
+    expect(await list({ not: {} }, { and: [] })).toHaveLength(4);
+    expect(await list({ and: [{ userId: s.second.id }, { not: { role: "PROJECT_OWNER" } }] })).toEqual(ids(s.manager));
+    expect(await list({ userId: s.second.id }, { role: "ORG_USER_MANAGER" })).toEqual(ids(s.manager));
+    const past = new Date(Date.now() - 3_600_000);
+    expect(await list({ createdAt: { method: "gt", value: past } })).toHaveLength(4);
+    expect(await list({ updatedAt: { method: "lte", value: past } })).toEqual([]);
+
+    await expectDomainError(list({ userIds: ["x"] }), "invalid_argument", "filters[0].inUserIdsFilter.ids[0]");
+    await expectDomainError(list({}, { and: [{ not: { role: "BOSS" as never } }] }), "invalid_argument", "filters[1].and.queries[0].not.query.role.roleKey");
+    await expectDomainError(list({ createdAt: { method: "after" as never, value: past } }), "invalid_argument", "filters[0].creationDate.method");
+    await expectDomainError(list({ updatedAt: { method: "gt", value: new Date(NaN) } }), "invalid_argument", "filters[0].changeDate.timestamp");
+    await expectDomainError(
+      list({ userPreferredLoginName: { value: "x".repeat(201) } }),
+      "invalid_argument",
+      "filters[0].userPreferredLoginName.preferredLoginName",
+    );
+    const nest = (depth: number): AdministratorFilter => (depth === 0 ? { role: "ORG_OWNER" } : { and: [nest(depth - 1)] });
+    expect(await list(nest(MAX_FILTER_DEPTH))).toEqual(ids(s.owner));
+    await expectDomainError(list(nest(MAX_FILTER_DEPTH + 1)), "invalid_argument");
+  });
+
+  it("sort by creation, change date or user, and paginate", async () => {
+    const s = await listScene();
+    const page = await listAdministrators(ctx(), { ...s.mine, sortBy: "userId", pagination: { asc: true, limit: 2, offset: 1 } });
+    expect(page).toMatchObject({ totalResult: 4, appliedLimit: 2 });
+    expect(page.items.map((a) => a.userId)).toEqual([s.user.id, s.second.id, s.second.id, s.partnerUser.id].sort().slice(1, 3));
+    const newestFirst = await listAdministrators(ctx(), { ...s.mine });
+    expect(ids(...newestFirst.items)).toEqual(ids(s.grantOwner, s.projectOwner, s.manager, s.owner));
+    await updateAdministrator(ctx(), { userId: s.user.id, resource: { organizationId: s.org.id }, roles: ["ORG_OWNER", "ORG_USER_MANAGER"] });
+    expect((await listAdministrators(ctx(), { ...s.mine, sortBy: "changeDate" })).items[0]!.id).toBe(s.owner.id);
+    await expectDomainError(listAdministrators(ctx(), { sortBy: "role" as never }), "invalid_argument", "sortingColumn");
+  });
+
+  it("narrow to what a caller's memberships reach, and carry user and resource", async () => {
+    const s = await listScene();
+    const none: AdministratorVisibility = { userId: s.partnerUser.id, orgIds: [], projectIds: [], grantIds: [] };
+    const visible = async (visibleTo: AdministratorVisibility) =>
+      ids(...(await listAdministrators(ctx(), { ...s.mine, visibleTo, pagination: { asc: true } })).items);
+    expect(await visible(none)).toEqual(ids(s.grantOwner)); // its own
+    expect(await visible({ ...none, userId: s.second.id })).toEqual(ids(s.manager, s.projectOwner));
+    // The project's organization: its own administrators, the project's and the grant's.
+    expect(await visible({ ...none, orgIds: [s.org.id] })).toEqual(ids(s.owner, s.manager, s.projectOwner, s.grantOwner));
+    // The granted organization sees the grant's administrators only.
+    expect(await visible({ ...none, userId: s.user.id, orgIds: [s.partner.id] })).toEqual(ids(s.owner, s.grantOwner));
+    expect(await visible({ ...none, userId: s.user.id, projectIds: [s.project.id] })).toEqual(ids(s.owner, s.projectOwner, s.grantOwner));
+    expect(await visible({ ...none, userId: s.user.id, grantIds: [s.grant.id] })).toEqual(ids(s.owner, s.grantOwner));
+
+    const rows = (await listAdministrators(ctx(), { ...s.mine, pagination: { asc: true } })).items;
+    expect(rows[0]).toMatchObject({ user: { id: s.user.id, username: s.user.username }, org: { id: s.org.id, name: s.org.name }, project: null });
+    expect(rows[2]).toMatchObject({ project: { id: s.project.id, name: s.project.name, orgId: s.org.id }, org: null });
+    expect(rows[3]).toMatchObject({
+      projectGrant: { id: s.grant.id, projectId: s.project.id, grantedOrgId: s.partner.id, project: { name: s.project.name, orgId: s.org.id } },
+    });
+  });
+
+  it("find the project a project or grant resource is on", async () => {
+    const { org, partner, project } = await scene();
+    const grant = await ctx().prisma.projectGrant.findFirstOrThrow({ where: { projectId: project.id } });
+    expect(await findResourceProject(ctx(), { projectId: project.id })).toMatchObject({ id: project.id, orgId: org.id });
+    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, projectGrantId: grant.id } })).toMatchObject({ id: project.id });
+    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, organizationId: partner.id } })).toMatchObject({ id: project.id });
+    expect(await findResourceProject(ctx(), { projectId: "1" })).toBeNull();
+    expect(await findResourceProject(ctx(), { projectGrant: { projectId: "1", projectGrantId: grant.id } })).toBeNull();
+    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, organizationId: org.id } })).toBeNull();
+    expect(await findResourceProject(ctx(), { organizationId: org.id })).toBeNull();
+    expect(await findResourceProject(ctx(), { instance: true })).toBeNull();
+    await expectDomainError(findResourceProject(ctx(), { projectId: "x" }), "invalid_argument", "resource.projectId");
+    await expectDomainError(findResourceProject(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }), "invalid_argument", "resource.projectGrant.projectId");
   });
 });

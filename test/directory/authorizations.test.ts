@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
   activateAuthorization,
+  authorizationHolder,
   createAuthorization,
   deactivateAuthorization,
   deleteAuthorization,
+  findAuthorization,
   getAuthorization,
   listAuthorizations,
   updateAuthorization,
+  type AuthorizationFilter,
+  type AuthorizationVisibility,
 } from "../../src/directory/authorizations.js";
 import { createProjectGrant, deactivateProjectGrant } from "../../src/directory/project-grants.js";
 import { expectDomainError, useDirectory } from "../support/directory.js";
@@ -138,6 +142,98 @@ describe("authorizations", () => {
     const page = await listAuthorizations(ctx(), { projectId: project.id, pagination: { asc: true, limit: 1, offset: 1 } });
     expect(page).toMatchObject({ totalResult: 2, appliedLimit: 1 });
     expect(ids(page)).toEqual([a2.id]);
-    await expectDomainError(listAuthorizations(ctx(), { state: "GONE" as never }), "invalid_argument", "state");
+    await expectDomainError(listAuthorizations(ctx(), { state: "GONE" as never }), "invalid_argument", "state.state");
+  });
+});
+
+describe("authorization lists for the management API", () => {
+  async function listScene() {
+    const s = await scene();
+    const second = await makeUser(ctx(), s.owner.id);
+    await ctx().prisma.user.update({ where: { id: second.id }, data: { displayName: `Ada ${second.username}` } });
+    const a1 = await createAuthorization(ctx(), { userId: s.ownUser.id, projectId: s.project.id, roleKeys: ["admin"] });
+    const a2 = await createAuthorization(ctx(), { userId: second.id, projectId: s.project.id, roleKeys: ["viewer", "editor"] });
+    const a3 = await createAuthorization(ctx(), { userId: s.partnerUser.id, projectId: s.project.id, organizationId: s.partner.id, roleKeys: ["viewer"] });
+    await deactivateAuthorization(ctx(), a2.id);
+    return { ...s, second, a1, a2, a3 };
+  }
+  const sorted = (...list: { id: string }[]) => list.map((a) => a.id).sort();
+
+  it("match text filters with every method, and repeated filters all hold", async () => {
+    const s = await listScene();
+    const ids = async (...filters: AuthorizationFilter[]) =>
+      (await listAuthorizations(ctx(), { projectId: s.project.id, filters })).items.map((a) => a.id).sort();
+    expect(await ids()).toEqual(sorted(s.a1, s.a2, s.a3));
+    expect(await ids({ roleKey: { value: "viewer" } })).toEqual(sorted(s.a2, s.a3));
+    expect(await ids({ roleKey: { value: "ADM", method: "STARTS_WITH_IGNORE_CASE" } })).toEqual(sorted(s.a1));
+    expect(await ids({ roleKey: { value: "EDITOR", method: "EQUALS_IGNORE_CASE" } })).toEqual(sorted(s.a2));
+    expect(await ids({ roleKey: { value: "no-such-role", method: "CONTAINS" } })).toEqual([]);
+    expect(await ids({ userPreferredLoginName: { value: s.partnerUser.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(sorted(s.a3));
+    expect(await ids({ userDisplayName: { value: "Ada ", method: "STARTS_WITH" } })).toEqual(sorted(s.a2));
+    // Without a display name, the login name is shown and matched.
+    expect(await ids({ userDisplayName: { value: s.ownUser.username } })).toEqual(sorted(s.a1));
+    expect(await ids({ projectName: { value: s.project.name.slice(2).toLowerCase(), method: "CONTAINS_IGNORE_CASE" } })).toEqual(sorted(s.a1, s.a2, s.a3));
+    expect(await ids({ ids: [s.a1.id, s.a3.id] }, { organizationId: s.partner.id })).toEqual(sorted(s.a3));
+    expect(await ids({ userOrganizationId: s.owner.id }, { state: "ACTIVE" })).toEqual(sorted(s.a1));
+    // One kind may repeat: both must hold.
+    expect(await ids({ userId: s.ownUser.id }, { userId: s.second.id })).toEqual([]);
+    await expectDomainError(ids({ userId: "x" }), "invalid_argument", "userId.id");
+    await expectDomainError(ids({ roleKey: { value: "x".repeat(201), method: "CONTAINS" } }), "invalid_argument", "roleKey.key");
+  });
+
+  it("sort by each column and paginate", async () => {
+    const s = await listScene();
+    const all = sorted(s.a1, s.a2, s.a3);
+    const page = await listAuthorizations(ctx(), { projectId: s.project.id, sortBy: "id", pagination: { asc: true, limit: 2, offset: 1 } });
+    expect(page).toMatchObject({ totalResult: 3, appliedLimit: 2 });
+    expect(page.items.map((a) => a.id)).toEqual(all.slice(1));
+    const desc = await listAuthorizations(ctx(), { projectId: s.project.id, sortBy: "id" });
+    expect(desc.items.map((a) => a.id)).toEqual([...all].reverse());
+    const byUserOrg = await listAuthorizations(ctx(), { projectId: s.project.id, sortBy: "userOrganizationId", pagination: { asc: true } });
+    const userOrgs = byUserOrg.items.map((a) => a.user.orgId);
+    expect(userOrgs).toEqual([...userOrgs].sort());
+    for (const sortBy of ["creationDate", "changeDate", "userId", "projectId", "organizationId"] as const) {
+      expect((await listAuthorizations(ctx(), { projectId: s.project.id, sortBy })).items).toHaveLength(3);
+    }
+    await expectDomainError(listAuthorizations(ctx(), { sortBy: "name" as never }), "invalid_argument", "sortingColumn");
+    await expectDomainError(listAuthorizations(ctx(), { pagination: { limit: 5000 } }), "invalid_argument", "pagination.limit");
+  });
+
+  it("narrow to what a caller's memberships reach, and carry user, project and grant", async () => {
+    const s = await listScene();
+    const grant = await ctx().prisma.projectGrant.findFirstOrThrow({ where: { projectId: s.project.id, grantedOrgId: s.partner.id } });
+    const none = { userId: s.second.id, userOrgIds: [], orgIds: [], projectIds: [], grantIds: [] };
+    const visible = async (visibleTo: AuthorizationVisibility) =>
+      (await listAuthorizations(ctx(), { projectId: s.project.id, visibleTo })).items.map((a) => a.id).sort();
+    expect(await visible(none)).toEqual(sorted(s.a2)); // its own
+    expect(await visible({ ...none, userOrgIds: [s.partner.id] })).toEqual(sorted(s.a2, s.a3)); // held by its organization
+    expect(await visible({ ...none, orgIds: [s.owner.id] })).toEqual(sorted(s.a1, s.a2, s.a3)); // the project's owner
+    expect(await visible({ ...none, projectIds: [s.project.id] })).toEqual(sorted(s.a1, s.a2, s.a3));
+    expect(await visible({ ...none, grantIds: [grant.id] })).toEqual(sorted(s.a2, s.a3));
+    expect(await visible({ ...none, userId: s.partnerUser.id })).toEqual(sorted(s.a3));
+
+    const row = (await listAuthorizations(ctx(), { ids: [s.a3.id] })).items[0]!;
+    expect(row).toMatchObject({
+      id: s.a3.id,
+      user: { id: s.partnerUser.id, orgId: s.partner.id, username: s.partnerUser.username },
+      project: { name: s.project.name, orgId: s.owner.id },
+      projectGrant: { id: grant.id, grantedOrgId: s.partner.id },
+    });
+    expect(await findAuthorization(ctx(), s.a3.id)).toEqual(row);
+    expect(await findAuthorization(ctx(), "1")).toBeNull();
+    await expectDomainError(findAuthorization(ctx(), "x"), "invalid_argument", "id");
+  });
+
+  it("resolve who would hold a new authorization", async () => {
+    const { owner, partner, project } = await scene();
+    const stranger = await makeOrg(ctx());
+    expect(await authorizationHolder(ctx(), { projectId: project.id })).toMatchObject({ project: { id: project.id }, orgId: owner.id, grant: null });
+    expect(await authorizationHolder(ctx(), { projectId: project.id, organizationId: "" })).toMatchObject({ orgId: owner.id, grant: null });
+    const held = await authorizationHolder(ctx(), { projectId: project.id, organizationId: partner.id });
+    expect(held).toMatchObject({ orgId: partner.id, grant: { projectId: project.id, grantedOrgId: partner.id } });
+    expect(await authorizationHolder(ctx(), { projectId: project.id, organizationId: stranger.id })).toMatchObject({ orgId: stranger.id, grant: null });
+    await expectDomainError(authorizationHolder(ctx(), { projectId: "1" }), "not_found");
+    await expectDomainError(authorizationHolder(ctx(), { projectId: "x" }), "invalid_argument", "projectId");
+    await expectDomainError(authorizationHolder(ctx(), { projectId: project.id, organizationId: "x" }), "invalid_argument", "organizationId");
   });
 });
