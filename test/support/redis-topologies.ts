@@ -15,7 +15,7 @@ export interface RedisTopology {
   url: string;
   /** The data servers (the master, or the cluster nodes). */
   servers: { host: string; port: number }[];
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export const SENTINEL_MASTER = "mymaster";
@@ -42,15 +42,30 @@ function startServer(dir: string, name: string, port: number, extra: string[]): 
   return pidfile;
 }
 
-function stopAll(dir: string, pidfiles: string[]): void {
+async function stopAll(dir: string, pidfiles: string[]): Promise<void> {
+  const pids: number[] = [];
   for (const pidfile of pidfiles) {
     try {
-      if (existsSync(pidfile)) process.kill(Number(readFileSync(pidfile, "utf8").trim()), "SIGTERM");
+      if (!existsSync(pidfile)) continue;
+      const pid = Number(readFileSync(pidfile, "utf8").trim());
+      process.kill(pid, "SIGTERM");
+      pids.push(pid);
     } catch {
       // already gone
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  // Redis and Sentinel write their files while they shut down: remove the directory once they are gone.
+  await waitFor("redis processes to exit", () => pids.every((pid) => !alive(pid)), 10_000).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -115,7 +130,7 @@ export async function startSentinelSet(): Promise<RedisTopology> {
       stop: () => stopAll(dir, pidfiles),
     };
   } catch (error) {
-    stopAll(dir, pidfiles);
+    await stopAll(dir, pidfiles);
     throw error;
   }
 }
@@ -156,7 +171,7 @@ export async function startCluster(): Promise<RedisTopology> {
       stop: () => stopAll(dir, pidfiles),
     };
   } catch (error) {
-    stopAll(dir, pidfiles);
+    await stopAll(dir, pidfiles);
     throw error;
   }
 }
