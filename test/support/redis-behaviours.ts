@@ -65,6 +65,50 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
       expect(await codes.find("never-there")).toBeUndefined();
     });
 
+    it("consumes an artifact stored without members, and again", async () => {
+      const codes = store.adapterFor("AuthorizationCode");
+      await codes.upsert("c3", {}, 60);
+      await codes.consume("c3");
+      const first = (await codes.find("c3"))?.consumed;
+      expect(typeof first).toBe("number");
+      await redis.set(prefix + "AuthorizationCode:c3", JSON.stringify({ jti: "c3", consumed: 1 }), "KEEPTTL");
+      await codes.consume("c3");
+      expect((await codes.find("c3"))?.consumed).toBeGreaterThanOrEqual(first!);
+      // Storing it again replaces it whole, the consumption with it.
+      await codes.upsert("c3", { jti: "c3" }, 60);
+      expect(await codes.find("c3")).toEqual({ jti: "c3" });
+    });
+
+    it("runs its scripts again after the server forgot them (SCRIPT FLUSH, a restart, a failover)", async () => {
+      const codes = store.adapterFor("AuthorizationCode");
+      await codes.upsert("c4", { jti: "c4", grantId: "g4" }, 60);
+      const servers = "nodes" in redis ? redis.nodes("master") : [redis];
+      await Promise.all(servers.map((server) => server.script("FLUSH")));
+      await codes.consume("c4");
+      await codes.upsert("c5", { jti: "c5", grantId: "g4" }, 60);
+      expect(typeof (await codes.find("c4"))?.consumed).toBe("number");
+      await codes.revokeByGrantId("g4");
+      expect(await codes.find("c5")).toBeUndefined();
+    });
+
+    it("reads and consumes entries of the earlier format (a hash {payload, consumed?}), and replaces them", async () => {
+      const codes = store.adapterFor("AuthorizationCode");
+      const k = prefix + "AuthorizationCode:old";
+      await redis.multi().hset(k, "payload", JSON.stringify({ jti: "old", accountId: "u1" })).expire(k, 60).exec();
+      expect(await codes.find("old")).toEqual({ jti: "old", accountId: "u1" });
+      await codes.consume("old");
+      expect(typeof (await codes.find("old"))?.consumed).toBe("number");
+      expect(await ttl("AuthorizationCode:old")).toBeGreaterThan(55);
+      const sessions = store.adapterFor("Session");
+      const s = prefix + "Session:old";
+      await redis.hset(s, "payload", JSON.stringify({ uid: "uid-old", accountId: "u2" }));
+      await redis.set(prefix + "uid:uid-old", "old");
+      expect(await sessions.findByUid("uid-old")).toMatchObject({ accountId: "u2" });
+      await sessions.upsert("old", { uid: "uid-old", accountId: "u3" }, 60);
+      expect(await redis.type(s)).toBe("string");
+      expect(await sessions.findByUid("uid-old")).toMatchObject({ accountId: "u3" });
+    });
+
     it("finds sessions by uid, for the session's lifetime", async () => {
       const sessions = store.adapterFor("Session");
       await sessions.upsert("s1", { uid: "uid-1", accountId: "u1" }, 60);
