@@ -1,6 +1,6 @@
-// oidc-provider clients, read from the directory on each lookup: active OIDC and API apps of
-// active projects of active organizations, and machine users (client credentials). A change
-// through the management API is visible at the next request, with no restart.
+// oidc-provider clients, read from the directory (through the request-path cache, src/oidc/reads.ts):
+// active OIDC and API apps of active projects of active organizations, and machine users (client
+// credentials). A change through the management API is visible at the next request, with no restart.
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";

@@ -3,12 +3,11 @@
 // ports, with passwords so the credentials in REDIS_URL are exercised. They start in a second
 // or two; stop() ends the processes this module started (by their pid files) and removes the
 // directory.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "./servers.js";
+import { findBinary, freePort, waitForExit, waitForPort } from "./servers.js";
 
 export interface RedisTopology {
   /** REDIS_URL for the topology. */
@@ -26,7 +25,7 @@ const CLUSTER_USER = "rolegate";
 const CLUSTER_PASSWORD = "cluster#pw";
 
 function binary(name: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
+  const found = findBinary(name);
   if (!found) throw new Error(`${name} not found: install it (apt-get install -y redis-server redis-tools)`);
   return found;
 }
@@ -55,17 +54,14 @@ async function stopAll(dir: string, pidfiles: string[]): Promise<void> {
     }
   }
   // Redis and Sentinel write their files while they shut down: remove the directory once they are gone.
-  await waitFor("redis processes to exit", () => pids.every((pid) => !alive(pid)), 10_000).catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+  for (const pid of pids) {
+    try {
+      waitForExit(pid);
+    } catch {
+      // still running: remove what can be removed
+    }
   }
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -75,17 +71,6 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 function cli(port: number, auth: string[], ...command: string[]): string {
@@ -121,8 +106,8 @@ export async function startSentinelSet(): Promise<RedisTopology> {
       "--port", String(sentinelPort), "--bind", "127.0.0.1",
       "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, "sentinel.log"),
     ]);
-    await waitFor(`redis master on ${masterPort}`, () => listening(masterPort));
-    await waitFor(`sentinel on ${sentinelPort}`, () => listening(sentinelPort));
+    await waitForPort(masterPort);
+    await waitForPort(sentinelPort);
     const password = encodeURIComponent(MASTER_PASSWORD);
     return {
       url: `redis+sentinel://:${password}@127.0.0.1:${sentinelPort}/${SENTINEL_MASTER}?sentinelPassword=${SENTINEL_PASSWORD}`,
@@ -155,7 +140,7 @@ export async function startCluster(): Promise<RedisTopology> {
         ]),
       );
     }
-    for (const port of ports) await waitFor(`cluster node on ${port}`, () => listening(port));
+    for (const port of ports) await waitForPort(port);
     execFileSync(
       binary("redis-cli"),
       ["--no-auth-warning", ...auth, "--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"],

@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function findBinary(name: string, extraDirs: string[]): string | undefined {
+export function findBinary(name: string, extraDirs: string[] = []): string | undefined {
   const fromPath = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
   if (fromPath) return fromPath;
   return extraDirs.map((dir) => path.join(dir, name)).find((candidate) => existsSync(candidate));
@@ -144,7 +144,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<Restartabl
 }
 
 /** Waits (briefly, synchronously) until a process is gone. */
-function waitForExit(pid: number, timeoutMs = 5000): void {
+export function waitForExit(pid: number, timeoutMs = 5000): void {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -157,7 +157,7 @@ function waitForExit(pid: number, timeoutMs = 5000): void {
   throw new Error(`process ${pid} did not exit in ${timeoutMs} ms`);
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
