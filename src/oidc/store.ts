@@ -4,7 +4,7 @@
 import type { Adapter, AdapterPayload } from "oidc-provider";
 
 /** Models whose artifacts belong to a grant and leave with it (revokeByGrantId). */
-const GRANTABLE = new Set([
+export const GRANTABLE = new Set([
   "AccessToken",
   "AuthorizationCode",
   "RefreshToken",
@@ -16,6 +16,8 @@ const GRANTABLE = new Set([
 /** Where oidc-provider's state lives: in memory (one instance) or in Redis (several). */
 export interface StateStore {
   adapterFor(model: string): Adapter;
+  /** Runs one request's work (the Redis store reads ahead within it). */
+  withinRequest<T>(work: () => T): T;
   close(): void;
 }
 
@@ -33,6 +35,10 @@ export class MemoryStore implements StateStore {
   constructor(sweepEveryMs = 60_000) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
     this.sweeper.unref();
+  }
+
+  withinRequest<T>(work: () => T): T {
+    return work();
   }
 
   adapterFor(model: string): Adapter {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "../../src/login/rate-limit.js";
 import { RedisStore } from "../../src/oidc/redis-store.js";
 import type { RedisClient } from "../../src/redis.js";
+import type { Adapter } from "oidc-provider";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let runs = 0;
@@ -145,6 +146,90 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
       expect(await access.find("a2")).toBeDefined();
     });
   });
+
+    describe("within a request", () => {
+      // Counts the commands the store sends (pipelined ones included) while `work` runs.
+      const commandsDuring = async <T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> => {
+        const commands: string[] = [];
+        const send = redis.sendCommand.bind(redis);
+        const spy = (command: Parameters<RedisClient["sendCommand"]>[0], ...rest: unknown[]) => {
+          commands.push((command as { name: string }).name);
+          return (send as (...args: unknown[]) => unknown)(command, ...rest);
+        };
+        (redis as { sendCommand: unknown }).sendCommand = spy;
+        try {
+          return { result: await work(), commands };
+        } finally {
+          (redis as { sendCommand: unknown }).sendCommand = send;
+        }
+      };
+      const seed = async () => {
+        const n = ++runs;
+        const [sessions, grants, access] = ["Session", "Grant", "AccessToken"].map((m) => store.adapterFor(m)) as [Adapter, Adapter, Adapter];
+        await sessions.upsert(`s-${n}`, { uid: `uid-${n}`, accountId: "u1", authorizations: { app: { grantId: `g-${n}` } } }, 60);
+        await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid" } }, 60);
+        await access.upsert(`at-${n}`, { accountId: "u1", clientId: "app", grantId: `g-${n}`, expiresWithSession: true, sessionUid: `uid-${n}` }, 60);
+        await store.withinRequest(() => access.find(`at-${n}`)); // the server knows the script now (else EVALSHA, then EVAL)
+        return { n, sessions, grants, access };
+      };
+
+      it("finds a token with its session and grant in one round trip on one server, and the same everywhere", async () => {
+        const { n, sessions, grants, access } = await seed();
+        const { result, commands } = await commandsDuring(() =>
+          store.withinRequest(async () => {
+            const token = await access.find(`at-${n}`);
+            return { token, session: await sessions.findByUid(`uid-${n}`), grant: await grants.find(`g-${n}`) };
+          }),
+        );
+        expect(result.token).toMatchObject({ grantId: `g-${n}` });
+        expect(result.session).toMatchObject({ accountId: "u1", uid: `uid-${n}` });
+        expect(result.grant).toMatchObject({ clientId: "app", openid: { scope: "openid" } });
+        expect(commands).toEqual(redis.isCluster ? ["get", "get", "get", "get"] : ["evalsha"]);
+      });
+
+      it("reads a session's grants ahead, and outside a request reads each artifact itself", async () => {
+        const { n, sessions, grants } = await seed();
+        const inside = await commandsDuring(() => store.withinRequest(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]));
+        expect(inside.result[1]).toMatchObject({ clientId: "app" });
+        expect(inside.commands).toEqual(redis.isCluster ? ["get", "get"] : ["evalsha"]);
+        const outside = await commandsDuring(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]);
+        expect(outside.result[1]).toMatchObject({ clientId: "app" });
+        expect(outside.commands).toEqual(["get", "get"]);
+      });
+
+      it("never answers from what was read ahead after a write to it, nor twice", async () => {
+        const { n, grants, access } = await seed();
+        const result = await store.withinRequest(async () => {
+          await access.find(`at-${n}`);
+          await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid email" } }, 60);
+          const changed = await grants.find(`g-${n}`);
+          await access.find(`at-${n}`);
+          await grants.destroy(`g-${n}`);
+          const destroyed = await grants.find(`g-${n}`);
+          await access.find(`at-${n}`);
+          // Changed behind the store's back: the first find takes what was read ahead, the next asks Redis.
+          await redis.set(`${prefix}Grant:g-${n}`, JSON.stringify({ clientId: "elsewhere" }));
+          const [first, second] = [await grants.find(`g-${n}`), await grants.find(`g-${n}`)];
+          return { changed, destroyed, first, second };
+        });
+        expect(result.changed).toMatchObject({ openid: { scope: "openid email" } });
+        expect(result.destroyed).toBeUndefined();
+        // Read ahead when the grant was gone (a Cluster reads nothing ahead).
+        expect(result.first).toEqual(redis.isCluster ? { clientId: "elsewhere" } : undefined);
+        expect(result.second).toMatchObject({ clientId: "elsewhere" });
+      });
+
+      it("forgets everything read ahead when a grant is revoked", async () => {
+        const { n, sessions, access } = await seed();
+        const session = await store.withinRequest(async () => {
+          await access.find(`at-${n}`);
+          await access.revokeByGrantId("unrelated");
+          await redis.set(`${prefix}uid:uid-${n}`, "elsewhere");
+          return sessions.findByUid(`uid-${n}`);
+        });
+        expect(session).toBeUndefined();
+      });
+    });
 
   describe("Redis rate limiter", () => {
     it("allows attempts until a key has failed too often, per key", async () => {
