@@ -59,6 +59,14 @@ function scopesInPlay(ctx: KoaContextWithOIDC): string[] {
   return [...new Set(sources.flatMap((s) => (s ? s.split(" ") : [])))];
 }
 
+/** A grant lives 30 days from its last save; tokens outlive neither it nor their own TTL. */
+const GRANT_TTL = 30 * 24 * 3600;
+
+/** What a grant covers, to tell whether adding this request's scopes changed it. */
+function grantedScopes(grant: InstanceType<Provider["Grant"]>): string {
+  return JSON.stringify([grant.openid ?? null, grant.resources ?? null]);
+}
+
 export function createProvider(deps: ProviderDeps): Provider {
   // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
   const reads = guardOutages(deps.reads, deps.log);
@@ -103,9 +111,12 @@ export function createProvider(deps: ProviderDeps): Provider {
       const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
       const grant = (grantId && (await ctx.oidc.provider.Grant.find(grantId))) || new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       const scopes = [...new Set(String(ctx.oidc.params?.scope ?? "").split(" ").filter(Boolean))];
+      const before = grantedScopes(grant);
       grant.addOIDCScope(scopes.join(" "));
       for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
-      await grant.save();
+      // Saving also renews the grant's lifetime: needed when it is new or changed, or past half its life.
+      const renewDue = !grant.exp || grant.exp - Date.now() / 1000 < GRANT_TTL / 2;
+      if (!grant.jti || renewDue || grantedScopes(grant) !== before) await grant.save();
       return grant;
     },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
@@ -203,7 +214,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       Interaction: 3600,
       RefreshToken: 30 * 24 * 3600,
       Session: 14 * 24 * 3600,
-      Grant: 30 * 24 * 3600,
+      Grant: GRANT_TTL,
     },
     enabledJWA: {
       idTokenSigningAlgValues: ["RS256", "ES256"],
