@@ -97,9 +97,11 @@ const configuration: Configuration = {
       (grantId && (await ctx.oidc.provider.Grant.find(grantId))) ||
       new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
     const scopes = [...new Set(String(ctx.oidc.params?.scope ?? "").split(" ").filter(Boolean))];
+    const before = JSON.stringify([grant.openid ?? null, grant.resources ?? null]);
     grant.addOIDCScope(scopes.join(" "));
     for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
-    await grant.save();
+    // As rolegate: saved when new or changed (rolegate also renews it past half its life).
+    if (!grant.jti || JSON.stringify([grant.openid ?? null, grant.resources ?? null]) !== before) await grant.save();
     return grant;
   },
   pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },

@@ -46,8 +46,9 @@ function partsFromEnv(): Part[] {
 }
 
 const settings = {
-  durationS: numberFromEnv("BENCH_DURATION", 8),
-  warmupS: numberFromEnv("BENCH_WARMUP", 2),
+  durationS: numberFromEnv("BENCH_DURATION", 4),
+  warmupS: numberFromEnv("BENCH_WARMUP", 1),
+  rounds: Math.round(numberFromEnv("BENCH_ROUNDS", 3)),
   connections: Math.round(numberFromEnv("BENCH_CONNECTIONS", 10)),
   loginConnections: Math.round(numberFromEnv("BENCH_LOGIN_CONNECTIONS", 4)),
   coldSamples: Math.round(numberFromEnv("BENCH_COLD_SAMPLES", 10)),
@@ -305,6 +306,20 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
   };
 }
 
+/** A case over its rounds: each server's median round (with its peak RSS over all), and the median of the rounds' ratios. */
+function combineRounds(id: string, label: string, target: number | undefined, rolegate: Run[], bare: Run[]): CaseResult {
+  const median = <T>(items: T[], by: (item: T) => number): T => [...items].sort((a, b) => by(a) - by(b))[Math.floor((items.length - 1) / 2)]!;
+  const summary = (runs: Run[]): Run => ({
+    ...median(runs, (r) => r.rps),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    firstError: runs.find((r) => r.firstError)?.firstError,
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    rssBeforeMb: runs[0]!.rssBeforeMb,
+  });
+  const ratios = rolegate.map((r, i) => r.rps / bare[i]!.rps);
+  return { id, label, target, rolegate: summary(rolegate), bare: summary(bare), ratios, ratio: median(ratios, (r) => r) };
+}
+
 async function startRolegate(name: string, env: Record<string, string>, port: number, args: string[]): Promise<ServerProcess> {
   const server = await startServer({
     name,
@@ -349,7 +364,7 @@ async function setUp(): Promise<Bench> {
   progress("starting the bare oidc-provider");
   const bare = await startServer({
     name: "bare",
-    args: runtime.bare,
+    args: [...profile, ...runtime.bare],
     env: { PORT: String(barePort), ISSUER: `http://127.0.0.1:${barePort}` },
     url: `http://127.0.0.1:${barePort}`,
     readyPath: "/.well-known/openid-configuration",
@@ -390,13 +405,17 @@ async function main(): Promise<void> {
 
   const cases: CaseResult[] = [];
   for (const { id, label, target } of CASES.filter((c) => settings.parts.includes(c.id))) {
-    const runs: Partial<Record<Target["name"], Run>> = {};
-    for (const [server, t] of b.pairs) {
-      const workers = id === "g" ? settings.loginConnections : settings.connections;
-      progress(`(${id}) ${label}: ${server.name} (${workers} ${id === "d" || id === "g" ? "workers" : "connections"})`);
-      runs[t.name] = await measureCase(id, server, t, b.clients.get(server.name)!, t.name === "rolegate" ? b.counters : undefined);
+    // Rounds alternate the servers (rolegate first, then bare first, …): a slow spell of this
+    // shared machine then weighs on both, and each round's ratio compares neighbours in time.
+    const runs: Record<Target["name"], Run[]> = { rolegate: [], bare: [] };
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [server, t] of round % 2 === 0 ? b.pairs : [...b.pairs].reverse()) {
+        const workers = id === "g" ? settings.loginConnections : settings.connections;
+        progress(`(${id}) ${label}, round ${round + 1}/${settings.rounds}: ${server.name} (${workers} ${id === "d" || id === "g" ? "workers" : "connections"})`);
+        runs[t.name].push(await measureCase(id, server, t, b.clients.get(server.name)!, t.name === "rolegate" ? b.counters : undefined));
+      }
     }
-    cases.push({ id, label, target, rolegate: runs.rolegate!, bare: runs.bare! });
+    cases.push(combineRounds(id, label, target, runs.rolegate, runs.bare));
   }
   const twoInstances = settings.parts.includes("two") ? await measureTwoInstances(b) : undefined;
   const directory = settings.parts.includes("h") ? await measureDirectory(b) : undefined;

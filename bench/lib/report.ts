@@ -16,8 +16,12 @@ export interface CaseResult {
   label: string;
   /** Minimum rolegate / bare req/s ratio, when the issue sets one. */
   target: number | undefined;
+  /** Each server's median round (peak RSS: the highest of all rounds). */
   rolegate: Run;
   bare: Run;
+  /** rolegate / bare req/s of each round, and their median (the reported ratio). */
+  ratios: number[];
+  ratio: number;
 }
 
 export interface Results {
@@ -35,6 +39,7 @@ export interface Results {
   settings: {
     durationS: number;
     warmupS: number;
+    rounds: number;
     connections: number;
     loginConnections: number;
     coldSamples: number;
@@ -89,15 +94,15 @@ export function report(r: Results): string {
       `load average before ${m.loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${m.loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
     `servers: ${r.settings.runtime === "build" ? "compiled JavaScript (as `npm run start:prod`), one node process each" : "TypeScript through tsx (BENCH_RUNTIME=tsx)"}; ` +
       `rolegate with LOG_LEVEL=warn`,
-    `load: ${r.settings.durationS} s measured after ${r.settings.warmupS} s warm-up per case and server, rolegate then bare; ` +
-      `${r.settings.connections} connections (autocannon) or workers (d), ${r.settings.loginConnections} workers (g). ` +
-      `Latencies in ms. Ratio = rolegate / bare req/s.`,
+    `load: ${r.settings.rounds} rounds per case, each ${r.settings.durationS} s measured after ${r.settings.warmupS} s warm-up on each server, ` +
+      `alternating which goes first; ${r.settings.connections} connections (autocannon) or workers (d), ${r.settings.loginConnections} workers (g).`,
+    `Shown: each server's median round (latencies in ms); ratio = the median of the rounds' rolegate / bare req/s, their range beside it.`,
     "",
   );
 
   if (r.cases.length > 0) {
     const rows = r.cases.map((c) => {
-      const ratio = c.rolegate.rps / c.bare.rps;
+      const ratio = c.ratio;
       const valid = c.rolegate.errors === 0 && c.bare.errors === 0;
       return [
         `(${c.id}) ${c.label}`,
@@ -108,11 +113,12 @@ export function report(r: Results): string {
         ms(c.bare.p50),
         ms(c.bare.p99),
         x(ratio),
+        `${Math.min(...c.ratios).toFixed(2)}–${Math.max(...c.ratios).toFixed(2)}`,
         c.target === undefined ? "—" : `≥ ${c.target.toFixed(1)}×`,
         c.target === undefined ? (valid ? "" : "invalid (errors)") : verdict(ratio >= c.target, valid),
       ];
     });
-    out.push(table(["case", "rolegate req/s", "p50", "p99", "bare req/s", "p50", "p99", "ratio", "target", "met"], rows));
+    out.push(table(["case", "rolegate req/s", "p50", "p99", "bare req/s", "p50", "p99", "ratio", "rounds", "target", "met"], rows));
     const failures = r.cases.flatMap((c) =>
       (["rolegate", "bare"] as const)
         .filter((s) => c[s].errors > 0)
@@ -149,11 +155,11 @@ export function report(r: Results): string {
           `(${c.id}) ${c.label}`,
           `${c.rolegate.rssBeforeMb.toFixed(0)} → ${mb(c.rolegate.peakRssMb)}`,
           `${c.bare.rssBeforeMb.toFixed(0)} → ${mb(c.bare.peakRssMb)}`,
-          c.rolegate.backend ? c.rolegate.backend.redisCommands.toFixed(1) : "—",
+          c.rolegate.backend ? `${c.rolegate.backend.redisCommands.toFixed(1)} (${c.rolegate.backend.redisScripts.toFixed(1)} scripts)` : "—",
           c.rolegate.backend ? c.rolegate.backend.pgTransactions.toFixed(2) : "—",
         ]),
       ),
-      "(per request or flow iteration; PostgreSQL: statements outside transactions each count as one; the bare provider uses neither)",
+      "(per request or flow iteration; Redis: the commands inside scripts included; PostgreSQL: statements outside transactions each count as one; the bare provider uses neither)",
     );
   }
   out.push(
