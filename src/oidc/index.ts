@@ -75,7 +75,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, reads, resourceFor), ROUTES.token);
   const formPaths = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
 
-  const route: Koa.Middleware = async (ctx, next) => {
+  const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
     if (ctx.path === ROUTES.userinfo) {
       if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
@@ -90,7 +90,6 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };
-  const middleware: Koa.Middleware = (ctx, next) => store.withinRequest(() => route(ctx, next));
   // Keys change through the WebKeyService of any instance: each instance notices the file.
   let keysFile = await keysVersion(deps.keysDir);
   const reloadKeys = async () => {

@@ -2,6 +2,7 @@
 // configuration cannot do it.
 import type { Client } from "oidc-provider";
 import type Provider from "oidc-provider";
+import als from "oidc-provider/lib/helpers/als.js";
 import initializeKeystore from "oidc-provider/lib/helpers/initialize_keystore.js";
 import { audienceFor } from "./audience.js";
 import { projectIdOf } from "./client-info.js";
@@ -15,10 +16,34 @@ export function reloadSigningKeys(provider: Provider, jwks: { keys: object[] }):
   initializeKeystore.call(provider, structuredClone(jwks));
 }
 
+/**
+ * Runs `work` as inside one of oidc-provider's requests (its context, Provider.ctx, is set), for
+ * callers outside one, such as tests of the Redis store's read-ahead.
+ */
+export function withinProviderRequest<T>(work: () => T): T {
+  return als.run({} as never, work);
+}
+
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */
 export const DYNAMIC_CLAIMS = "rolegate:dynamic";
 
 export function adaptProvider(provider: Provider): void {
+  // For clients that come from the adapter, oidc-provider hashes the metadata's JSON on every
+  // find to reuse the Client it built from equal metadata. rolegate's client reads hand back the
+  // same object for as long as they cache it, so the Client built from that object is kept beside
+  // it (an object read again after a change is new, and gets a new Client).
+  const Clients = provider.Client as unknown as { find(id: string): Promise<Client | undefined>; adapter: { find(id: string): Promise<object | undefined> } };
+  const findClient = Clients.find.bind(Clients);
+  const built = new WeakMap<object, Client>();
+  Clients.find = async (id) => {
+    const metadata = typeof id === "string" && id ? await Clients.adapter.find(id) : undefined;
+    const known = metadata && built.get(metadata);
+    if (known) return known;
+    const client = await findClient(id);
+    if (client && metadata) built.set(metadata, client);
+    return client;
+  };
+
   // Client secrets are stored hashed (SHA-256 of a high-entropy secret); the client metadata
   // carries the hash, so the comparison hashes what the client sent (constant-time).
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {

@@ -9,10 +9,10 @@
 //
 // On one server (directly or through Sentinel) an upsert is one script that writes the
 // artifact, its indexes and its grant's set together. Finding a token or a session inside a
-// request (`withinRequest`) also reads, in the same script, what oidc-provider asks for next:
+// request also reads, in the same script, what oidc-provider asks for next:
 // the token's grant and, for a token bound to a session, that session; a session's grants.
-// They are kept for the rest of that request only, taken by the first find that asks for them,
-// and dropped by any write to them. This turns the dependent round trips of a token request
+// They are kept beside oidc-provider's context of that request (Provider.ctx) only, taken by the
+// first find that asks for them, and dropped by any write to them. This turns the dependent round trips of a token request
 // (token, uid index, session, grant) into one.
 //
 // On a Cluster a script may touch only keys of one hash slot, so every command and script
@@ -23,8 +23,8 @@
 //
 // Entries written by earlier versions (a hash {payload, consumed?}) are still read and
 // consumed; they are replaced by strings when next stored, or expire.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
+import Provider from "oidc-provider";
 import type { RedisClient } from "../redis.js";
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { GRANTABLE, type StateStore } from "./store.js";
@@ -132,7 +132,8 @@ function isWrongType(error: unknown): boolean {
 export class RedisStore implements StateStore {
   /** One server (directly or through Sentinel): scripts may span keys. */
   private readonly single: boolean;
-  private readonly requests = new AsyncLocalStorage<ReadAhead>();
+  /** What was read ahead, by oidc-provider's request context. */
+  private readonly readAhead = new WeakMap<object, ReadAhead>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -141,9 +142,13 @@ export class RedisStore implements StateStore {
     this.single = !redis.isCluster;
   }
 
-  /** Runs one request's work: finds inside it read ahead what the request will ask for next. */
-  withinRequest<T>(work: () => T): T {
-    return this.single ? this.requests.run(new Map(), work) : work();
+  /** What was read ahead for the request under way: none outside oidc-provider's requests, or on a Cluster. */
+  private aheadForRequest(create: boolean): ReadAhead | undefined {
+    const request = this.single ? Provider.ctx : undefined;
+    if (!request) return undefined;
+    let ahead = this.readAhead.get(request);
+    if (!ahead && create) this.readAhead.set(request, (ahead = new Map()));
+    return ahead;
   }
 
   close(): void {
@@ -163,20 +168,20 @@ export class RedisStore implements StateStore {
 
     const prefix = this.prefix;
     const single = this.single;
-    const requests = this.requests;
+    const aheadForRequest = (create = false) => this.aheadForRequest(create);
     const readsAhead = single && (GRANTABLE.has(model) || model === "Session");
 
     const parse = (stored: string | null) => (stored === null ? undefined : (JSON.parse(stored) as AdapterPayload));
     /** A value read ahead for this request, taken once. */
     const taken = (k: string): { stored: string | null } | undefined => {
-      const ahead = requests.getStore();
+      const ahead = aheadForRequest();
       if (!ahead?.has(k)) return undefined;
       const stored = ahead.get(k)!;
       ahead.delete(k);
       return { stored };
     };
     const forget = (...keys: string[]) => {
-      const ahead = requests.getStore();
+      const ahead = aheadForRequest();
       if (ahead) for (const k of keys) ahead.delete(k);
     };
     const get = async (k: string): Promise<string | null> => {
@@ -186,7 +191,7 @@ export class RedisStore implements StateStore {
     const read = async (k: string): Promise<AdapterPayload | undefined> => {
       const early = taken(k);
       if (early) return parse(early.stored);
-      const ahead = readsAhead ? requests.getStore() : undefined;
+      const ahead = readsAhead ? aheadForRequest(true) : undefined;
       if (ahead) return readAhead(k, ahead);
       let stored: string | null;
       try {
@@ -248,7 +253,7 @@ export class RedisStore implements StateStore {
         await redis.del(key(id));
       },
       async revokeByGrantId(grantId) {
-        requests.getStore()?.clear();
+        aheadForRequest()?.clear();
         const g = grantKey(grantId);
         const members = await redis.smembers(g);
         // One DEL per key: the members hash to any slot (in a cluster, any node).

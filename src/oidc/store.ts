@@ -16,8 +16,6 @@ export const GRANTABLE = new Set([
 /** Where oidc-provider's state lives: in memory (one instance) or in Redis (several). */
 export interface StateStore {
   adapterFor(model: string): Adapter;
-  /** Runs one request's work (the Redis store reads ahead within it). */
-  withinRequest<T>(work: () => T): T;
   close(): void;
 }
 
@@ -35,10 +33,6 @@ export class MemoryStore implements StateStore {
   constructor(sweepEveryMs = 60_000) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
     this.sweeper.unref();
-  }
-
-  withinRequest<T>(work: () => T): T {
-    return work();
   }
 
   adapterFor(model: string): Adapter {

@@ -4,6 +4,7 @@
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "../../src/login/rate-limit.js";
+import { withinProviderRequest } from "../../src/oidc/internals.js";
 import { RedisStore } from "../../src/oidc/redis-store.js";
 import type { RedisClient } from "../../src/redis.js";
 import type { Adapter } from "oidc-provider";
@@ -169,14 +170,14 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
         await sessions.upsert(`s-${n}`, { uid: `uid-${n}`, accountId: "u1", authorizations: { app: { grantId: `g-${n}` } } }, 60);
         await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid" } }, 60);
         await access.upsert(`at-${n}`, { accountId: "u1", clientId: "app", grantId: `g-${n}`, expiresWithSession: true, sessionUid: `uid-${n}` }, 60);
-        await store.withinRequest(() => access.find(`at-${n}`)); // the server knows the script now (else EVALSHA, then EVAL)
+        await withinProviderRequest(() => access.find(`at-${n}`)); // the server knows the script now (else EVALSHA, then EVAL)
         return { n, sessions, grants, access };
       };
 
       it("finds a token with its session and grant in one round trip on one server, and the same everywhere", async () => {
         const { n, sessions, grants, access } = await seed();
         const { result, commands } = await commandsDuring(() =>
-          store.withinRequest(async () => {
+          withinProviderRequest(async () => {
             const token = await access.find(`at-${n}`);
             return { token, session: await sessions.findByUid(`uid-${n}`), grant: await grants.find(`g-${n}`) };
           }),
@@ -189,7 +190,7 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
 
       it("reads a session's grants ahead, and outside a request reads each artifact itself", async () => {
         const { n, sessions, grants } = await seed();
-        const inside = await commandsDuring(() => store.withinRequest(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]));
+        const inside = await commandsDuring(() => withinProviderRequest(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]));
         expect(inside.result[1]).toMatchObject({ clientId: "app" });
         expect(inside.commands).toEqual(redis.isCluster ? ["get", "get"] : ["evalsha"]);
         const outside = await commandsDuring(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]);
@@ -199,7 +200,7 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
 
       it("never answers from what was read ahead after a write to it, nor twice", async () => {
         const { n, grants, access } = await seed();
-        const result = await store.withinRequest(async () => {
+        const result = await withinProviderRequest(async () => {
           await access.find(`at-${n}`);
           await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid email" } }, 60);
           const changed = await grants.find(`g-${n}`);
@@ -221,7 +222,7 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
 
       it("forgets everything read ahead when a grant is revoked", async () => {
         const { n, sessions, access } = await seed();
-        const session = await store.withinRequest(async () => {
+        const session = await withinProviderRequest(async () => {
           await access.find(`at-${n}`);
           await access.revokeByGrantId("unrelated");
           await redis.set(`${prefix}uid:uid-${n}`, "elsewhere");
