@@ -106,12 +106,15 @@ export function createHandler(deps: AppDeps): RequestHandler {
   const metrics = deps.metrics ?? new Metrics();
   const app = createApp({ ...deps, metrics });
   const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged, directoryChanged: deps.directoryChanged };
-  return connectNodeAdapter({
+  const koa = app.callback();
+  const connect = connectNodeAdapter({
     routes: apiRoutes(api),
     interceptors: apiInterceptors(api, deps.log, (code) => metrics.countApiCall(code)),
     readMaxBytes: MAX_REQUEST_BYTES,
-    fallback: app.callback() as never,
-  }) as RequestHandler;
+    fallback: koa as never,
+  });
+  // Every service is in the zitadel.* package: other paths skip Connect's routing.
+  return ((req, res) => (req.url?.startsWith("/zitadel.") ? connect(req, res) : koa(req, res))) as RequestHandler;
 }
 
 export async function listen(app: Koa, port: number): Promise<{ server: http.Server; port: number }> {
