@@ -45,6 +45,13 @@ function partsFromEnv(): Part[] {
   return parts as Part[];
 }
 
+/** The node flags `npm run start:prod` runs rolegate with (the Docker image uses the same). */
+const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:prod"]!
+  .split(" ")
+  .filter((word) => word.startsWith("--"));
+/** BENCH_NODE_FLAGS: more flags for the first rolegate instance (they win over the production ones). */
+const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+
 const settings = {
   durationS: numberFromEnv("BENCH_DURATION", 4),
   warmupS: numberFromEnv("BENCH_WARMUP", 1),
@@ -57,6 +64,7 @@ const settings = {
   cpuProfile: process.env.BENCH_CPU_PROF === "1",
   /** build: compiled JavaScript as in production (default); tsx: the TypeScript sources through tsx. */
   runtime: process.env.BENCH_RUNTIME === "tsx" ? ("tsx" as const) : ("build" as const),
+  rolegateNodeFlags: [...PRODUCTION_NODE_FLAGS, ...EXTRA_NODE_FLAGS],
 };
 
 const RESULTS = path.join(ROOT, "bench/results");
@@ -89,7 +97,7 @@ function progress(message: string): void {
  */
 function prepareRuntime(): { rolegate: string[]; bare: string[] } {
   if (settings.runtime === "tsx") {
-    return { rolegate: ["--import", "tsx", "src/main.ts"], bare: ["--import", "tsx", "bench/bare-provider.ts"] };
+    return { rolegate: [...PRODUCTION_NODE_FLAGS, "--import", "tsx", "src/main.ts"], bare: ["--import", "tsx", "bench/bare-provider.ts"] };
   }
   rmSync(BUILD, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "bench/tsconfig.build.json"], {
@@ -101,7 +109,7 @@ function prepareRuntime(): { rolegate: string[]; bare: string[] } {
     process.stderr.write(`warning: tsc reported errors (the JavaScript was emitted anyway):\n${(tsc.stdout + tsc.stderr).slice(0, 2000)}\n`);
   }
   for (const dir of ["views", "prisma"]) symlinkSync(path.join(ROOT, dir), path.join(BUILD, dir));
-  return { rolegate: [path.join(BUILD, "src/main.js")], bare: [path.join(BUILD, "bench/bare-provider.js")] };
+  return { rolegate: [...PRODUCTION_NODE_FLAGS, path.join(BUILD, "src/main.js")], bare: [path.join(BUILD, "bench/bare-provider.js")] };
 }
 
 /** One measurement with each server's peak RSS over it (warm-up included). */
@@ -359,7 +367,7 @@ async function setUp(): Promise<Bench> {
   };
   const profile = settings.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", PROFILES] : [];
   progress("starting rolegate (it migrates the empty database and bootstraps on first start)");
-  const rolegate = await startRolegate("rolegate-1", rolegateEnv, port, [...profile, ...runtime.rolegate]);
+  const rolegate = await startRolegate("rolegate-1", rolegateEnv, port, [...profile, ...EXTRA_NODE_FLAGS, ...runtime.rolegate]);
   const barePort = await freePort();
   progress("starting the bare oidc-provider");
   const bare = await startServer({

@@ -47,6 +47,7 @@ export interface Results {
     parts: string[];
     cpuProfile: boolean;
     runtime: "build" | "tsx";
+    rolegateNodeFlags: string[];
   };
   argon2: { m: number; t: number; p: number; version: number } | undefined;
   cases: CaseResult[];
@@ -93,7 +94,7 @@ export function report(r: Results): string {
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb.toFixed(0)} GB, node ${m.node}, ${m.platform}; ` +
       `load average before ${m.loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${m.loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
     `servers: ${r.settings.runtime === "build" ? "compiled JavaScript (as `npm run start:prod`), one node process each" : "TypeScript through tsx (BENCH_RUNTIME=tsx)"}; ` +
-      `rolegate with LOG_LEVEL=warn`,
+      `rolegate with LOG_LEVEL=warn${r.settings.rolegateNodeFlags.length ? ` and node ${r.settings.rolegateNodeFlags.join(" ")}` : ""}`,
     `load: ${r.settings.rounds} rounds per case, each ${r.settings.durationS} s measured after ${r.settings.warmupS} s warm-up on each server, ` +
       `alternating which goes first; ${r.settings.connections} connections (autocannon) or workers (d), ${r.settings.loginConnections} workers (g).`,
     `Shown: each server's median round (latencies in ms); ratio = the median of the rounds' rolegate / bare req/s, their range beside it.`,
