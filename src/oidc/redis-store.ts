@@ -1,6 +1,6 @@
 // oidc-provider's short-lived state in Redis (sessions, interactions, codes, tokens, grants),
 // so several instances share it. Each artifact is a string, its payload's JSON, with the
-// artifact's TTL: `upsert` is one SET … EX, `find` one GET. `consume` adds `"consumed":<time>`
+// artifact's TTL (SET … EX), read with GET. `consume` adds `"consumed":<time>`
 // to the JSON in a script (atomic, keeps the TTL, never recreates an expired artifact).
 // Indexes: session uid, user code, and a per-grant set of artifact keys so revokeByGrantId
 // removes everything of a grant.
@@ -8,12 +8,12 @@
 // Keys: <prefix><Model>:<id>, <prefix>uid:<uid>, <prefix>userCode:<code>, <prefix>grant:<grantId>.
 //
 // On one server (directly or through Sentinel) an upsert is one script that writes the
-// artifact, its indexes and its grant's set together. Finding a token or a session inside a
-// request also reads, in the same script, what oidc-provider asks for next:
-// the token's grant and, for a token bound to a session, that session; a session's grants.
-// They are kept beside oidc-provider's context of that request (Provider.ctx) only, taken by the
-// first find that asks for them, and dropped by any write to them. This turns the dependent round trips of a token request
-// (token, uid index, session, grant) into one.
+// artifact, its indexes and its grant's set together. Finding a token or a session inside one of
+// oidc-provider's requests also reads, in the same script, what oidc-provider asks for next: the
+// token's grant and, for a token bound to a session, that session; a session's grants. These are
+// kept beside that request's context (Provider.ctx) only, taken by the first find that asks for
+// them, and dropped by any write to them. The dependent round trips of a token request (token,
+// uid index, session, grant) become one.
 //
 // On a Cluster a script may touch only keys of one hash slot, so every command and script
 // touches a single key: an artifact joins its grant's set before it is stored (a token is never
