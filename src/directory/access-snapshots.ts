@@ -131,6 +131,6 @@ export async function loadUserProfile(prisma: PrismaClient, userId: string): Pro
 }
 
 /** A json column: parsed by Prisma already, or (some driver adapters) still its text. */
-function parseJson<T>(value: T | string): T {
+export function parseJson<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }

@@ -4,6 +4,7 @@
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { loadClientRecords, type AppRecord, type MachineRecord, type PublicKeyRecord } from "../directory/client-records.js";
 import { ASSERTION_PROXY_JWK } from "./client-assertions.js";
 
 /** rolegate's own client metadata, registered as extraClientMetadata.properties. */
@@ -35,62 +36,50 @@ const AUTH_METHODS: Record<string, string> = {
 
 export async function findClientMetadata(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
   if (clientId.length === 0 || clientId.length > 200) return undefined;
-  const app = await prisma.application.findUnique({
-    where: { clientId },
-    include: {
-      project: { select: { state: true, org: { select: { state: true } } } },
-      keys: { where: { expirationDate: { gt: new Date() } }, select: { id: true, publicKeyPem: true } },
-    },
-  });
-  if (app) {
-    if (app.state !== "ACTIVE" || app.project.state !== "ACTIVE" || app.project.org.state !== "ACTIVE") return undefined;
-    const common = {
-      client_id: app.clientId,
-      client_name: app.name,
-      token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
-      ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
-      ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: keySet(app.keys) } : {}),
-      "urn:rolegate:project_id": app.projectId,
-    };
-    if (app.kind === "API") {
-      return { ...common, "urn:rolegate:kind": "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
-    }
-    return {
-      ...common,
-      "urn:rolegate:kind": "oidc",
-      application_type: app.appType === "NATIVE" ? "native" : "web",
-      redirect_uris: app.redirectUris,
-      post_logout_redirect_uris: app.postLogoutRedirectUris,
-      response_types: app.responseTypes.map((t) => RESPONSE_TYPES[t]).filter((t): t is string => t !== undefined),
-      grant_types: app.grantTypes.map((t) => GRANT_TYPES[t]).filter((t): t is string => t !== undefined),
-      "urn:rolegate:access_token_type": app.accessTokenType,
-      "urn:rolegate:access_token_role_assertion": app.accessTokenRoleAssertion,
-      "urn:rolegate:id_token_role_assertion": app.idTokenRoleAssertion,
-      "urn:rolegate:id_token_userinfo_assertion": app.idTokenUserinfoAssertion,
-      "urn:rolegate:additional_origins": app.additionalOrigins,
-    } as ClientMetadata;
+  const { app, machine } = await loadClientRecords(prisma, clientId);
+  if (app) return appClient(app);
+  return machine ? machineClient(clientId, machine) : undefined;
+}
+
+/** An OIDC or API app of an active project of an active organization. */
+function appClient({ app, projectState, orgState, keys }: AppRecord): ClientMetadata | undefined {
+  if (app.state !== "ACTIVE" || projectState !== "ACTIVE" || orgState !== "ACTIVE") return undefined;
+  const common = {
+    client_id: app.clientId,
+    client_name: app.name,
+    token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
+    ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
+    ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: keySet(keys) } : {}),
+    "urn:rolegate:project_id": app.projectId,
+  };
+  if (app.kind === "API") {
+    return { ...common, "urn:rolegate:kind": "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
   }
-  return findMachineClient(prisma, clientId);
+  return {
+    ...common,
+    "urn:rolegate:kind": "oidc",
+    application_type: app.appType === "NATIVE" ? "native" : "web",
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    response_types: app.responseTypes.map((t) => RESPONSE_TYPES[t]).filter((t): t is string => t !== undefined),
+    grant_types: app.grantTypes.map((t) => GRANT_TYPES[t]).filter((t): t is string => t !== undefined),
+    "urn:rolegate:access_token_type": app.accessTokenType,
+    "urn:rolegate:access_token_role_assertion": app.accessTokenRoleAssertion,
+    "urn:rolegate:id_token_role_assertion": app.idTokenRoleAssertion,
+    "urn:rolegate:id_token_userinfo_assertion": app.idTokenUserinfoAssertion,
+    "urn:rolegate:additional_origins": app.additionalOrigins,
+  } as ClientMetadata;
 }
 
 /**
  * A machine user as a client-credentials client: by user id or (as ZITADEL) by user name. It
  * authenticates with its secret, or, without one, with a key (private_key_jwt).
  */
-async function findMachineClient(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
-  const user = await prisma.user.findFirst({
-    where: { type: "MACHINE", OR: [{ id: clientId }, { loginKey: clientId.toLowerCase() }] },
-    include: {
-      secret: true,
-      org: { select: { state: true } },
-      keys: { where: { expirationDate: { gt: new Date() } }, select: { id: true, publicKeyPem: true } },
-    },
-    orderBy: { id: "asc" },
-  });
-  if (!user || user.state !== "ACTIVE" || user.org.state !== "ACTIVE") return undefined;
-  if (!user.secret && user.keys.length === 0) return undefined;
-  const auth = user.secret
-    ? { client_secret: user.secret.secretHash, token_endpoint_auth_method: "client_secret_basic" }
+function machineClient(clientId: string, user: MachineRecord): ClientMetadata | undefined {
+  if (user.state !== "ACTIVE" || user.orgState !== "ACTIVE") return undefined;
+  if (!user.secretHash && user.keys.length === 0) return undefined;
+  const auth = user.secretHash
+    ? { client_secret: user.secretHash, token_endpoint_auth_method: "client_secret_basic" }
     : { token_endpoint_auth_method: "private_key_jwt", jwks: keySet(user.keys) };
   return {
     client_id: clientId,
@@ -105,7 +94,7 @@ async function findMachineClient(prisma: PrismaClient, clientId: string): Promis
 }
 
 /** The client's public keys, and the proxy key for ZITADEL-shaped assertions (client-assertions.ts). */
-function keySet(keys: { id: string; publicKeyPem: string }[]) {
+function keySet(keys: PublicKeyRecord[]) {
   return { keys: [...keys.map((k) => toJwk(k.id, k.publicKeyPem)), ASSERTION_PROXY_JWK] };
 }
 
