@@ -58,7 +58,7 @@ const settings = {
   rounds: Math.round(numberFromEnv("BENCH_ROUNDS", 3)),
   connections: Math.round(numberFromEnv("BENCH_CONNECTIONS", 10)),
   loginConnections: Math.round(numberFromEnv("BENCH_LOGIN_CONNECTIONS", 4)),
-  coldSamples: Math.round(numberFromEnv("BENCH_COLD_SAMPLES", 10)),
+  coldSamples: Math.round(numberFromEnv("BENCH_COLD_SAMPLES", 20)),
   coldGapMs: numberFromEnv("BENCH_COLD_GAP_MS", 1100),
   parts: partsFromEnv(),
   cpuProfile: process.env.BENCH_CPU_PROF === "1",
