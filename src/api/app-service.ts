@@ -151,7 +151,7 @@ export function appService(deps: ApiDeps): ServiceImpl<typeof AppService> {
     async deleteApplication(req, ctx) {
       const c = call(ctx);
       const id = requireId("id", req.id);
-      const project = await c.dir.prisma.project.findUnique({ where: { id: requireId("projectId", req.projectId) } });
+      const project = await projects.findProject(c.dir, requireId("projectId", req.projectId));
       if (project) {
         requireThat(canManageProject(c.principal, project), `delete applications of project ${project.id}`);
         await apps.deleteApplication(c.dir, { projectId: project.id, id });

@@ -76,8 +76,8 @@ export function organizationServiceV2(deps: ApiDeps): ServiceImpl<typeof Organiz
       const c = call(ctx);
       const input = readV2Queries(req.queries);
       if (input.defaultOnly) {
-        const first = await c.dir.prisma.organization.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
-        input.ids = intersect(input.ids, first ? [first.id] : []);
+        const first = await orgs.findDefaultOrganizationId(c.dir);
+        input.ids = intersect(input.ids, first ? [first] : []);
       }
       const page = await orgs.listOrganizations(c.dir, {
         ...input,
@@ -144,7 +144,7 @@ export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<ty
     async deleteOrganization(req, ctx) {
       const c = call(ctx);
       const id = requireId("id", req.id);
-      const existing = await c.dir.prisma.organization.findUnique({ where: { id } });
+      const existing = await orgs.findOrganization(c.dir, id);
       if (existing) {
         requireThat(canManageOrganization(c.principal, id), `delete organization ${id}`);
         // Deleting one's own organization would delete the caller (and, for the first

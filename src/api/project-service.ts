@@ -63,7 +63,7 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
 
     async deleteProject(req, ctx) {
       const c = call(ctx);
-      const existing = await c.dir.prisma.project.findUnique({ where: { id: requireId("id", req.id) } });
+      const existing = await projects.findProject(c.dir, requireId("id", req.id));
       if (existing) {
         requireThat(canManageProject(c.principal, existing), `delete project ${req.id}`);
         await projects.deleteProject(c.dir, req.id);
@@ -76,13 +76,9 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
       const project = await projects.getProject(c.dir, req.id);
       if (canManageProject(c.principal, project)) return { project: toProject({ project }) };
       // Seen through a grant of the caller's organization.
-      const scope = scopeOf(c.principal);
-      const grant = await c.dir.prisma.projectGrant.findFirst({
-        where: { projectId: project.id, OR: [{ grantedOrgId: { in: scope.orgIds } }, { id: { in: scope.grantIds } }] },
-        include: { grantedOrg: { select: { name: true } } },
-      });
+      const grant = await grants.findGrantVisibleTo(c.dir, project.id, scopeOf(c.principal));
       if (!grant || !canSeeGrantedProject(c.principal, grant)) throw notFound("project", req.id);
-      return { project: toProject({ project, grant: { ...grant, grantedOrgName: grant.grantedOrg.name } }) };
+      return { project: toProject({ project, grant }) };
     },
 
     async listProjects(req, ctx) {
@@ -178,7 +174,7 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
 
     async deleteProjectGrant(req, ctx) {
       const c = call(ctx);
-      const project = await c.dir.prisma.project.findUnique({ where: { id: requireId("projectId", req.projectId) } });
+      const project = await projects.findProject(c.dir, requireId("projectId", req.projectId));
       if (project) {
         requireThat(canManageProject(c.principal, project), `delete grants of project ${req.projectId}`);
         await grants.deleteProjectGrant(c.dir, req);

@@ -13,6 +13,7 @@ import type { SetHumanProfile } from "@zitadel/proto/zitadel/user/v2/user_pb.js"
 import type { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { canManageUsers, scopeOf } from "../access/permissions.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
+import * as orgs from "../directory/organizations.js";
 import * as passwords from "../directory/passwords.js";
 import * as users from "../directory/users.js";
 import { requireId, requireText } from "../directory/validate.js";
@@ -76,9 +77,7 @@ async function organizationOf(c: Call, requested: { orgId?: string | undefined; 
   let orgId = requested.orgId || c.headerOrgId || c.principal.orgId;
   if (requested.orgDomain !== undefined) {
     const domain = requireText("organization.orgDomain", requested.orgDomain, { max: 253 }).toLowerCase();
-    const org = await c.dir.prisma.organization.findUnique({ where: { primaryDomain: domain }, select: { id: true } });
-    if (!org) throw notFound("organization", domain);
-    orgId = org.id;
+    orgId = await orgs.getOrganizationIdByDomain(c.dir, domain);
   }
   requireThat(canManageUsers(c.principal, orgId), `create users in organization ${orgId}`);
   return orgId;
@@ -201,10 +200,7 @@ function toUser(user: users.User, hasSecret: boolean) {
 }
 
 async function secretHolders(c: Call, list: users.User[]): Promise<Set<string>> {
-  const machineIds = list.filter((u) => u.type === "MACHINE").map((u) => u.id);
-  if (machineIds.length === 0) return new Set();
-  const rows = await c.dir.prisma.machineSecret.findMany({ where: { userId: { in: machineIds } }, select: { userId: true } });
-  return new Set(rows.map((r) => r.userId));
+  return users.usersWithSecret(c.dir, list.filter((u) => u.type === "MACHINE").map((u) => u.id));
 }
 
 /** Organizations whose users the caller administers; undefined for instance owners (all). */
@@ -219,11 +215,11 @@ async function assertRemovable(
   kind: string,
   id: string,
   requestedUserId: string,
-  row: { userId: string; user: { orgId: string } } | null,
+  row: users.CredentialOwner | null,
 ): Promise<void> {
   if (requestedUserId) await writableUser(c, requestedUserId, `remove ${kind}s of`);
   if (!row || (requestedUserId && row.userId !== requestedUserId)) throw notFound(kind, id);
-  if (!canManageUsers(c.principal, row.user.orgId)) {
+  if (!canManageUsers(c.principal, row.orgId)) {
     requireThat(row.userId !== c.principal.userId, `remove ${kind}s of user ${row.userId}`);
     throw notFound(kind, id);
   }
@@ -399,10 +395,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async removePersonalAccessToken(req, ctx) {
       const c = call(ctx);
       const tokenId = requireId("tokenId", req.tokenId);
-      const row = await c.dir.prisma.personalAccessToken.findUnique({
-        where: { id: tokenId },
-        select: { userId: true, user: { select: { orgId: true } } },
-      });
+      const row = await users.findPersonalAccessTokenOwner(c.dir, tokenId);
       await assertRemovable(c, "personal access token", tokenId, req.userId, row);
       await users.removePersonalAccessToken(c.dir, { tokenId, userId: req.userId });
       return { deletionDate: now() };
@@ -438,7 +431,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async removeKey(req, ctx) {
       const c = call(ctx);
       const keyId = requireId("keyId", req.keyId);
-      const row = await c.dir.prisma.userKey.findUnique({ where: { id: keyId }, select: { userId: true, user: { select: { orgId: true } } } });
+      const row = await users.findKeyOwner(c.dir, keyId);
       await assertRemovable(c, "key", keyId, req.userId, row);
       await users.removeKey(c.dir, { keyId, userId: req.userId });
       return { deletionDate: now() };

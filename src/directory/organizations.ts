@@ -65,6 +65,24 @@ export async function getOrganization(ctx: DirectoryContext, id: string): Promis
   return org;
 }
 
+/** The organization, or null: for callers that treat an unknown id as success (idempotent deletes). */
+export function findOrganization(ctx: DirectoryContext, id: string): Promise<Organization | null> {
+  return ctx.prisma.organization.findUnique({ where: { id } });
+}
+
+/** The id of the first organization created (ZITADEL's default organization); null when there is none. */
+export async function findDefaultOrganizationId(ctx: DirectoryContext): Promise<string | null> {
+  const first = await ctx.prisma.organization.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
+  return first?.id ?? null;
+}
+
+/** The id of the organization with this primary domain; the caller normalizes the domain (lower case). */
+export async function getOrganizationIdByDomain(ctx: DirectoryContext, primaryDomain: string): Promise<string> {
+  const org = await ctx.prisma.organization.findUnique({ where: { primaryDomain }, select: { id: true } });
+  if (!org) throw notFound("organization", primaryDomain);
+  return org.id;
+}
+
 /** Loads an organization inside a transaction, locking it against concurrent changes. */
 export async function loadOrganization(tx: Tx, id: string): Promise<Organization> {
   const org = await tx.organization.findUnique({ where: { id } });

@@ -57,6 +57,21 @@ export function findGrant(tx: Tx, projectId: string, grantedOrgId: string): Prom
   return tx.projectGrant.findUnique({ where: { projectId_grantedOrgId: { projectId, grantedOrgId } } });
 }
 
+/** The project's grant to one of these organizations or with one of these ids, with the granted organization's name. */
+export async function findGrantVisibleTo(
+  ctx: DirectoryContext,
+  projectId: string,
+  visibleTo: Pick<Visibility, "orgIds" | "grantIds">,
+): Promise<(ProjectGrant & { grantedOrgName: string }) | null> {
+  const grant = await ctx.prisma.projectGrant.findFirst({
+    where: { projectId, OR: [{ grantedOrgId: { in: visibleTo.orgIds } }, { id: { in: visibleTo.grantIds } }] },
+    include: { grantedOrg: { select: { name: true } } },
+  });
+  if (!grant) return null;
+  const { grantedOrg, ...row } = grant;
+  return { ...row, grantedOrgName: grantedOrg.name };
+}
+
 async function loadGrant(tx: Tx, projectId: string, grantedOrgId: string): Promise<ProjectGrant> {
   const grant = await findGrant(tx, projectId, grantedOrgId);
   if (!grant) throw notFound("project grant", `of project ${projectId} to organization ${grantedOrgId}`);

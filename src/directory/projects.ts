@@ -72,6 +72,11 @@ export async function getProject(ctx: DirectoryContext, id: string): Promise<Pro
   return project;
 }
 
+/** The project, or null: for callers that treat an unknown id as success (idempotent deletes). */
+export function findProject(ctx: DirectoryContext, id: string): Promise<Project | null> {
+  return ctx.prisma.project.findUnique({ where: { id } });
+}
+
 export async function loadProject(tx: Tx, id: string): Promise<Project> {
   const project = await tx.project.findUnique({ where: { id } });
   if (!project) throw notFound("project", id);

@@ -407,6 +407,13 @@ export async function removeSecret(ctx: DirectoryContext, userId: string): Promi
   });
 }
 
+/** Which of these users have a client secret; skips the query for an empty list. */
+export async function usersWithSecret(ctx: DirectoryContext, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await ctx.prisma.machineSecret.findMany({ where: { userId: { in: userIds } }, select: { userId: true } });
+  return new Set(rows.map((r) => r.userId));
+}
+
 /**
  * The machine user whose client id (user id, or username in any case) and secret match, or null.
  * The user's state is not checked here: the token endpoint refuses inactive users itself.
@@ -516,6 +523,20 @@ export async function listPersonalAccessTokens(ctx: DirectoryContext, input: Lis
   return { items: rows.map(toCredentialInfo), totalResult: total, appliedLimit: take };
 }
 
+/** The user owning a credential (token or key) and that user's organization. */
+export interface CredentialOwner {
+  userId: string;
+  orgId: string;
+}
+
+const CREDENTIAL_OWNER = { userId: true, user: { select: { orgId: true } } } as const;
+
+/** Who holds the personal access token, expired or not; null for unknown ids. */
+export async function findPersonalAccessTokenOwner(ctx: DirectoryContext, tokenId: string): Promise<CredentialOwner | null> {
+  const pat = await ctx.prisma.personalAccessToken.findUnique({ where: { id: tokenId }, select: CREDENTIAL_OWNER });
+  return pat && { userId: pat.userId, orgId: pat.user.orgId };
+}
+
 /**
  * The user a personal access token belongs to, or null for unknown and expired tokens. The user's
  * state is not checked here: API authentication must refuse inactive users and organizations.
@@ -588,6 +609,12 @@ export async function listKeys(ctx: DirectoryContext, input: ListCredentialsInpu
     ctx.prisma.userKey.count({ where }),
   ]);
   return { items: rows.map(toCredentialInfo), totalResult: total, appliedLimit: take };
+}
+
+/** Who holds the key, expired or not; null for unknown ids. */
+export async function findKeyOwner(ctx: DirectoryContext, keyId: string): Promise<CredentialOwner | null> {
+  const key = await ctx.prisma.userKey.findUnique({ where: { id: keyId }, select: CREDENTIAL_OWNER });
+  return key && { userId: key.userId, orgId: key.user.orgId };
 }
 
 export interface UserKeyMatch {

@@ -5,7 +5,10 @@ import {
   deactivateOrganization,
   deleteOrganization,
   deriveDomain,
+  findDefaultOrganizationId,
+  findOrganization,
   getOrganization,
+  getOrganizationIdByDomain,
   listOrganizations,
   updateOrganization,
 } from "../../src/directory/organizations.js";
@@ -118,5 +121,20 @@ describe("organizations", () => {
 
     await expectDomainError(listOrganizations(ctx(), { pagination: { limit: 1001 } }), "invalid_argument", "pagination.limit");
     await expectDomainError(listOrganizations(ctx(), { pagination: { offset: -1 } }), "invalid_argument", "pagination.offset");
+  });
+
+  it("finds an organization by id or primary domain, and the default (first created) organization", async () => {
+    const org = await createOrganization(ctx(), { name: unique("Found") });
+    expect(await findOrganization(ctx(), org.id)).toMatchObject({ id: org.id, name: org.name });
+    expect(await findOrganization(ctx(), "1")).toBeNull();
+    expect(await getOrganizationIdByDomain(ctx(), org.primaryDomain)).toBe(org.id);
+    const error = await expectDomainError(getOrganizationIdByDomain(ctx(), "nowhere.localhost"), "not_found");
+    expect(error.message).toBe("organization nowhere.localhost not found");
+
+    // Created at the same instant, the smaller id comes first.
+    const [a, b] = [await createOrganization(ctx(), { name: unique("First") }), await createOrganization(ctx(), { name: unique("First") })];
+    const longAgo = new Date("2000-01-01T00:00:00Z");
+    await ctx().prisma.organization.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { createdAt: longAgo } });
+    expect(await findDefaultOrganizationId(ctx())).toBe([a.id, b.id].sort()[0]);
   });
 });

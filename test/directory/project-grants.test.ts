@@ -4,6 +4,7 @@ import {
   createProjectGrant,
   deactivateProjectGrant,
   deleteProjectGrant,
+  findGrantVisibleTo,
   getProjectGrant,
   listProjectGrants,
   updateProjectGrant,
@@ -114,5 +115,18 @@ describe("project grants", () => {
     const page = await listProjectGrants(ctx(), { projectIds: [project.id], pagination: { asc: true, limit: 1, offset: 1 } });
     expect(page.items.map((g) => g.grantedOrgId)).toEqual([other.id]);
     expect(page.totalResult).toBe(2);
+  });
+
+  it("finds the grant a project is seen through, by granted organization or by grant id", async () => {
+    const { owner, partner, project } = await scene();
+    const other = await makeOrg(ctx());
+    const toPartner = await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
+    const toOther = await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: other.id, roleKeys: [] });
+    const seen = await findGrantVisibleTo(ctx(), project.id, { orgIds: [partner.id], grantIds: [] });
+    expect(seen).toEqual({ ...toPartner, grantedOrgName: partner.name });
+    expect(await findGrantVisibleTo(ctx(), project.id, { orgIds: [], grantIds: [toOther.id] })).toMatchObject({ id: toOther.id });
+    expect(await findGrantVisibleTo(ctx(), project.id, { orgIds: [owner.id], grantIds: [] })).toBeNull();
+    const elsewhere = await makeProject(ctx(), owner.id);
+    expect(await findGrantVisibleTo(ctx(), elsewhere.id, { orgIds: [partner.id], grantIds: [toPartner.id] })).toBeNull();
   });
 });

@@ -12,6 +12,8 @@ import {
   deactivateUser,
   deleteUser,
   deleteUserMetadata,
+  findKeyOwner,
+  findPersonalAccessTokenOwner,
   findUserByPersonalAccessToken,
   findUserKey,
   getUser,
@@ -28,6 +30,7 @@ import {
   setUserMetadata,
   unlockUser,
   updateHumanUser,
+  usersWithSecret,
   verifyMachineSecret,
   type CreateHumanUserInput,
   type CreateMachineUserInput,
@@ -717,6 +720,26 @@ describe("machine credentials", () => {
     const audit = await auditOf(user.id);
     expect(audit.map((a) => a.action)).toEqual(["user.created", "user.key.added", "user.key.added", "user.key.added", "user.key.removed"]);
     expect(JSON.stringify(audit)).not.toContain("PRIVATE KEY");
+  });
+
+  it("tells which users hold a client secret", async () => {
+    const org = await newOrg();
+    const [holder, without] = [await newMachine(org.id), await newMachine(org.id)];
+    await addSecret(ctx(), holder.id);
+    expect(await usersWithSecret(ctx(), [holder.id, without.id, "1"])).toEqual(new Set([holder.id]));
+    expect(await usersWithSecret(ctx(), [])).toEqual(new Set());
+  });
+
+  it("finds who holds a personal access token or key, expired or not", async () => {
+    const org = await newOrg();
+    const user = await newMachine(org.id);
+    const pat = await addPersonalAccessToken(ctx(), { userId: user.id });
+    const key = await addKey(ctx(), { userId: user.id });
+    await ctx().prisma.personalAccessToken.update({ where: { id: pat.id }, data: { expirationDate: new Date(Date.now() - 1000) } });
+    expect(await findPersonalAccessTokenOwner(ctx(), pat.id)).toEqual({ userId: user.id, orgId: org.id });
+    expect(await findKeyOwner(ctx(), key.keyId)).toEqual({ userId: user.id, orgId: org.id });
+    expect(await findPersonalAccessTokenOwner(ctx(), key.keyId)).toBeNull();
+    expect(await findKeyOwner(ctx(), pat.id)).toBeNull();
   });
 });
 
