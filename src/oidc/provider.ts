@@ -67,6 +67,15 @@ function grantedScopes(grant: InstanceType<Provider["Grant"]>): string {
   return JSON.stringify([grant.openid ?? null, grant.resources ?? null]);
 }
 
+/**
+ * Whether an existing grant is saved again: when it is new or changed, or past half its life
+ * (saving renews its lifetime). An unchanged grant is otherwise left alone: one write less per sign-in.
+ */
+export function grantNeedsSave(grant: { jti?: string | undefined; exp?: number | undefined }, changed: boolean, nowS: number): boolean {
+  if (!grant.jti || changed || !grant.exp) return true;
+  return grant.exp - nowS < GRANT_TTL / 2;
+}
+
 export function createProvider(deps: ProviderDeps): Provider {
   // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
   const reads = guardOutages(deps.reads, deps.log);
@@ -114,9 +123,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       const before = grantedScopes(grant);
       grant.addOIDCScope(scopes.join(" "));
       for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
-      // Saving also renews the grant's lifetime: needed when it is new or changed, or past half its life.
-      const renewDue = !grant.exp || grant.exp - Date.now() / 1000 < GRANT_TTL / 2;
-      if (!grant.jti || renewDue || grantedScopes(grant) !== before) await grant.save();
+      if (grantNeedsSave(grant, grantedScopes(grant) !== before, Date.now() / 1000)) await grant.save();
       return grant;
     },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
