@@ -2,8 +2,7 @@
 // (ZITADEL's services over Connect JSON with the first start's admin token). The one setting the
 // API does not offer, a machine user's access token type (JWT), is set in the database, as the
 // tests do.
-import { createClient, type Interceptor } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { createClient } from "@connectrpc/connect";
 import { APIAuthMethodType } from "@zitadel/proto/zitadel/app/v2beta/api_pb.js";
 import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { OIDCAppType, OIDCAuthMethodType, OIDCGrantType, OIDCResponseType } from "@zitadel/proto/zitadel/app/v2beta/oidc_pb.js";
@@ -12,6 +11,7 @@ import { OrganizationService } from "@zitadel/proto/zitadel/org/v2beta/org_servi
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import pg from "pg";
+import { connectJsonTransport } from "../../test/support/connect-json.js";
 import { REDIRECT_URI, ROLES_SCOPE, rolesClaimOf } from "./bare-config.js";
 import type { Credentials, Target } from "./flows.js";
 
@@ -25,16 +25,8 @@ export interface RolegateScene {
   tenProjects: { orgId: string; projectIds: string[]; machine: Credentials & { scope: string } };
 }
 
-const bearer =
-  (token: string): Interceptor =>
-  (next) =>
-  (req) => {
-    req.header.set("authorization", `Bearer ${token}`);
-    return next(req);
-  };
-
 export async function seedRolegate(url: string, adminToken: string, databaseUrl: string): Promise<RolegateScene> {
-  const transport = createConnectTransport({ baseUrl: url, httpVersion: "1.1", useBinaryFormat: false, interceptors: [bearer(adminToken)] });
+  const transport = connectJsonTransport(url, adminToken);
   const orgs = createClient(OrganizationService, transport);
   const projects = createClient(ProjectService, transport);
   const users = createClient(UserService, transport);

@@ -4,11 +4,11 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DescService } from "@bufbuild/protobuf";
-import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { createClient, type Client } from "@connectrpc/connect";
 import { createServerTransport } from "@zitadel/client/node";
 import { afterAll, beforeAll, inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/database.js";
+import { connectJsonTransport } from "./connect-json.js";
 import { createEmptyDatabase } from "./database.js";
 import { startServer, type StartedServer } from "./process.js";
 import { freePort } from "./servers.js";
@@ -27,20 +27,9 @@ export interface ApiServer {
   client<S extends DescService>(service: S, transport: Transport, token?: string): Client<S>;
 }
 
-const bearer =
-  (token: string): Interceptor =>
-  (next) =>
-  (req) => {
-    req.header.set("authorization", `Bearer ${token}`);
-    return next(req);
-  };
-
 export function createApiClient<S extends DescService>(url: string, service: S, transport: Transport, token: string): Client<S> {
   if (transport === "grpc") return createClient(service, createServerTransport(token, { baseUrl: url }));
-  return createClient(
-    service,
-    createConnectTransport({ baseUrl: url, httpVersion: "1.1", useBinaryFormat: false, interceptors: [bearer(token)] }),
-  );
+  return createClient(service, connectJsonTransport(url, token));
 }
 
 /** Starts one server for the test file; `redis` keeps its sessions and tokens in the run's Redis. */
