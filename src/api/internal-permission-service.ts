@@ -1,7 +1,8 @@
 // zitadel.internal_permission.v2beta.InternalPermissionService on the directory: administrators.
 // Who may grant administrator roles on a resource: only instance owners on the instance; an
 // organization's owners on it, its projects and their grants; a project's owners on the project
-// and its grants. Lists show what the caller administers, plus the caller's own roles.
+// and its grants. On top, nobody hands out a role its own roles do not cover (coversRole).
+// Lists show what the caller administers, plus the caller's own roles.
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
 import type { ResourceType } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
@@ -9,8 +10,9 @@ import type { AdministratorSearchFilter } from "@zitadel/proto/zitadel/internal_
 import type { TimestampFilter } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { canManageOrganization, canManageProject, isIamOwner, scopeOf, type Principal } from "../access/permissions.js";
+import { coversRole, describeRole, type HeldRole } from "../access/user-administration.js";
 import * as administrators from "../directory/administrators.js";
-import { invalidArgument } from "../directory/errors.js";
+import { invalidArgument, permissionDenied } from "../directory/errors.js";
 import type { DateFilter } from "../directory/users.js";
 import { requireEnum, requireId, requireList } from "../directory/validate.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
@@ -45,21 +47,34 @@ function resourceOf(r: ResourceType | undefined): administrators.ResourceRef {
 }
 
 /**
- * Refuses (permission_denied) a change of administrators on a resource the caller does not manage.
- * Unknown projects and grants pass: the directory answers for them (not found, or an idempotent delete).
+ * Refuses (permission_denied) a change of administrators on a resource the caller does not manage,
+ * or one that hands out a role the caller's roles do not cover. Unknown projects and grants pass:
+ * the directory answers for them (not found, or an idempotent delete). Roles that do not belong on
+ * the resource are left to the directory too (invalid_argument).
  */
-async function requireAdministratorRights(c: Call, ref: administrators.ResourceRef, what: string): Promise<void> {
+async function requireAdministratorRights(c: Call, ref: administrators.ResourceRef, what: string, roles: string[] = []): Promise<void> {
   const p = c.principal;
-  if (ref.instance) return requireThat(isIamOwner(p), `${what} instance administrators`);
-  if (ref.organizationId !== undefined) {
+  let held: (role: string) => HeldRole | undefined;
+  if (ref.instance) {
+    requireThat(isIamOwner(p), `${what} instance administrators`);
+    held = (role) => (role === "IAM_OWNER" ? { role } : undefined);
+  } else if (ref.organizationId !== undefined) {
     const orgId = requireId("resource.organizationId", ref.organizationId);
-    return requireThat(canManageOrganization(p, orgId), `${what} administrators of organization ${orgId}`);
+    requireThat(canManageOrganization(p, orgId), `${what} administrators of organization ${orgId}`);
+    held = (role) => (role === "ORG_OWNER" || role === "ORG_USER_MANAGER" ? { role, orgId } : undefined);
+  } else {
+    // A project, or a grant of one: its administrators decide.
+    const owners = await administrators.findResourceOwners(c.dir, ref);
+    if (!owners) return;
+    const { project, grant } = owners;
+    requireThat(canManageProject(p, project), `${what} administrators of ${grant ? `project grant ${grant.id}` : `project ${project.id}`}`);
+    held = (role) =>
+      role === "PROJECT_OWNER" && !grant ? { role, project } : role === "PROJECT_GRANT_OWNER" && grant ? { role, project, grant } : undefined;
   }
-  // A project, or a grant of one: its administrators decide.
-  const project = await administrators.findResourceProject(c.dir, ref);
-  if (!project) return;
-  const target = ref.projectGrant ? `project grant ${ref.projectGrant.projectGrantId}` : `project ${project.id}`;
-  requireThat(canManageProject(p, project), `${what} administrators of ${target}`);
+  for (const role of roles) {
+    const h = held(role);
+    if (h && !coversRole(p, h)) throw permissionDenied(`not allowed to hand out ${describeRole(h)}: your roles do not cover it`);
+  }
 }
 
 export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof InternalPermissionService> {
@@ -79,7 +94,7 @@ export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof Int
     async createAdministrator(req, ctx) {
       const c = call(ctx);
       const resource = resourceOf(req.resource);
-      await requireAdministratorRights(c, resource, "create");
+      await requireAdministratorRights(c, resource, "create", req.roles);
       const admin = await administrators.createAdministrator(c.dir, { userId: req.userId, resource, roles: req.roles });
       return { creationDate: ts(admin.createdAt) };
     },
@@ -87,7 +102,7 @@ export function internalPermissionService(deps: ApiDeps): ServiceImpl<typeof Int
     async updateAdministrator(req, ctx) {
       const c = call(ctx);
       const resource = resourceOf(req.resource);
-      await requireAdministratorRights(c, resource, "update");
+      await requireAdministratorRights(c, resource, "update", req.roles);
       const admin = await administrators.updateAdministrator(c.dir, { userId: req.userId, resource, roles: req.roles });
       return { changeDate: ts(admin.updatedAt) };
     },

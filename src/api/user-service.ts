@@ -12,7 +12,9 @@ import type { SetHumanPhone } from "@zitadel/proto/zitadel/user/v2/phone_pb.js";
 import type { SetHumanProfile } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import type { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { canManageUsers, scopeOf } from "../access/permissions.js";
-import { assertThat, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
+import { decideUserOperation, describeRole, type UserOperation } from "../access/user-administration.js";
+import { findHeldRoles } from "../directory/administrators.js";
+import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
 import * as orgs from "../directory/organizations.js";
 import * as passwords from "../directory/passwords.js";
 import * as users from "../directory/users.js";
@@ -60,11 +62,22 @@ async function readableUser(c: Call, id: string): Promise<users.User> {
   return user;
 }
 
-/** A user the caller administers. Its own user is visible to it, but not writable. */
-async function writableUser(c: Call, id: string, what: string): Promise<users.User> {
+/**
+ * A user the caller administers and whose administrator roles the caller's cover (so the change
+ * cannot hand the caller powers it lacks). Its own user is visible to it, but not writable.
+ */
+async function writableUser(c: Call, id: string, what: string, operation: Exclude<UserOperation, "read">): Promise<users.User> {
   const user = await readableUser(c, id);
-  requireThat(canManageUsers(c.principal, user.orgId), `${what} user ${id}`);
+  await assertMayChange(c, { userId: user.id, orgId: user.orgId }, what, operation);
   return user;
+}
+
+async function assertMayChange(c: Call, target: { userId: string; orgId: string }, what: string, operation: Exclude<UserOperation, "read">): Promise<void> {
+  requireThat(canManageUsers(c.principal, target.orgId), `${what} user ${target.userId}`);
+  const decision = decideUserOperation(c.principal, { ...target, roles: await findHeldRoles(c.dir, target.userId) }, operation);
+  if (decision.allowed) return;
+  const why = decision.reason === "holds_uncovered_role" ? `: it holds ${describeRole(decision.role)}, which your roles do not cover` : "";
+  throw permissionDenied(`not allowed to ${what} user ${target.userId}${why}`);
 }
 
 /** Administrators must not lock themselves out (their token would stop working). */
@@ -217,12 +230,13 @@ async function assertRemovable(
   requestedUserId: string,
   row: users.CredentialOwner | null,
 ): Promise<void> {
-  if (requestedUserId) await writableUser(c, requestedUserId, `remove ${kind}s of`);
+  if (requestedUserId) await writableUser(c, requestedUserId, `remove ${kind}s of`, "credentials");
   if (!row || (requestedUserId && row.userId !== requestedUserId)) throw notFound(kind, id);
   if (!canManageUsers(c.principal, row.orgId)) {
     requireThat(row.userId !== c.principal.userId, `remove ${kind}s of user ${row.userId}`);
     throw notFound(kind, id);
   }
+  if (!requestedUserId) await assertMayChange(c, row, `remove ${kind}s of`, "credentials");
 }
 
 export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserService>> {
@@ -287,7 +301,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async updateHumanUser(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "update");
+      await writableUser(c, req.userId, "update", "profile");
       rejectPhone(req.phone);
       checkGender(req.profile);
       const { profile, email } = req;
@@ -321,25 +335,25 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async deactivateUser(req, ctx) {
       const c = call(ctx);
-      assertNotSelf(c, await writableUser(c, req.userId, "deactivate"), "deactivate");
+      assertNotSelf(c, await writableUser(c, req.userId, "deactivate", "state"), "deactivate");
       return { details: details(await users.deactivateUser(c.dir, req.userId)) };
     },
 
     async reactivateUser(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "reactivate");
+      await writableUser(c, req.userId, "reactivate", "state");
       return { details: details(await users.reactivateUser(c.dir, req.userId)) };
     },
 
     async lockUser(req, ctx) {
       const c = call(ctx);
-      assertNotSelf(c, await writableUser(c, req.userId, "lock"), "lock");
+      assertNotSelf(c, await writableUser(c, req.userId, "lock", "state"), "lock");
       return { details: details(await users.lockUser(c.dir, req.userId)) };
     },
 
     async unlockUser(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "unlock");
+      await writableUser(c, req.userId, "unlock", "state");
       return { details: details(await users.unlockUser(c.dir, req.userId)) };
     },
 
@@ -347,7 +361,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     // found'" — deleting it again included, as in ZITADEL.
     async deleteUser(req, ctx) {
       const c = call(ctx);
-      const user = await writableUser(c, req.userId, "delete");
+      const user = await writableUser(c, req.userId, "delete", "delete");
       assertNotSelf(c, user, "delete");
       if (!(await users.deleteUser(c.dir, user.id))) throw notFound("user", user.id);
       return { details: details(user, new Date()) };
@@ -355,7 +369,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async setPassword(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "set the password of");
+      await writableUser(c, req.userId, "set the password of", "credentials");
       if (!req.newPassword) throw invalidArgument("newPassword", "is required");
       const { verification } = req;
       if (verification.case === "verificationCode") throw unsupported("verificationCode", "password reset codes are not issued");
@@ -370,21 +384,21 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async addSecret(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "add a secret to");
+      await writableUser(c, req.userId, "add a secret to", "credentials");
       const secret = await users.addSecret(c.dir, req.userId);
       return { creationDate: ts(secret.createdAt), clientSecret: secret.clientSecret };
     },
 
     async removeSecret(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "remove the secret of");
+      await writableUser(c, req.userId, "remove the secret of", "credentials");
       await users.removeSecret(c.dir, req.userId);
       return { deletionDate: now() };
     },
 
     async addPersonalAccessToken(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "add personal access tokens to");
+      await writableUser(c, req.userId, "add personal access tokens to", "credentials");
       const pat = await users.addPersonalAccessToken(c.dir, {
         userId: req.userId,
         expirationDate: optionalDate("expirationDate", req.expirationDate),
@@ -414,7 +428,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async addKey(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "add keys to");
+      await writableUser(c, req.userId, "add keys to", "credentials");
       const key = await users.addKey(c.dir, {
         userId: req.userId,
         publicKey: req.publicKey,
@@ -450,7 +464,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async setUserMetadata(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "set metadata of");
+      await writableUser(c, req.userId, "set metadata of", "metadata");
       await users.setUserMetadata(c.dir, { userId: req.userId, metadata: req.metadata.map(({ key, value }) => ({ key, value })) });
       return { setDate: now() };
     },
@@ -468,7 +482,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async deleteUserMetadata(req, ctx) {
       const c = call(ctx);
-      await writableUser(c, req.userId, "delete metadata of");
+      await writableUser(c, req.userId, "delete metadata of", "metadata");
       await users.deleteUserMetadata(c.dir, { userId: req.userId, keys: req.keys });
       return { deletionDate: now() };
     },

@@ -1,5 +1,6 @@
 // Administrators: a user's administrator roles on one resource (the instance, an organization,
 // a project or a project grant), as ZITADEL's InternalPermissionService models them.
+import type { HeldRole } from "../access/user-administration.js";
 import type { AdminResource, AdminRole, Administrator, Prisma, Project } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
@@ -143,24 +144,30 @@ export async function deleteAdministrator(ctx: DirectoryContext, input: Omit<Adm
   });
 }
 
+/** A project or project-grant resource's project, and the grant when it is one. */
+export interface ResourceOwners {
+  project: Project;
+  grant?: { id: string; grantedOrgId: string } | undefined;
+}
+
 /**
- * The project a project or project-grant resource is on, for permission checks before a change;
- * null for unknown projects and grants (the change answers for them) and for other resources.
+ * The project (and grant) a project or project-grant resource is on, for permission checks before
+ * a change; null for unknown projects and grants (the change answers for them) and for other resources.
  */
-export async function findResourceProject(ctx: DirectoryContext, ref: ResourceRef): Promise<Project | null> {
+export async function findResourceOwners(ctx: DirectoryContext, ref: ResourceRef): Promise<ResourceOwners | null> {
   if (ref.projectId !== undefined) {
-    return ctx.prisma.project.findUnique({ where: { id: requireId("resource.projectId", ref.projectId) } });
+    const project = await ctx.prisma.project.findUnique({ where: { id: requireId("resource.projectId", ref.projectId) } });
+    return project && { project };
   }
   if (!ref.projectGrant) return null;
   const projectId = requireId("resource.projectGrant.projectId", ref.projectGrant.projectId);
   const grantId = ref.projectGrant.projectGrantId;
-  if (grantId) {
-    const where = { id: requireId("resource.projectGrant.projectGrantId", grantId), projectId };
-    const grant = await ctx.prisma.projectGrant.findFirst({ where, include: { project: true } });
-    return grant?.project ?? null;
-  }
-  const grant = await findGrant(ctx.prisma, projectId, requireId("resource.projectGrant.organizationId", ref.projectGrant.organizationId));
-  return grant ? ctx.prisma.project.findUnique({ where: { id: grant.projectId } }) : null;
+  const grant = grantId
+    ? await ctx.prisma.projectGrant.findFirst({ where: { id: requireId("resource.projectGrant.projectGrantId", grantId), projectId } })
+    : await findGrant(ctx.prisma, projectId, requireId("resource.projectGrant.organizationId", ref.projectGrant.organizationId));
+  if (!grant) return null;
+  const project = await ctx.prisma.project.findUnique({ where: { id: grant.projectId } });
+  return project && { project, grant: { id: grant.id, grantedOrgId: grant.grantedOrgId } };
 }
 
 export type AdministratorSort = "creationDate" | "changeDate" | "userId";
@@ -312,4 +319,37 @@ function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
 /** Every membership of one user: what the permission checks of the management API read. */
 export function listMemberships(ctx: DirectoryContext, userId: string): Promise<Administrator[]> {
   return ctx.prisma.administrator.findMany({ where: { userId } });
+}
+
+/**
+ * Every administrator role of one user, each with the owners of its resource: what a caller's
+ * roles must cover before it may change that user (decideUserOperation).
+ */
+export async function findHeldRoles(ctx: DirectoryContext, userId: string): Promise<HeldRole[]> {
+  const rows = await ctx.prisma.administrator.findMany({
+    where: { userId },
+    select: {
+      roles: true,
+      orgId: true,
+      project: { select: { id: true, orgId: true } },
+      projectGrant: { select: { id: true, grantedOrgId: true, project: { select: { id: true, orgId: true } } } },
+    },
+  });
+  return rows.flatMap((row) =>
+    row.roles.map((role): HeldRole => {
+      switch (role) {
+        case "IAM_OWNER":
+          return { role };
+        case "ORG_OWNER":
+        case "ORG_USER_MANAGER":
+          return { role, orgId: row.orgId ?? "" };
+        case "PROJECT_OWNER":
+          return { role, project: row.project ?? { id: "", orgId: "" } };
+        case "PROJECT_GRANT_OWNER": {
+          const grant = row.projectGrant;
+          return { role, project: grant?.project ?? { id: "", orgId: "" }, grant: { id: grant?.id ?? "", grantedOrgId: grant?.grantedOrgId ?? "" } };
+        }
+      }
+    }),
+  );
 }

@@ -383,6 +383,63 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     await expectCode(users().removePersonalAccessToken({ userId: robot, tokenId: "1" }), Code.NotFound);
   });
 
+  it("refuses to change a user whose administrator roles the caller's do not cover, and changes nothing", async () => {
+    const asAdminOf = async (roles: string[]) => {
+      const id = await newMachine(admin.orgId);
+      await createAdministrator(dir(), { userId: id, resource: { organizationId: admin.orgId }, roles });
+      return users((await addPersonalAccessToken(dir(), { userId: id })).token);
+    };
+    const asManager = await asAdminOf(["ORG_USER_MANAGER"]);
+    const asOwner = await asAdminOf(["ORG_OWNER"]);
+    const orgOwner = await newHuman(admin.orgId);
+    await users().setPassword({ userId: orgOwner.id, newPassword: { password: "Orig1nal!pass", changeRequired: false } });
+    await users().setUserMetadata({ userId: orgOwner.id, metadata: [{ key: "k", value: bytes("v") }] });
+    await createAdministrator(dir(), { userId: orgOwner.id, resource: { organizationId: admin.orgId }, roles: ["ORG_OWNER"] });
+    const adminPat = await users().addPersonalAccessToken({ userId: admin.userId });
+    const adminKey = await users().addKey({ userId: admin.userId });
+    const snapshot = async (userId: string) => {
+      const { prisma } = dir();
+      return prisma.user.findUnique({ where: { id: userId }, include: { secret: true, personalAccessTokens: true, keys: true, metadata: true } });
+    };
+    const before = { admin: await snapshot(admin.userId), orgOwner: await snapshot(orgOwner.id) };
+
+    type Client = ReturnType<typeof users>;
+    const attempts = (as: Client, userId: string) => [
+      () => as.addPersonalAccessToken({ userId }),
+      () => as.addSecret({ userId }),
+      () => as.removeSecret({ userId }),
+      () => as.addKey({ userId }),
+      () => as.setPassword({ userId, newPassword: { password: "Takeover!1234", changeRequired: false } }),
+      () => as.updateHumanUser({ userId, username: unique("taken") }),
+      () => as.lockUser({ userId }),
+      () => as.deactivateUser({ userId }),
+      () => as.deleteUser({ userId }),
+      () => as.setUserMetadata({ userId, metadata: [{ key: "k", value: bytes("x") }] }),
+      () => as.deleteUserMetadata({ userId, keys: ["k"] }),
+    ];
+    // The instance owner, by an organization's user manager and owner; an organization owner, by its user manager.
+    for (const [as, userId, held] of [
+      [asManager, admin.userId, "IAM_OWNER"],
+      [asOwner, admin.userId, "IAM_OWNER"],
+      [asManager, orgOwner.id, "ORG_OWNER"],
+    ] as const) {
+      for (const attempt of attempts(as, userId)) expect((await expectCode(attempt(), Code.PermissionDenied)).message).toContain(held);
+    }
+    await expectCode(asOwner.removePersonalAccessToken({ userId: "", tokenId: adminPat.tokenId }), Code.PermissionDenied);
+    await expectCode(asManager.removeKey({ userId: "", keyId: adminKey.keyId }), Code.PermissionDenied);
+    expect(await snapshot(admin.userId)).toEqual(before.admin);
+    expect(await snapshot(orgOwner.id)).toEqual(before.orgOwner);
+    expect(await verifyUserPassword(dir(), orgOwner.username, "Orig1nal!pass")).toMatchObject({ id: orgOwner.id });
+
+    // What the caller's roles cover still works: an owner changes another owner, a manager a plain user.
+    await asOwner.setPassword({ userId: orgOwner.id, newPassword: { password: "Rep1aced!pass", changeRequired: true } });
+    const plain = await newHuman(admin.orgId);
+    await asManager.lockUser({ userId: plain.id });
+    await asManager.deleteUser({ userId: plain.id });
+    await users().removePersonalAccessToken({ userId: admin.userId, tokenId: adminPat.tokenId });
+    await users().removeKey({ userId: admin.userId, keyId: adminKey.keyId });
+  });
+
   it("lets an ORG_USER_MANAGER manage the users of its organization only", async () => {
     const orgA = await newOrg();
     const orgB = await newOrg();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   createAdministrator,
   deleteAdministrator,
-  findResourceProject,
+  findResourceOwners,
   listAdministrators,
   listMemberships,
   updateAdministrator,
@@ -212,18 +212,21 @@ describe("administrator lists for the management API", () => {
     });
   });
 
-  it("find the project a project or grant resource is on", async () => {
+  it("find the project (and grant) a project or grant resource is on", async () => {
     const { org, partner, project } = await scene();
     const grant = await ctx().prisma.projectGrant.findFirstOrThrow({ where: { projectId: project.id } });
-    expect(await findResourceProject(ctx(), { projectId: project.id })).toMatchObject({ id: project.id, orgId: org.id });
-    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, projectGrantId: grant.id } })).toMatchObject({ id: project.id });
-    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, organizationId: partner.id } })).toMatchObject({ id: project.id });
-    expect(await findResourceProject(ctx(), { projectId: "1" })).toBeNull();
-    expect(await findResourceProject(ctx(), { projectGrant: { projectId: "1", projectGrantId: grant.id } })).toBeNull();
-    expect(await findResourceProject(ctx(), { projectGrant: { projectId: project.id, organizationId: org.id } })).toBeNull();
-    expect(await findResourceProject(ctx(), { organizationId: org.id })).toBeNull();
-    expect(await findResourceProject(ctx(), { instance: true })).toBeNull();
-    await expectDomainError(findResourceProject(ctx(), { projectId: "x" }), "invalid_argument", "resource.projectId");
-    await expectDomainError(findResourceProject(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }), "invalid_argument", "resource.projectGrant.projectId");
+    const ofProject = await findResourceOwners(ctx(), { projectId: project.id });
+    expect(ofProject).toMatchObject({ project: { id: project.id, orgId: org.id } });
+    expect(ofProject?.grant).toBeUndefined();
+    const owners = { project: { id: project.id }, grant: { id: grant.id, grantedOrgId: partner.id } };
+    expect(await findResourceOwners(ctx(), { projectGrant: { projectId: project.id, projectGrantId: grant.id } })).toMatchObject(owners);
+    expect(await findResourceOwners(ctx(), { projectGrant: { projectId: project.id, organizationId: partner.id } })).toMatchObject(owners);
+    expect(await findResourceOwners(ctx(), { projectId: "1" })).toBeNull();
+    expect(await findResourceOwners(ctx(), { projectGrant: { projectId: "1", projectGrantId: grant.id } })).toBeNull();
+    expect(await findResourceOwners(ctx(), { projectGrant: { projectId: project.id, organizationId: org.id } })).toBeNull();
+    expect(await findResourceOwners(ctx(), { organizationId: org.id })).toBeNull();
+    expect(await findResourceOwners(ctx(), { instance: true })).toBeNull();
+    await expectDomainError(findResourceOwners(ctx(), { projectId: "x" }), "invalid_argument", "resource.projectId");
+    await expectDomainError(findResourceOwners(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }), "invalid_argument", "resource.projectGrant.projectId");
   });
 });
