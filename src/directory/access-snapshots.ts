@@ -3,7 +3,7 @@
 // Prisma would split nested selects into one statement per relation (~9 for a snapshot), so
 // these reads are hand-written SQL (parameters bound by $queryRaw's tagged template) that return
 // the nested shapes as JSON built in PostgreSQL. The same SQL runs on PostgreSQL and PGlite.
-import type { AccessSnapshot, SnapshotAuthorization } from "../access/decide.js";
+import type { AccessSnapshot } from "../access/decide.js";
 import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
 
 export interface ProjectAccess {
@@ -80,23 +80,6 @@ export async function loadProjectsAccess(
     JOIN "Organization" po ON po."id" = p."orgId"
     WHERE u."id" = ${userId}`;
   for (const row of rows) byProject.set(row.projectId, parseJson(row.access));
-  return byProject;
-}
-
-/** The user's authorizations on several projects at once (aud-scope projects), by project id. */
-export async function loadAuthorizationsByProject(
-  prisma: PrismaClient,
-  userId: string,
-  projectIds: string[],
-): Promise<Map<string, SnapshotAuthorization[]>> {
-  const byProject = new Map<string, SnapshotAuthorization[]>(projectIds.map((id) => [id, []]));
-  if (projectIds.length === 0) return byProject;
-  const rows = await prisma.$queryRaw<{ projectId: string; authorization: SnapshotAuthorization | string }[]>`
-    SELECT a."projectId", ${AUTHORIZATION_JSON} AS "authorization"
-    FROM "Authorization" a ${AUTHORIZATION_JOINS}
-    WHERE a."userId" = ${userId} AND a."projectId" = ANY(${[...new Set(projectIds)]}::text[])
-    ORDER BY ${AUTHORIZATION_ORDER}`;
-  for (const row of rows) byProject.get(row.projectId)?.push(parseJson(row.authorization));
   return byProject;
 }
 

@@ -5,6 +5,7 @@ import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provide
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
 import type { ProjectAccess } from "../directory/access-snapshots.js";
+import { audienceDecisions } from "./audience-checks.js";
 import type { DirectoryReads } from "./reads.js";
 import { projectIdOf } from "./client-info.js";
 
@@ -84,12 +85,8 @@ export function createPolicy(reads: DirectoryReads) {
  * directory query for those not cached).
  */
 export async function checkMachineAccess(reads: DirectoryReads, userId: string, scopes: string[]): Promise<void> {
-  const projectIds = parseScopes(scopes).audienceProjects;
-  if (projectIds.length === 0) return;
-  const accesses = await reads.projectsAccess(userId, projectIds);
-  for (const projectId of projectIds) {
-    const access = accesses.get(projectId);
-    const decision = access ? decideAccess(access.snapshot) : UNAVAILABLE;
+  const decisions = await audienceDecisions(reads, userId, undefined, scopes);
+  for (const [projectId, decision] of decisions) {
     if (!decision.allowed) {
       throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
     }

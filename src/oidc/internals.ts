@@ -1,6 +1,6 @@
 // The one place that reaches into oidc-provider internals. Each change says why the public
 // configuration cannot do it.
-import type { Client } from "oidc-provider";
+import type { Client, Grant } from "oidc-provider";
 import type Provider from "oidc-provider";
 import als from "oidc-provider/lib/helpers/als.js";
 import initializeKeystore from "oidc-provider/lib/helpers/initialize_keystore.js";
@@ -27,7 +27,26 @@ export function withinProviderRequest<T>(work: () => T): T {
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */
 export const DYNAMIC_CLAIMS = "rolegate:dynamic";
 
-export function adaptProvider(provider: Provider): void {
+export interface ProviderHooks {
+  /** Runs on every grant oidc-provider loads (token, userinfo, authorization), before it is used. */
+  grantLoaded?: ((grant: Grant) => Promise<void>) | undefined;
+}
+
+export function adaptProvider(provider: Provider, hooks: ProviderHooks = {}): void {
+  // Every token, ID token and userinfo answer takes its scopes through the grant of its request,
+  // loaded by Grant.find; the public configuration has no hook between loading and using it
+  // (loadExistingGrant covers the authorization endpoint only).
+  const grantLoaded = hooks.grantLoaded;
+  if (grantLoaded) {
+    const Grants = provider.Grant as unknown as { find(...args: unknown[]): Promise<Grant | undefined> };
+    const findGrant = Grants.find.bind(Grants);
+    Grants.find = async (...args) => {
+      const grant = await findGrant(...args);
+      if (grant) await grantLoaded(grant);
+      return grant;
+    };
+  }
+
   // For clients that come from the adapter, oidc-provider hashes the metadata's JSON on every
   // find to reuse the Client it built from equal metadata. rolegate's client reads hand back the
   // same object for as long as they cache it, so the Client built from that object is kept beside

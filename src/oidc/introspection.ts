@@ -7,6 +7,7 @@ import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
 import { parseScopes, SCOPE } from "../access/scopes.js";
 import { decideWithAccess } from "./access-prompt.js";
+import { audienceFor } from "./audience.js";
 import type { DirectoryReads } from "./reads.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { loadRoleClaims } from "./user-claims.js";
@@ -83,6 +84,9 @@ export function createIntrospectionClaims(reads: DirectoryReads, jwks: JWTVerify
 
     // Whose token: a user's (sub) or a machine user's (its client is the machine user).
     const tokenClient = body.client_id ? await ctx.oidc.provider.Client.find(body.client_id) : undefined;
+    // oidc-provider knows an opaque token's audience as its client id only; it has the audience
+    // its JWT form would carry (the scope it was issued with was narrowed then).
+    if (tokenClient) body.aud = audienceFor(tokenClient.clientId, projectIdOf(tokenClient), String(body.scope ?? "").split(" "));
     const machineUserId = kindOf(tokenClient) === "machine" ? machineUserIdOf(tokenClient) : undefined;
     const userId = machineUserId ?? (tokenClient && body.sub !== body.client_id ? body.sub : undefined);
     if (!userId) return;

@@ -9,6 +9,7 @@ import { renderErrorPage, renderLoggedOut } from "../login/render.js";
 import { checkMachineAccess, createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "./audience.js";
+import { narrowGrant } from "./audience-checks.js";
 import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { CLIENT_PROPERTIES } from "./clients.js";
 import type { DirectoryReads } from "./reads.js";
@@ -64,7 +65,7 @@ const GRANT_TTL = 30 * 24 * 3600;
 
 /** What a grant covers, to tell whether adding this request's scopes changed it. */
 function grantedScopes(grant: InstanceType<Provider["Grant"]>): string {
-  return JSON.stringify([grant.openid ?? null, grant.resources ?? null]);
+  return JSON.stringify([grant.openid ?? null, grant.resources ?? null, grant.rejected ?? null]);
 }
 
 /**
@@ -123,6 +124,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       const before = grantedScopes(grant);
       grant.addOIDCScope(scopes.join(" "));
       for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
+      // Aud scopes of projects the user fails are rejected: the code and tokens are narrowed.
+      await narrowGrant(reads, grant, projectIdOf(client));
       if (grantNeedsSave(grant, grantedScopes(grant) !== before, Date.now() / 1000)) await grant.save();
       return grant;
     },
@@ -231,7 +234,13 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
-  adaptProvider(provider);
+  adaptProvider(provider, {
+    // Grants belong to users' sign-ins: their aud scopes are re-decided whenever one is used.
+    grantLoaded: async (grant) => {
+      const client = grant.clientId ? await provider.Client.find(grant.clientId) : undefined;
+      if (client) await narrowGrant(reads, grant, projectIdOf(client));
+    },
+  });
   provider.use(answerOutages(deps.log)); // first: around everything below
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);

@@ -1,9 +1,7 @@
 // The directory reads of sign-in, token, userinfo and introspection requests, behind one
 // interface: cached (rolegate's server) or direct (tests of the rules that read them).
 import type { ClientMetadata } from "oidc-provider";
-import type { SnapshotAuthorization } from "../access/decide.js";
 import {
-  loadAuthorizationsByProject,
   loadProjectAccess,
   loadProjectsAccess,
   loadUserProfile,
@@ -22,7 +20,6 @@ export interface DirectoryReads {
   projectAccess(userId: string, projectId: string): Promise<ProjectAccess | null>;
   /** projectAccess for several projects in one directory query (every id a key, null: unknown). */
   projectsAccess(userId: string, projectIds: string[]): Promise<Map<string, ProjectAccess | null>>;
-  authorizationsByProject(userId: string, projectIds: string[]): Promise<Map<string, SnapshotAuthorization[]>>;
   user(userId: string): Promise<UserProfile | null>;
   knownOrigin(origin: string): Promise<boolean>;
 }
@@ -33,7 +30,6 @@ export function directReads(prisma: PrismaClient): DirectoryReads {
     client: (clientId) => findClientMetadata(prisma, clientId),
     projectAccess: (userId, projectId) => loadProjectAccess(prisma, userId, projectId),
     projectsAccess: (userId, projectIds) => loadProjectsAccess(prisma, userId, projectIds),
-    authorizationsByProject: (userId, projectIds) => loadAuthorizationsByProject(prisma, userId, projectIds),
     user: (userId) => loadUserProfile(prisma, userId),
     knownOrigin: (origin) => isKnownOrigin(prisma, origin),
   };
@@ -47,10 +43,6 @@ export function cachedReads(prisma: PrismaClient, cache: ReadCache): DirectoryRe
     client: (clientId) => cache.get(`client\n${clientId}`, () => direct.client(clientId)),
     projectAccess: (userId, projectId) => cache.get(accessKey(userId, projectId), () => direct.projectAccess(userId, projectId)),
     projectsAccess: (userId, projectIds) => cachedProjectsAccess(cache, direct, userId, projectIds),
-    authorizationsByProject: (userId, projectIds) =>
-      projectIds.length === 0
-        ? direct.authorizationsByProject(userId, projectIds)
-        : cache.get(`authorizations\n${userId}\n${[...projectIds].sort().join(",")}`, () => direct.authorizationsByProject(userId, projectIds)),
     user: (userId) => cache.get(`user\n${userId}`, () => direct.user(userId)),
     knownOrigin: (origin) => cache.get(`origin\n${origin}`, () => direct.knownOrigin(origin)),
   };

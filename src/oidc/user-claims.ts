@@ -2,6 +2,7 @@
 // ZITADEL's role claims and reserved-scope claims. Where they go (ID token, userinfo, JWT access
 // token, introspection) is decided by the caller with the app's flags.
 import { flatRoles, roleClaims, GENERIC_ROLES_CLAIM, type ProjectRoleSource } from "../access/claims.js";
+import { decideAccess } from "../access/decide.js";
 import { parseScopes, type ScopeRequest } from "../access/scopes.js";
 import type { ProjectAccess } from "../directory/access-snapshots.js";
 import type { DirectoryReads } from "./reads.js";
@@ -64,7 +65,7 @@ export async function loadRoleClaims(c: ClaimContext, scopes: ScopeRequest = par
   const audience = scopes.audienceProjects.filter((id) => id !== c.projectId);
   const [access, byProject] = await Promise.all([
     c.access !== undefined ? c.access : c.projectId ? c.reads.projectAccess(c.userId, c.projectId) : null,
-    c.reads.authorizationsByProject(c.userId, audience),
+    c.reads.projectsAccess(c.userId, audience),
   ]);
   const client: ProjectRoleSource = access
     ? {
@@ -74,7 +75,11 @@ export async function loadRoleClaims(c: ClaimContext, scopes: ScopeRequest = par
         projectRoleKeys: access.projectRoleKeys,
       }
     : { projectId: "", projectRoleAssertion: false, authorizations: [] };
-  const sources = audience.map((projectId) => ({ projectId, projectRoleAssertion: false, authorizations: byProject.get(projectId) ?? [] }));
+  // An aud-scope project's roles only when the user passes its checks (access/audience.ts).
+  const sources = audience.flatMap((projectId) => {
+    const snapshot = byProject.get(projectId)?.snapshot;
+    return snapshot && decideAccess(snapshot).allowed ? [{ projectId, projectRoleAssertion: false, authorizations: snapshot.authorizations }] : [];
+  });
   const claims: Record<string, unknown> = roleClaims(client, sources, scopes);
   if (scopes.flatRoles) claims.roles = flatRoles(claims[GENERIC_ROLES_CLAIM] as Record<string, Record<string, string>> | undefined);
   return claims;

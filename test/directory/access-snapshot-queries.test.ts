@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideAccess, type SnapshotAuthorization } from "../../src/access/decide.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import {
-  loadAuthorizationsByProject,
   loadProjectAccess,
   loadProjectsAccess,
   loadUserProfile,
@@ -94,12 +93,6 @@ const legacy = {
       projectRoleKeys: project.roles.map((r) => r.key),
     };
   },
-  async authorizationsByProject(prisma: PrismaClient, userId: string, projectIds: string[]) {
-    const byProject = new Map<string, SnapshotAuthorization[]>(projectIds.map((id) => [id, []]));
-    const rows = await prisma.authorization.findMany({ where: { userId, projectId: { in: projectIds } }, select: AUTHORIZATION_SELECT });
-    for (const row of rows) byProject.get(row.projectId)?.push(legacyAuthorization(row));
-    return byProject;
-  },
   userProfile(prisma: PrismaClient, userId: string) {
     return prisma.user.findUnique({
       where: { id: userId },
@@ -114,7 +107,6 @@ function normalized(access: ProjectAccess | null) {
   if (!access) return access;
   return { ...access, snapshot: { ...access.snapshot, authorizations: byOrg(access.snapshot.authorizations) }, projectRoleKeys: [...access.projectRoleKeys].sort() };
 }
-const normalizedMap = (m: Map<string, SnapshotAuthorization[]>) => new Map([...m].map(([k, v]) => [k, byOrg(v)]));
 
 // ---- A directory with every case of the checks. ----
 async function scene(ctx: DirectoryContext) {
@@ -202,9 +194,6 @@ async function expectSameAsLegacy(prisma: PrismaClient, s: Scene) {
       expect(normalized(await loadProjectAccess(prisma, userId, projectId)), `${userId} on ${projectId}`).toEqual(expected);
       expect(normalized(batch.get(projectId)!)).toEqual(expected);
     }
-    expect(normalizedMap(await loadAuthorizationsByProject(prisma, userId, projectIds))).toEqual(
-      normalizedMap(await legacy.authorizationsByProject(prisma, userId, projectIds)),
-    );
     const sortMetadata = <T extends { metadata: { key: string }[] }>(u: T | null) =>
       u && { ...u, metadata: [...u.metadata].sort((a, b) => a.key.localeCompare(b.key)) };
     expect(sortMetadata(await loadUserProfile(prisma, userId))).toEqual(sortMetadata(await legacy.userProfile(prisma, userId)));
@@ -254,17 +243,15 @@ describe("access snapshot reads on PostgreSQL", () => {
     return { result, statements: statements.length };
   }
 
-  it("read one snapshot, several projects' snapshots, authorizations and a profile in one statement each", async () => {
+  it("read one snapshot, several projects' snapshots and a profile in one statement each", async () => {
     const { own } = s.users;
     const ids = Object.values(s.projects).map((p) => p.id);
     expect((await counted(() => loadProjectAccess(prisma, own.id, s.projects.gated.id))).statements).toBe(1);
     expect((await counted(() => loadProjectAccess(prisma, own.id, UNKNOWN))).statements).toBe(1);
     expect((await counted(() => loadProjectsAccess(prisma, own.id, [...ids, UNKNOWN]))).statements).toBe(1);
-    expect((await counted(() => loadAuthorizationsByProject(prisma, own.id, ids))).statements).toBe(1);
     expect((await counted(() => loadUserProfile(prisma, own.id))).statements).toBe(1);
     // Nothing asked, nothing read.
     expect((await counted(() => loadProjectsAccess(prisma, own.id, []))).statements).toBe(0);
-    expect((await counted(() => loadAuthorizationsByProject(prisma, own.id, []))).statements).toBe(0);
     // The former reads, for the record.
     expect((await counted(() => legacy.projectAccess(prisma, own.id, s.projects.gated.id))).statements).toBeGreaterThan(1);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRoleClaim } from "../../src/access/claims.js";
 import { decideAccess } from "../../src/access/decide.js";
-import { loadAuthorizationsByProject, loadProjectAccess } from "../../src/directory/access-snapshots.js";
+import { loadProjectAccess, loadProjectsAccess } from "../../src/directory/access-snapshots.js";
 import { createAuthorization, deactivateAuthorization } from "../../src/directory/authorizations.js";
 import { deactivateOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deactivateProjectGrant } from "../../src/directory/project-grants.js";
@@ -88,16 +88,16 @@ describe("access snapshots from the directory", () => {
     expect(await decide(own.id, project.id)).toBe("project_unavailable");
   });
 
-  it("loads authorizations of several projects in one call and nothing for unknown ids", async () => {
+  it("loads several projects' snapshots in one call, and null for unknown ids", async () => {
     const { owner, project } = await scene();
     const other = await makeProject(ctx(), owner.id, ["reader"]);
     const user = await makeUser(ctx(), owner.id);
     await createAuthorization(ctx(), { userId: user.id, projectId: project.id, roleKeys: ["viewer"] });
     await createAuthorization(ctx(), { userId: user.id, projectId: other.id, roleKeys: ["reader"] });
-    const byProject = await loadAuthorizationsByProject(ctx().prisma, user.id, [project.id, other.id, "1"]);
-    expect(byProject.get(project.id)!.map((a) => a.roleKeys)).toEqual([["viewer"]]);
-    expect(byProject.get(other.id)!.map((a) => a.roleKeys)).toEqual([["reader"]]);
-    expect(byProject.get("1")).toEqual([]);
+    const byProject = await loadProjectsAccess(ctx().prisma, user.id, [project.id, other.id, "1"]);
+    expect(byProject.get(project.id)!.snapshot.authorizations.map((a) => a.roleKeys)).toEqual([["viewer"]]);
+    expect(byProject.get(other.id)!.snapshot.authorizations.map((a) => a.roleKeys)).toEqual([["reader"]]);
+    expect(byProject.get("1")).toBeNull();
     expect(await loadProjectAccess(ctx().prisma, user.id, "1")).toBeNull();
     expect(await loadProjectAccess(ctx().prisma, "1", project.id)).toBeNull();
   });
