@@ -1,7 +1,7 @@
 // Introspection as ZITADEL answers it: an app of project P learns, for an active token, the roles
-// of P read now (both role claims), and a token whose user no longer passes P's access checks
-// is reported inactive. Runs after oidc-provider's own introspection (which authenticated the
-// caller and found the token).
+// of P read now (both role claims), and a token whose user or machine user no longer passes P's
+// access checks is reported inactive. Runs after oidc-provider's own introspection (which
+// authenticated the caller and found the token).
 import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
@@ -92,8 +92,9 @@ export function createIntrospectionClaims(reads: DirectoryReads, jwks: JWTVerify
     if (!userId) return;
     if (machineUserId) body.sub = machineUserId;
 
+    // Users and machine users alike: a token of someone who no longer passes P's checks is inactive.
     const { decision, access } = await decideWithAccess(reads, userId, callerProject);
-    if (!machineUserId && !decision.allowed) {
+    if (!decision.allowed) {
       ctx.body = { active: false };
       return;
     }

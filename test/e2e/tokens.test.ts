@@ -186,6 +186,23 @@ describe("service accounts: client credentials", () => {
     const wrong = await discover(api().url, username, "nope");
     await expect(oidc.clientCredentialsGrant(wrong, { scope: "openid" })).rejects.toMatchObject({ error: "invalid_client" });
   });
+
+  it("introspect a machine user's token inactive once it fails the project's checks, opaque or JWT", async () => {
+    const s = await scene();
+    const { clientId: apiId, clientSecret: apiSecret } = await seed.basicApiApp(s.projectId);
+    const apiConfig = await discover(api().url, apiId, apiSecret);
+    for (const type of ["BEARER", "JWT"] as const) {
+      const { id: machineId, username } = await seed.machine(s.orgId);
+      const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+      await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: type } });
+      const authorizationId = await seed.authorize(machineId, s.projectId, ["admin"]);
+      const config = await discover(api().url, username, clientSecret);
+      const { access_token } = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud` });
+      expect(await oidc.tokenIntrospection(apiConfig, access_token), type).toMatchObject({ active: true, sub: machineId });
+      await seed.authorizations.deleteAuthorization({ id: authorizationId });
+      expect(await oidc.tokenIntrospection(apiConfig, access_token), type).toEqual({ active: false });
+    }
+  });
 });
 
 describe("the management API with issued tokens", () => {
