@@ -14,6 +14,7 @@ import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
 import { createFormRequests } from "./form-requests.js";
+import { createJwtAccessTokens, JWT_RECORD_MODEL } from "./jwt-access-tokens.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { RedisStore } from "./redis-store.js";
@@ -60,7 +61,8 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
   let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
-  const provider = createProvider({ ...deps, reads, keys, store, verifyKeys: jwks });
+  const jwtAccessTokens = createJwtAccessTokens(store.adapterFor(JWT_RECORD_MODEL), jwks, deps.issuer);
+  const provider = createProvider({ ...deps, reads, keys, store, jwtAccessTokens });
   const login = createLoginRouter({
     provider,
     prisma: deps.prisma,
@@ -70,7 +72,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     log: deps.log,
   });
   const loginRoutes = login.routes();
-  const userinfo = createUserinfo(provider, reads, jwks);
+  const userinfo = createUserinfo(provider, reads, jwtAccessTokens);
   const providerCallback = provider.callback();
   const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, reads, resourceFor), ROUTES.token);
   const formPaths = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
@@ -108,7 +110,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   return {
     middleware,
     reloadKeys,
-    resolveAccessToken: createManagementTokenResolver(provider, jwks),
+    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens),
     directoryChanged: changes.changed,
     close: () => {
       clearInterval(keysWatch);

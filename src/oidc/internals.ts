@@ -1,9 +1,10 @@
 // The one place that reaches into oidc-provider internals. Each change says why the public
 // configuration cannot do it.
-import type { Client, Grant } from "oidc-provider";
+import type { Client, Grant, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
 import als from "oidc-provider/lib/helpers/als.js";
 import initializeKeystore from "oidc-provider/lib/helpers/initialize_keystore.js";
+import revoke from "oidc-provider/lib/helpers/revoke.js";
 import { audienceFor } from "./audience.js";
 import { projectIdOf } from "./client-info.js";
 import { verifySecret } from "../directory/secrets.js";
@@ -22,6 +23,14 @@ export function reloadSigningKeys(provider: Provider, jwks: { keys: object[] }):
  */
 export function withinProviderRequest<T>(work: () => T): T {
   return als.run({} as never, work);
+}
+
+/**
+ * Revokes a grant and every artifact of it, as oidc-provider does when one of its tokens is
+ * revoked (its helper; the public API revokes only tokens it parsed itself).
+ */
+export function revokeGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<void> {
+  return revoke(ctx, grantId);
 }
 
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */

@@ -2,11 +2,11 @@
 // of P read now (both role claims), and a token whose user or machine user no longer passes P's
 // access checks is reported inactive. Runs after oidc-provider's own introspection (which
 // authenticated the caller and found the token).
-import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
 import { parseScopes, SCOPE } from "../access/scopes.js";
 import { decideWithAccess } from "./access-prompt.js";
+import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { audienceFor } from "./audience.js";
 import type { DirectoryReads } from "./reads.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
@@ -37,42 +37,39 @@ export async function mayIntrospect(provider: Provider, caller: Client, token: I
 
 /**
  * oidc-provider keeps no record of JWT access tokens and reports them inactive; ZITADEL
- * introspects them. A JWT that verifies (signature, issuer, type, expiry) is described from its
- * own claims.
+ * introspects them. A JWT that verifies (signature, issuer, type, expiry, not revoked) is
+ * described from its own claims.
  */
-async function introspectJwt(ctx: KoaContextWithOIDC, jwks: JWTVerifyGetKey): Promise<IntrospectionBody | undefined> {
+async function introspectJwt(ctx: KoaContextWithOIDC, jwts: JwtAccessTokens): Promise<IntrospectionBody | undefined> {
   const token = ctx.oidc.params?.token;
   if (typeof token !== "string" || token.split(".").length !== 3 || !ctx.oidc.client) return undefined;
-  try {
-    const { payload } = await jwtVerify(token, jwks, { issuer: ctx.oidc.provider.issuer, typ: "at+jwt" });
-    const clientId = typeof payload.client_id === "string" ? payload.client_id : undefined;
-    const scope = typeof payload.scope === "string" ? payload.scope : undefined;
-    if (!(await mayIntrospect(ctx.oidc.provider, ctx.oidc.client, { clientId, aud: payload.aud, scope }))) return undefined;
-    return {
-      active: true,
-      iss: payload.iss,
-      sub: payload.sub,
-      client_id: clientId,
-      aud: payload.aud,
-      scope,
-      exp: payload.exp,
-      iat: payload.iat,
-      jti: payload.jti,
-      token_type: "Bearer",
-    };
-  } catch {
-    return undefined;
-  }
+  const payload = await jwts.verify(token);
+  if (!payload) return undefined;
+  const clientId = typeof payload.client_id === "string" ? payload.client_id : undefined;
+  const scope = typeof payload.scope === "string" ? payload.scope : undefined;
+  if (!(await mayIntrospect(ctx.oidc.provider, ctx.oidc.client, { clientId, aud: payload.aud, scope }))) return undefined;
+  return {
+    active: true,
+    iss: payload.iss,
+    sub: payload.sub,
+    client_id: clientId,
+    aud: payload.aud,
+    scope,
+    exp: payload.exp,
+    iat: payload.iat,
+    jti: payload.jti,
+    token_type: "Bearer",
+  };
 }
 
-export function createIntrospectionClaims(reads: DirectoryReads, jwks: JWTVerifyGetKey) {
+export function createIntrospectionClaims(reads: DirectoryReads, jwts: JwtAccessTokens) {
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
     // oidc-provider answers JWT access tokens with unsupported_token_type.
     const refused = (ctx.body as { error?: string }).error === "unsupported_token_type";
     if (refused || (ctx.body as IntrospectionBody).active === false) {
-      const jwt = await introspectJwt(ctx, jwks);
+      const jwt = await introspectJwt(ctx, jwts);
       if (jwt || refused) {
         ctx.status = 200;
         ctx.body = jwt ?? { active: false };

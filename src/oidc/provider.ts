@@ -1,6 +1,5 @@
 // The oidc-provider instance: ZITADEL's endpoint paths, clients from the directory, the access
 // checks in the interaction policy, and ZITADEL's claims in tokens.
-import type { JWTVerifyGetKey } from "jose";
 import type Koa from "koa";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { Logger } from "../log.js";
@@ -15,10 +14,11 @@ import { CLIENT_PROPERTIES } from "./clients.js";
 import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
-import { adaptProvider } from "./internals.js";
+import { adaptProvider, revokeGrant } from "./internals.js";
 import { answerOutages, answerUnconverted, guardOutages } from "./unavailable.js";
 import { isUnavailable, UNAVAILABLE_PAGE } from "../http/unavailable.js";
 import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
+import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 import type { KeyMaterial } from "./keys.js";
 import type { StateStore } from "./store.js";
@@ -36,8 +36,8 @@ export const ROUTES = {
 
 export interface ProviderDeps {
   issuer: string;
-  /** Verifies rolegate's own JWTs with the keys published now. */
-  verifyKeys: JWTVerifyGetKey;
+  /** Records of the JWT access tokens issued (for revocation), and their verification. */
+  jwtAccessTokens: JwtAccessTokens;
   /** The directory, through the request-path cache. */
   reads: DirectoryReads;
   keys: KeyMaterial;
@@ -80,6 +80,7 @@ export function grantNeedsSave(grant: { jti?: string | undefined; exp?: number |
 export function createProvider(deps: ProviderDeps): Provider {
   // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
   const reads = guardOutages(deps.reads, deps.log);
+  const jwts = guardOutages(deps.jwtAccessTokens, deps.log);
   const configuration: Configuration = {
     adapter: (name: string) =>
       name === "Client"
@@ -179,6 +180,9 @@ export function createProvider(deps: ProviderDeps): Provider {
         jwt: async (_ctx, token, jwt) => {
           const client = token.client;
           if (!client) return;
+          // Recorded while it lives, so it can be revoked (jwt-access-tokens.ts).
+          const { jti, exp, iat } = jwt.payload as { jti?: string; exp?: number; iat?: number };
+          if (jti && exp) await jwts.record({ jti, grantId: "grantId" in token ? token.grantId : undefined, clientId: client.clientId }, exp - (iat ?? Math.floor(Date.now() / 1000)));
           jwt.payload.aud = audienceFor(client.clientId, projectIdOf(client), String(token.scope ?? "").split(" "));
           // A machine user's token is about the machine user (as ZITADEL), not its client id.
           const machineUserId = machineUserIdOf(client);
@@ -244,7 +248,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(answerOutages(deps.log)); // first: around everything below
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
-  provider.use(createIntrospectionClaims(reads, deps.verifyKeys));
+  provider.use(createIntrospectionClaims(reads, jwts));
+  provider.use(revokeJwtAccessTokens(jwts));
   provider.on("server_error", (ctx, error) => {
     if (!answerUnconverted(ctx, error, deps.log)) deps.log.error({ err: error }, "oidc-provider server error");
   });
@@ -282,3 +287,24 @@ async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<
 }
 
 
+
+/**
+ * oidc-provider refuses to revoke structured tokens (unsupported_token_type); rolegate revokes a
+ * JWT access token by its record, and its grant with it, as oidc-provider does for opaque ones.
+ * Runs after oidc-provider has authenticated the client. Tokens of other clients, unknown and
+ * expired ones answer 200 and change nothing (RFC 7009 §2.2).
+ */
+function revokeJwtAccessTokens(jwts: JwtAccessTokens) {
+  return async function revokeJwt(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+    await next();
+    if (ctx.oidc?.route !== "revocation" || (ctx.body as { error?: string } | undefined)?.error !== "unsupported_token_type") return;
+    const token = ctx.oidc.params?.token;
+    const payload = typeof token === "string" ? await jwts.verify(token) : undefined;
+    if (payload?.jti && payload.client_id === ctx.oidc.client?.clientId) {
+      const grantId = await jwts.revoke(payload.jti);
+      if (grantId) await revokeGrant(ctx, grantId);
+    }
+    ctx.status = 200;
+    ctx.body = "";
+  };
+}

@@ -11,6 +11,7 @@ export const GRANTABLE = new Set([
   "DeviceCode",
   "BackchannelAuthenticationRequest",
   "ClientCredentials",
+  "JwtAccessToken", // records of JWT access tokens (jwt-access-tokens.ts)
 ]);
 
 /** Where oidc-provider's state lives: in memory (one instance) or in Redis (several). */

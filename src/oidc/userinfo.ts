@@ -2,10 +2,10 @@
 // token it issued to an app there, opaque or JWT (oidc-provider refuses tokens that carry a
 // resource audience, and every rolegate token does). The access checks run again, and role
 // claims are read now.
-import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { decideWithAccess } from "./access-prompt.js";
+import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import type { DirectoryReads } from "./reads.js";
 import { allowClientOrigin } from "./cors.js";
 import { kindOf, projectIdOf } from "./client-info.js";
@@ -32,19 +32,14 @@ interface TokenInfo {
 
 /**
  * The token's subject, client and scope. Opaque tokens are looked up in the store; JWT access
- * tokens are self-contained (oidc-provider keeps no record of them) and checked by signature,
- * issuer, type and expiry.
+ * tokens by signature, issuer, type, expiry and their record (not revoked).
  */
-async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: string): Promise<TokenInfo | undefined> {
+async function readToken(provider: Provider, jwts: JwtAccessTokens, token: string): Promise<TokenInfo | undefined> {
   if (token.length > 8192) return undefined;
   if (token.split(".").length === 3) {
-    try {
-      const { payload } = await jwtVerify(token, jwks, { issuer: provider.issuer, typ: "at+jwt" });
-      if (typeof payload.sub !== "string" || typeof payload.client_id !== "string") return undefined;
-      return { accountId: payload.sub, clientId: payload.client_id, scope: String(payload.scope ?? "") };
-    } catch {
-      return undefined;
-    }
+    const payload = await jwts.verify(token);
+    if (typeof payload?.sub !== "string" || typeof payload.client_id !== "string") return undefined;
+    return { accountId: payload.sub, clientId: payload.client_id, scope: String(payload.scope ?? "") };
   }
   // An unreadable token is invalid; an unreachable store is an outage (503), not a bad token.
   const stored = await provider.AccessToken.find(token).catch(unlessUnavailable);
@@ -52,12 +47,11 @@ async function readToken(provider: Provider, jwks: JWTVerifyGetKey, token: strin
   return { accountId: stored.accountId, clientId: stored.clientId, scope: String(stored.scope ?? "") };
 }
 
-/** `jwks` verifies rolegate's own JWTs with the keys published now (they change on rotation). */
-export function createUserinfo(provider: Provider, reads: DirectoryReads, jwks: JWTVerifyGetKey) {
+export function createUserinfo(provider: Provider, reads: DirectoryReads, jwts: JwtAccessTokens) {
   return async function userinfo(ctx: Context): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
-    const accessToken = await readToken(provider, jwks, token);
+    const accessToken = await readToken(provider, jwts, token);
     if (!accessToken) return fail(ctx, 401, "invalid_token", "invalid token provided");
     const scopes = String(accessToken.scope ?? "").split(" ");
     if (!scopes.includes("openid")) return fail(ctx, 403, "insufficient_scope", "the openid scope was not granted");

@@ -10,3 +10,7 @@ declare module "oidc-provider/lib/helpers/als.js" {
   const als: AsyncLocalStorage<KoaContextWithOIDC>;
   export default als;
 }
+declare module "oidc-provider/lib/helpers/revoke.js" {
+  import type { KoaContextWithOIDC } from "oidc-provider";
+  export default function revoke(ctx: KoaContextWithOIDC, grantId: string): Promise<void>;
+}

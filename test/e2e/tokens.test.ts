@@ -229,6 +229,64 @@ describe("the management API with issued tokens", () => {
   });
 });
 
+describe("JWT access tokens: revocation", () => {
+  it("revokes a user's JWT at /revoke: introspection, userinfo and its grant's refresh token all stop", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId, { accessTokenType: 1 });
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
+    const apiConfig = await discover(api().url, apiId, clientSecret);
+    expect((await oidc.tokenIntrospection(apiConfig, tokens.access_token)).active).toBe(true);
+
+    // Another client cannot revoke it: 200, and nothing changes (RFC 7009).
+    const otherId = await nativeApp(s.projectId, { accessTokenType: 1 });
+    await oidc.tokenRevocation(await discover(api().url, otherId, oidc.None()), tokens.access_token);
+    expect((await oidc.tokenIntrospection(apiConfig, tokens.access_token)).active).toBe(true);
+
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect(await oidc.tokenIntrospection(apiConfig, tokens.access_token)).toEqual({ active: false });
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, s.user.id)).rejects.toThrow();
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    // Revoking it again, or a garbage JWT, is still 200.
+    await oidc.tokenRevocation(config, tokens.access_token);
+    await page.close();
+  });
+
+  it("ends a session's JWT access tokens with the session", async () => {
+    const s = await scene();
+    const { clientId, clientSecret: secret } = await seed.webApp(s.projectId, CALLBACK, { accessTokenType: 1 });
+    const config = await discover(api().url, clientId, secret);
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
+    expect((await oidc.fetchUserInfo(config, tokens.access_token, s.user.id)).sub).toBe(s.user.id);
+    const bye = CALLBACK.replace(/\/cb$/, "/bye");
+    await page.goto(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: bye }).href);
+    await page.waitForURL((u) => u.href.startsWith(bye));
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, s.user.id)).rejects.toThrow();
+    const { clientId: apiId, clientSecret } = await seed.basicApiApp(s.projectId);
+    expect(await oidc.tokenIntrospection(await discover(api().url, apiId, clientSecret), tokens.access_token)).toEqual({ active: false });
+    await page.close();
+  });
+
+  it("revokes a machine user's JWT for the management API", async () => {
+    const { createApiClient } = await import("../support/api.js");
+    const { OrganizationService } = await import("@zitadel/proto/zitadel/org/v2beta/org_service_pb.js");
+    const { createAdministrator } = await import("../../src/directory/administrators.js");
+    const orgId = await seed.org();
+    const { id: machineId, username } = await seed.machine(orgId);
+    const { clientSecret } = await seed.users.addSecret({ userId: machineId });
+    await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
+    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+    const config = await discover(api().url, username, clientSecret);
+    const { access_token } = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
+    expect(access_token.split(".")).toHaveLength(3);
+    const orgs = createApiClient(api().url, OrganizationService, "connect", access_token);
+    expect((await orgs.listOrganizations({})).organizations.map((o) => o.id)).toContain(orgId);
+    await oidc.tokenRevocation(config, access_token);
+    await expect(orgs.listOrganizations({})).rejects.toMatchObject({ code: 16 });
+  });
+});
+
 describe("service accounts: JWT profile", () => {
   it("exchanges an assertion signed with the machine user's key file for a token, without client authentication", async () => {
     const { SignJWT, importPKCS8 } = await import("jose");

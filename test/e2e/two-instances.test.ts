@@ -132,6 +132,26 @@ describe("directory changes and keys across instances", () => {
       expect(Date.now() - changedAt).toBeLessThan(1500);
       await db.prisma.user.update({ where: { id: machineId }, data: { state: "ACTIVE" } });
 
+      // A JWT revoked at instance 0 is inactive at instance 1 (its record lives in Redis).
+      const introspector = await seed.basicApiApp(projectId);
+      const introspect = async (instance: number, token: string) => {
+        const res = await fetch(`${c.instances[instance]!.url}/oauth/v2/introspect`, {
+          method: "POST",
+          headers: { authorization: `Basic ${Buffer.from(`${introspector.clientId}:${introspector.clientSecret}`).toString("base64")}` },
+          body: new URLSearchParams({ token }),
+        });
+        return ((await res.json()) as { active: boolean }).active;
+      };
+      const jwt = (await tokenFrom(1)).body.access_token!;
+      expect(await introspect(1, jwt)).toBe(true);
+      const revoked = await fetch(`${c.instances[0]!.url}/oauth/v2/revoke`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${username}:${clientSecret}`).toString("base64")}` },
+        body: new URLSearchParams({ token: jwt }),
+      });
+      expect(revoked.status).toBe(200);
+      for (const i of [1, 0]) expect(await introspect(i, jwt)).toBe(false);
+
       // A key created and activated through instance 0 signs the tokens of both.
       const keys = createApiClient(c.instances[0]!.url, WebKeyService, "connect", c.adminToken);
       const { id } = await keys.createWebKey({});
