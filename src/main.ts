@@ -66,6 +66,12 @@ async function main() {
   if (redis && !(await redisReady(redis))) log.warn("redis not reachable yet: starting anyway, /readyz reports it until it is");
   const { port, close } = await listenDual(handler, config.port);
   log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
+  if (new URL(config.issuer).protocol === "https:" && !config.trustProxy) {
+    // An https issuer means a TLS proxy in front (rolegate speaks plain HTTP): without TRUST_PROXY
+    // every client has the proxy's address (one login rate limit for all of them, logs). Cookies
+    // are Secure either way (oidc/provider.ts).
+    log.warn({ issuer: config.issuer }, "ISSUER is https but TRUST_PROXY is off: set TRUST_PROXY=true behind the TLS proxy, or every client has the proxy's address");
+  }
 
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");

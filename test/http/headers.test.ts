@@ -232,3 +232,47 @@ describe("security headers", () => {
     });
   });
 });
+
+describe("cookies", () => {
+  let proxied: StartedServer; // https issuer, TRUST_PROXY=true
+  let unproxied: StartedServer; // https issuer, TRUST_PROXY off
+  beforeAll(async () => {
+    [proxied, unproxied] = await Promise.all([
+      start("proxied", { ISSUER: HTTPS_ISSUER, TRUST_PROXY: "true" }),
+      start("unproxied", { ISSUER: HTTPS_ISSUER }),
+    ]);
+  }, 60_000);
+
+  it("an http issuer (the laptop start): cookies without Secure, or the browser would drop them", async () => {
+    const jar = new Jar(plain.url);
+    await signIn(jar);
+    expect(isSecure(cookieLine(jar.setCookies, "_interaction"))).toBe(false);
+    expect(isSecure(cookieLine(jar.setCookies, "_session"))).toBe(false);
+  });
+
+  it("an https issuer behind a TLS proxy (TRUST_PROXY, X-Forwarded-Proto: https): every cookie Secure", async () => {
+    const jar = new Jar(proxied.url, { "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7" });
+    await signIn(jar);
+    for (const name of ["_interaction", "_interaction.sig", "_interaction_resume", "_session", "_session.sig"]) {
+      expect(isSecure(cookieLine(jar.setCookies, name)), name).toBe(true);
+    }
+  });
+
+  it("an https issuer with TRUST_PROXY on but no X-Forwarded-Proto reaching rolegate: still Secure, no error", async () => {
+    const jar = new Jar(proxied.url);
+    await signIn(jar);
+    for (const name of ["_interaction", "_interaction_resume", "_session"]) {
+      expect(isSecure(cookieLine(jar.setCookies, name)), name).toBe(true);
+    }
+  });
+
+  it("an https issuer without TRUST_PROXY: still Secure, and the log tells the operator to set TRUST_PROXY", async () => {
+    const jar = new Jar(unproxied.url);
+    await signIn(jar);
+    for (const name of ["_interaction", "_interaction_resume", "_session"]) {
+      expect(isSecure(cookieLine(jar.setCookies, name)), name).toBe(true);
+    }
+    expect(unproxied.logs().some((l) => l.level === 40 && /TRUST_PROXY/.test(String(l.msg)))).toBe(true);
+    expect(proxied.logs().some((l) => l.level === 40 && /TRUST_PROXY/.test(String(l.msg)))).toBe(false);
+  });
+});
