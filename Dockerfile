@@ -11,7 +11,8 @@ RUN npm run build && npm prune --omit=dev
 
 # Run: compiled JavaScript, production dependencies, a non-root user.
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/var/lib/rolegate/data KEYS_DIR=/var/lib/rolegate/keys
+# HOST: every interface of the container (rolegate's default is loopback, unreachable from outside).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/var/lib/rolegate/data KEYS_DIR=/var/lib/rolegate/keys
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,9 +1,12 @@
 // Reads the environment once. Every other module receives a Config instead of reading process.env.
+import net from "node:net";
 import path from "node:path";
 import { parseRedisUrl, REDIS_URL_FORMS, RedisUrlError } from "./redis.js";
 
 export interface Config {
   port: number;
+  /** The address to listen on: loopback unless HOST says otherwise. */
+  host: string;
   issuer: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -21,6 +24,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT ?? "3000");
+  const host = parseHost(env.HOST);
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -48,6 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     port,
+    host,
     issuer,
     dataDir,
     databaseUrl,
@@ -66,6 +71,20 @@ function parsePort(value: string): number {
     throw new ConfigError("PORT must be an integer between 0 and 65535");
   }
   return port;
+}
+
+/**
+ * Loopback unless HOST names another address, with or without DATABASE_URL: serving beyond this
+ * machine is a decision (the Docker image makes it, HOST=0.0.0.0). An IP address (`0.0.0.0` or
+ * `::` for every interface) or a host name that resolves to one of this machine's addresses.
+ */
+export const DEFAULT_HOST = "127.0.0.1";
+
+function parseHost(value: string | undefined): string {
+  if (value === undefined || value === "") return DEFAULT_HOST;
+  const host = value.trim().replace(/^\[(.*)\]$/, "$1"); // [::] as in URLs
+  if (net.isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/.test(host)) return host;
+  throw new ConfigError("HOST must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name, without scheme or port");
 }
 
 function parseBoolean(name: string, value: string | undefined): boolean {

@@ -4,7 +4,7 @@ import { bootstrap } from "./bootstrap.js";
 import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
-import { listenDual } from "./http/listener.js";
+import { describeAddress, listenDual } from "./http/listener.js";
 import { createSignIn } from "./oidc/index.js";
 import { createHandler } from "./server.js";
 import { isUnavailable, logOutage } from "./http/unavailable.js";
@@ -64,8 +64,14 @@ async function main() {
   });
   if (config.redisUrl) log.info({ redis: describeRedisTarget(parseRedisUrl(config.redisUrl)) }, "shared state in redis");
   if (redis && !(await redisReady(redis))) log.warn("redis not reachable yet: starting anyway, /readyz reports it until it is");
-  const { port, close } = await listenDual(handler, config.port);
-  log.info({ port, issuer: config.issuer }, `rolegate listening on http://localhost:${port}`);
+  const { address, port, close } = await listenDual(handler, config.port, config.host);
+  log.info({ address, port, issuer: config.issuer }, `rolegate listening on ${describeAddress(address, port)}`);
+  if (new URL(config.issuer).protocol === "https:" && !config.trustProxy) {
+    // An https issuer means a TLS proxy in front (rolegate speaks plain HTTP): without TRUST_PROXY
+    // every client has the proxy's address (one login rate limit for all of them, logs). Cookies
+    // are Secure either way (oidc/provider.ts).
+    log.warn({ issuer: config.issuer }, "ISSUER is https but TRUST_PROXY is off: set TRUST_PROXY=true behind the TLS proxy, or every client has the proxy's address");
+  }
 
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");

@@ -11,6 +11,7 @@ import { Metrics } from "./http/metrics.js";
 import type { Database } from "./db/database.js";
 import type { Logger } from "./log.js";
 import { isUnavailable, logOutage, respondUnavailable } from "./http/unavailable.js";
+import { setSecurityHeaders } from "./http/security-headers.js";
 
 export interface AppDeps {
   db: Database;
@@ -37,6 +38,8 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
   app.silent = true; // errors are logged below, without stack traces in responses
 
   app.use(async (ctx, next) => {
+    // First, on the Node response itself: kept by the pages oidc-provider writes on its own.
+    setSecurityHeaders(ctx.res);
     const start = performance.now();
     // Logged when the response is finished: oidc-provider writes its responses itself.
     ctx.res.once("finish", () => {
@@ -114,7 +117,11 @@ export function createHandler(deps: AppDeps): RequestHandler {
     fallback: koa as never,
   });
   // Every service is in the zitadel.* package: other paths skip Connect's routing.
-  return ((req, res) => (req.url?.startsWith("/zitadel.") ? connect(req, res) : koa(req, res))) as RequestHandler;
+  return ((req, res) => {
+    if (!req.url?.startsWith("/zitadel.")) return koa(req, res);
+    setSecurityHeaders(res);
+    return connect(req, res);
+  }) as RequestHandler;
 }
 
 export async function listen(app: Koa, port: number): Promise<{ server: http.Server; port: number }> {

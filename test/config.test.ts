@@ -7,6 +7,7 @@ describe("configuration", () => {
     const config = readConfig({});
     expect(config).toMatchObject({
       port: 3000,
+      host: "127.0.0.1",
       issuer: "http://localhost:3000",
       dataDir: path.resolve("data"),
       databaseUrl: undefined,
@@ -25,6 +26,16 @@ describe("configuration", () => {
     expect(config.adminPatFile).toBe("/var/lib/rolegate/admin.pat");
     expect(readConfig({ ISSUER: "https://id.example.com/" }).issuer).toBe("https://id.example.com");
     expect(readConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+  });
+
+  it("listens on loopback unless HOST says otherwise, with PostgreSQL too", () => {
+    expect(readConfig({ DATABASE_URL: "postgresql://db/rolegate" }).host).toBe("127.0.0.1");
+    expect(readConfig({ HOST: "" }).host).toBe("127.0.0.1");
+    expect(readConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(readConfig({ HOST: "::" }).host).toBe("::");
+    expect(readConfig({ HOST: "[::1]" }).host).toBe("::1");
+    expect(readConfig({ HOST: "10.1.2.3" }).host).toBe("10.1.2.3");
+    expect(readConfig({ HOST: "rolegate.internal" }).host).toBe("rolegate.internal");
   });
 
   it.each([
@@ -54,6 +65,9 @@ describe("configuration", () => {
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ ISSUER: "not a url" }, /ISSUER/],
     [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY/],
+    [{ HOST: "http://0.0.0.0" }, /HOST must be an IP address/],
+    [{ HOST: "0.0.0.0:3000" }, /HOST must be an IP address/],
+    [{ HOST: "a b" }, /HOST/],
   ])("rejects %o", (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);

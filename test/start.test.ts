@@ -1,6 +1,7 @@
 // `npm start` as users run it: embedded (no database server) and on an empty PostgreSQL.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, stat } from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -9,6 +10,20 @@ import { createEmptyDatabase } from "./support/database.js";
 import { startServer } from "./support/process.js";
 
 const firstStart = (logs: Record<string, unknown>[]) => logs.filter((l) => String(l.msg).startsWith("first start"));
+const listening = (logs: Record<string, unknown>[]) => logs.find((l) => String(l.msg).startsWith("rolegate listening"))!;
+const portOf = (url: string) => Number(new URL(url).port);
+
+/** Whether a TCP connection to host:port is refused (nothing listens on that address). */
+function refused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNREFUSED" ? resolve(true) : reject(error)));
+  });
+}
 
 describe("npm start", () => {
   it("runs embedded with nothing installed: creates data/ and the admin token, and reuses them on the next start", async () => {
@@ -18,6 +33,10 @@ describe("npm start", () => {
 
     const first = await startServer(env);
     try {
+      // Loopback only (HOST unset), and the log says so; 127.0.0.2 is loopback too, but not bound.
+      expect(first.address).toBe("127.0.0.1");
+      expect(listening(first.logs()).msg).toBe(`rolegate listening on http://127.0.0.1:${portOf(first.url)}`);
+      expect(await refused("127.0.0.2", portOf(first.url))).toBe(true);
       const ready = await fetch(`${first.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ checks: { database: true } });
@@ -66,6 +85,7 @@ describe("npm start", () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: "ok", checks: { database: true, redis: true } });
       expect(server.logs().find((l) => l.msg === "directory ready")).toMatchObject({ database: "postgresql" });
+      expect(server.address).toBe("127.0.0.1"); // loopback with PostgreSQL too, unless HOST says otherwise
       expect(firstStart(server.logs())).toHaveLength(1);
     } finally {
       await server.stop();
@@ -77,6 +97,35 @@ describe("npm start", () => {
       expect((await db.prisma.organization.findMany()).map((o) => o.name)).toEqual(["Acme"]);
     } finally {
       await db.close();
+    }
+  }, 120_000);
+
+  it("listens where HOST says, and logs the address it bound", async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), "rolegate-start-"));
+    const databaseUrl = await createEmptyDatabase("rolegate_template");
+    const env = (name: string, host: string) => ({
+      DATABASE_URL: databaseUrl,
+      HOST: host,
+      ADMIN_PAT_FILE: path.join(home, "admin.pat"),
+      DATA_DIR: path.join(home, name, "data"),
+      KEYS_DIR: path.join(home, "keys"),
+    });
+    const one = await startServer(env("one", "127.0.0.2"));
+    const every = await startServer(env("every", "0.0.0.0"));
+    try {
+      expect(one.address).toBe("127.0.0.2");
+      expect(listening(one.logs())).toMatchObject({ address: "127.0.0.2", msg: `rolegate listening on http://127.0.0.2:${portOf(one.url)}` });
+      expect((await fetch(`http://127.0.0.2:${portOf(one.url)}/healthz`)).status).toBe(200);
+      expect(await refused("127.0.0.1", portOf(one.url))).toBe(true);
+
+      expect(every.address).toBe("0.0.0.0");
+      expect(listening(every.logs()).msg).toBe(`rolegate listening on http://0.0.0.0:${portOf(every.url)} (every interface)`);
+      for (const host of ["127.0.0.1", "127.0.0.2"]) {
+        expect((await fetch(`http://${host}:${portOf(every.url)}/healthz`)).status).toBe(200);
+      }
+    } finally {
+      expect(await one.stop()).toBe(0);
+      expect(await every.stop()).toBe(0);
     }
   }, 120_000);
 

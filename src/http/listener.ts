@@ -14,6 +14,8 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
 export interface DualServer {
   server: net.Server;
+  /** The address really bound (server.address()), e.g. 127.0.0.1, 0.0.0.0 or ::. */
+  address: string;
   port: number;
   close(): Promise<void>;
 }
@@ -35,9 +37,11 @@ export async function listenDual(handler: RequestHandler, port: number, host?: s
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
+  const bound = server.address() as net.AddressInfo;
   return {
     server,
-    port: (server.address() as net.AddressInfo).port,
+    address: bound.address,
+    port: bound.port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -46,6 +50,12 @@ export async function listenDual(handler: RequestHandler, port: number, host?: s
         setTimeout(() => sockets.forEach((s) => s.destroy()), 2000).unref();
       }),
   };
+}
+
+/** Where a server listens, for people: `http://127.0.0.1:3000`, `http://[::]:3000 (every interface)`. */
+export function describeAddress(address: string, port: number): string {
+  const url = `http://${net.isIPv6(address) ? `[${address}]` : address}:${port}`;
+  return address === "0.0.0.0" || address === "::" ? `${url} (every interface)` : url;
 }
 
 /** Reads until the bytes seen either match or rule out the HTTP/2 preface, then puts them back. */

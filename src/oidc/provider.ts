@@ -81,6 +81,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
   const reads = guardOutages(deps.reads, deps.log);
   const jwts = guardOutages(deps.jwtAccessTokens, deps.log);
+  // Browsers reach an https issuer over TLS, always: its cookies are Secure (see below).
+  const httpsIssuer = new URL(deps.issuer).protocol === "https:";
+  const secureCookies = httpsIssuer ? { secure: true } : {};
   const configuration: Configuration = {
     adapter: (name: string) =>
       name === "Client"
@@ -97,8 +100,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: deps.keys.jwks as Configuration["jwks"],
     cookies: {
       keys: deps.keys.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: "lax" },
-      short: { signed: true, httpOnly: true, sameSite: "lax" },
+      long: { signed: true, httpOnly: true, sameSite: "lax", ...secureCookies },
+      short: { signed: true, httpOnly: true, sameSite: "lax", ...secureCookies },
     },
     routes: ROUTES,
     scopes: ["openid", "offline_access", "profile", "email"],
@@ -238,6 +241,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
+  if (httpsIssuer) connectionsAreSecure(provider);
   adaptProvider(provider, {
     // Grants belong to users' sign-ins: their aud scopes are re-decided whenever one is used.
     grantLoaded: async (grant) => {
@@ -254,6 +258,18 @@ export function createProvider(deps: ProviderDeps): Provider {
     if (!answerUnconverted(ctx, error, deps.log)) deps.log.error({ err: error }, "oidc-provider server error");
   });
   return provider;
+}
+
+/**
+ * rolegate speaks plain HTTP only, so an https issuer means a proxy terminates TLS in front of it.
+ * Koa thinks a request secure only when TRUST_PROXY is on and the proxy's X-Forwarded-Proto says
+ * https, and its cookie jar refuses to set a Secure cookie otherwise ("Cannot send secure cookie
+ * over unencrypted connection"). The browser's connection is the one that counts: for an https
+ * issuer the provider's requests count as secure (Koa's documented app.request extension point;
+ * oidc-provider reads `ctx.secure` for its cookies only). X-Forwarded-Proto then decides nothing.
+ */
+function connectionsAreSecure(provider: Provider): void {
+  Object.defineProperty(provider.request, "secure", { get: () => true, configurable: true });
 }
 
 /**

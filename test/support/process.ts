@@ -4,6 +4,8 @@ import path from "node:path";
 
 export interface StartedServer {
   url: string;
+  /** The address the server says it bound (its "rolegate listening" log line). */
+  address: string | undefined;
   logs: () => Record<string, unknown>[];
   stop: () => Promise<number | null>;
 }
@@ -20,7 +22,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   let stderr = "";
   let buffer = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const listening = new Promise<number>((resolve, reject) => {
+  const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -33,7 +35,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
           lines.push(entry);
           if (typeof entry.port === "number" && String(entry.msg).startsWith("rolegate listening")) {
             clearTimeout(timer);
-            resolve(entry.port);
+            resolve(entry);
           }
         } catch {
           // not a log line
@@ -45,9 +47,13 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
-  const port = await listening;
+  const ready = await listening;
+  const address = typeof ready.address === "string" ? ready.address : undefined;
+  // A server bound to one IPv4 address is reached there; on every interface, through loopback.
+  const host = address && /^\d+\.\d+\.\d+\.\d+$/.test(address) && address !== "0.0.0.0" ? address : "127.0.0.1";
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${ready.port as number}`,
+    address,
     logs: () => lines,
     stop: () =>
       new Promise((resolve) => {
