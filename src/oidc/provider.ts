@@ -18,6 +18,7 @@ import { adaptProvider, revokeGrant } from "./internals.js";
 import { answerOutages, answerUnconverted, guardOutages } from "./unavailable.js";
 import { isUnavailable, UNAVAILABLE_PAGE } from "../http/unavailable.js";
 import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
+import { consumeDeferred, deferConsume } from "./refresh-rotation.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 import type { KeyMaterial } from "./keys.js";
@@ -96,7 +97,9 @@ export function createProvider(deps: ProviderDeps): Provider {
             destroy: async () => undefined,
             revokeByGrantId: async () => undefined,
           }
-        : guardOutages(deps.store.adapterFor(name), deps.log),
+        : name === "RefreshToken"
+          ? deferConsume(guardOutages(deps.store.adapterFor(name), deps.log))
+          : guardOutages(deps.store.adapterFor(name), deps.log),
     jwks: deps.keys.jwks as Configuration["jwks"],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -250,6 +253,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   });
   provider.use(answerOutages(deps.log)); // first: around everything below
+  provider.use(consumeDeferred); // a failed consume answers 503 through answerOutages
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
   provider.use(createIntrospectionClaims(reads, jwts));

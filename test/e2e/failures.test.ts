@@ -431,3 +431,29 @@ describe("failure behaviour", () => {
     expect(logs.some((l) => l.msg === "redis available again")).toBe(true);
   });
 });
+
+describe("refresh during an outage", () => {
+  // Runs after the whole-run checks above: the refused write below is logged as an error.
+  it("a failure after the refresh token was consumed, before the new tokens were stored, does not sign the user out", async () => {
+    const tokens = await signIn();
+    const { default: Redis } = await import("ioredis");
+    const admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await admin.connect();
+    try {
+      // Writes of access tokens fail (as an outage would, in the middle of the request); the
+      // refresh token's own key and its successor's are writable.
+      await admin.call("ACL", "SETUSER", "default", "resetkeys", "%R~*", "~rolegate:RefreshToken:*", "~rolegate:grant:*");
+      const failed = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await admin.call("ACL", "SETUSER", "default", "allkeys");
+      admin.disconnect();
+    }
+    // The retry is no reuse: it refreshes, and the new tokens work.
+    const refreshed = await exchange({ grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+    expect((await userinfo(refreshed.access_token)).status).toBe(200);
+    // Once handed out, the successor replaced it: using the old one again is reuse.
+    const reused = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+    expect(((await reused.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+});
