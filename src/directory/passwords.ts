@@ -119,8 +119,8 @@ export async function setPassword(ctx: DirectoryContext, input: SetPasswordInput
  */
 export async function verifyUserPassword(ctx: DirectoryContext, loginName: string, password: string): Promise<User | null> {
   if (typeof loginName !== "string" || typeof password !== "string") return null;
-  if (textProblem(loginName)) return null; // no login name has control characters (and PostgreSQL refuses NUL)
-  const user = await ctx.prisma.user.findUnique({ where: { loginKey: loginKeyOf(loginName.trim()) } });
+  // No login name has control characters (and PostgreSQL refuses NUL): unknown, answered as slowly.
+  const user = textProblem(loginName) ? null : await ctx.prisma.user.findUnique({ where: { loginKey: loginKeyOf(loginName.trim()) } });
   const human = user?.type === "HUMAN" ? user : null;
   const matches = await verifyPassword(password, human?.passwordHash);
   return matches && human ? toPublicUser(human) : null;
