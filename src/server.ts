@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { RedisClient } from "./redis.js";
 import Koa from "koa";
-import { apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
+import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
 import type { RequestHandler } from "./http/listener.js";
 import { Metrics } from "./http/metrics.js";
 import type { Database } from "./db/database.js";
@@ -114,6 +114,7 @@ export function createHandler(deps: AppDeps): RequestHandler {
     routes: apiRoutes(api),
     interceptors: apiInterceptors(api, deps.log, (code) => metrics.countApiCall(code)),
     readMaxBytes: MAX_REQUEST_BYTES,
+    jsonOptions: API_JSON_OPTIONS,
     fallback: koa as never,
   });
   // Every service is in the zitadel.* package: other paths skip Connect's routing.

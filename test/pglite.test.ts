@@ -4,11 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/database.js";
+import { createAdministrator, listAdministrators, updateAdministrator } from "../src/directory/administrators.js";
 import { createAuthorization } from "../src/directory/authorizations.js";
 import { createOrganization } from "../src/directory/organizations.js";
 import { createProjectGrant, updateProjectGrant } from "../src/directory/project-grants.js";
 import { addProjectRole, createProject, listProjects } from "../src/directory/projects.js";
 import { createHumanUser, listUserMetadata, setUserMetadata } from "../src/directory/users.js";
+import { makeOrg, makeUser } from "./support/fixtures.js";
 
 describe("embedded PGlite", () => {
   it("migrates, runs the directory with its cascades, stores bytes, and reopens", async () => {
@@ -43,6 +45,30 @@ describe("embedded PGlite", () => {
       expect(await again.prisma.organization.count()).toBe(2);
     } finally {
       await again.close();
+    }
+  }, 60_000);
+
+  it("filters administrators by role (an enum list argument)", async () => {
+    const db = await openDatabase({ dataDir: await mkdtemp(path.join(os.tmpdir(), "rolegate-pglite-")) });
+    const ctx = { prisma: db.prisma, actor: { id: "test" } };
+    try {
+      const org = await makeOrg(ctx);
+      const owner = await makeUser(ctx, org.id);
+      const manager = await makeUser(ctx, org.id);
+      await createAdministrator(ctx, { userId: owner.id, resource: { organizationId: org.id }, roles: ["ORG_OWNER", "ORG_USER_MANAGER"] });
+      await createAdministrator(ctx, { userId: manager.id, resource: { organizationId: org.id }, roles: ["ORG_USER_MANAGER"] });
+      const users = async (filter: Parameters<typeof listAdministrators>[1]) =>
+        (await listAdministrators(ctx, filter)).items.map((a) => a.userId).sort();
+      expect(await users({ role: "ORG_OWNER" })).toEqual([owner.id]);
+      expect(await users({ role: "ORG_USER_MANAGER" })).toEqual([owner.id, manager.id].sort());
+      expect(await users({ not: { role: "ORG_OWNER" } })).toEqual([manager.id]);
+      expect(await users({ or: [{ role: "IAM_OWNER" }, { role: "ORG_OWNER" }] })).toEqual([owner.id]);
+      expect((await listAdministrators(ctx, { role: "ORG_OWNER" })).totalResult).toBe(1);
+      await updateAdministrator(ctx, { userId: manager.id, resource: { organizationId: org.id }, roles: ["ORG_OWNER"] });
+      expect(await users({ role: "ORG_OWNER" })).toEqual([owner.id, manager.id].sort());
+      expect(await users({ not: { role: "ORG_OWNER" } })).toEqual([]);
+    } finally {
+      await db.close();
     }
   }, 60_000);
 });

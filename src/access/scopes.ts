@@ -1,5 +1,7 @@
 // ZITADEL's reserved scopes, read once per request into what they ask for.
-// Unknown scopes are ignored (never invalid_scope), as in ZITADEL.
+// Unknown scopes are ignored (never invalid_scope), as in ZITADEL; so are scopes with control
+// characters, which name nothing (and whose NUL PostgreSQL would refuse in a lookup).
+import { textProblem } from "../directory/validate.js";
 
 export const SCOPE = {
   projectRole: "urn:zitadel:iam:org:project:role:",
@@ -53,6 +55,7 @@ export function parseScopes(scopes: Iterable<string>): ScopeRequest {
     flatRoles: false,
   };
   for (const scope of scopes) {
+    if (textProblem(scope)) continue;
     if (scope.startsWith(SCOPE.projectRole)) {
       const key = scope.slice(SCOPE.projectRole.length);
       if (key) request.roleKeys.push(key);

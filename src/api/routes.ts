@@ -14,6 +14,8 @@ import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
 import type { ApiDeps } from "./context.js";
 import { authInterceptor, changeInterceptor, errorInterceptor } from "./interceptors.js";
+import { requestTextInterceptor } from "./request-text.js";
+import { requestTextDecoder } from "./utf8.js";
 import { internalPermissionService } from "./internal-permission-service.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { reclassifyParseErrors } from "./parse-errors.js";
@@ -36,9 +38,16 @@ export function apiRoutes(deps: ApiDeps) {
 }
 
 export function apiInterceptors(deps: ApiDeps, log: Logger, countCall?: (code: string) => void) {
-  // The error mapper wraps everything, authentication included.
-  return [errorInterceptor(log, countCall), authInterceptor(deps), changeInterceptor(deps)];
+  // The error mapper wraps everything, authentication included; text is checked once the caller is known.
+  return [errorInterceptor(log, countCall), authInterceptor(deps), requestTextInterceptor(), changeInterceptor(deps)];
 }
+
+/**
+ * How request JSON is read: a field the request message does not have is invalid_argument naming
+ * it (connect-es drops unknown fields by default, so a misspelled filter listed everything), and
+ * invalid UTF-8 is refused (see utf8.ts) instead of read as U+FFFD.
+ */
+export const API_JSON_OPTIONS = { ignoreUnknownFields: false, textDecoder: requestTextDecoder };
 
 /** Request bodies above this size are refused before they are parsed. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;

@@ -11,7 +11,7 @@ import { findGrant } from "./project-grants.js";
 import { loadProject } from "./projects.js";
 import { loadOrganization } from "./organizations.js";
 import type { DateFilter } from "./users.js";
-import { optionalEnum, requireEnum, requireId, requireList } from "./validate.js";
+import { optionalEnum, requireEnum, requireId, requireList, requireText } from "./validate.js";
 
 export type { Administrator, AdminRole };
 
@@ -296,7 +296,7 @@ function administratorWhere(f: AdministratorFilter, path: string, depth: number)
   if (f.userDisplayName) conditions.push({ user: displayNameWhere(at("userDisplayName.displayName"), f.userDisplayName) });
   const resource = optionalEnum(at("resource"), f.resource, ["INSTANCE", "ORGANIZATION", "PROJECT", "PROJECT_GRANT"] as const);
   if (resource) conditions.push({ resource });
-  if (f.resourceId !== undefined) conditions.push({ resourceId: f.resourceId });
+  if (f.resourceId !== undefined) conditions.push({ resourceId: requireText(at("resourceId"), f.resourceId, { min: 0 }) });
   const role = optionalEnum(at("role.roleKey"), f.role, ADMIN_ROLES);
   if (role) conditions.push({ roles: { has: role } });
   if (f.createdAt) conditions.push({ createdAt: dateWhere(at("creationDate"), f.createdAt) });

@@ -1,6 +1,7 @@
 // Pagination and text filters as the ZITADEL v2 list requests describe them.
 import { Prisma } from "../generated/prisma/client.js";
 import { invalidArgument } from "./errors.js";
+import { requireCleanText } from "./validate.js";
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -48,6 +49,7 @@ export interface TextFilter {
 export function textWhere(field: string, filter: TextFilter): { equals?: string; startsWith?: string; contains?: string; endsWith?: string; mode?: "insensitive" } {
   if (typeof filter.value !== "string") throw invalidArgument(field, "must be a string");
   if (filter.value.length > 200) throw invalidArgument(field, "must be at most 200 characters");
+  requireCleanText(field, filter.value);
   const method = filter.method ?? "EQUALS";
   if (!TEXT_METHODS.includes(method)) throw invalidArgument(`${field}.method`, `must be one of ${TEXT_METHODS.join(", ")}`);
   const insensitive = method.endsWith("_IGNORE_CASE") ? { mode: "insensitive" as const } : {};

@@ -6,7 +6,7 @@ import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { assertHuman, loadUser, loginKeyOf, toPublicUser, type User, type UserRow } from "./user-rows.js";
-import { optionalBoolean, requireId } from "./validate.js";
+import { optionalBoolean, requireId, textProblem } from "./validate.js";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -119,7 +119,8 @@ export async function setPassword(ctx: DirectoryContext, input: SetPasswordInput
  */
 export async function verifyUserPassword(ctx: DirectoryContext, loginName: string, password: string): Promise<User | null> {
   if (typeof loginName !== "string" || typeof password !== "string") return null;
-  const user = await ctx.prisma.user.findUnique({ where: { loginKey: loginKeyOf(loginName.trim()) } });
+  // No login name has control characters (and PostgreSQL refuses NUL): unknown, answered as slowly.
+  const user = textProblem(loginName) ? null : await ctx.prisma.user.findUnique({ where: { loginKey: loginKeyOf(loginName.trim()) } });
   const human = user?.type === "HUMAN" ? user : null;
   const matches = await verifyPassword(password, human?.passwordHash);
   return matches && human ? toPublicUser(human) : null;

@@ -96,7 +96,7 @@ export async function createMachineUser(ctx: DirectoryContext, input: CreateMach
   const id = optionalUserId(input.userId);
   const username = isAbsent(input.username) ? id : requireUsername(input.username);
   const name = requireText("name", input.name);
-  const description = optionalText("description", input.description, { max: 500 }) || null;
+  const description = optionalText("description", input.description, { max: 500, multiline: true }) || null;
   const accessTokenType = optionalEnum("accessTokenType", input.accessTokenType, ACCESS_TOKEN_TYPES) ?? "BEARER";
   return insertUser(ctx, { id, orgId, type: "MACHINE", username, loginKey: loginKeyOf(username), name, description, accessTokenType });
 }

@@ -5,12 +5,40 @@ import { invalidArgument } from "./errors.js";
 export interface LengthRule {
   min?: number;
   max?: number;
+  /** Free text over several lines (a description): tab, line feed and carriage return are allowed. */
+  multiline?: boolean;
 }
 
-/** A required string, trimmed, within length bounds (default 1–200). */
-export function requireText(field: string, value: unknown, { min = 1, max = 200 }: LengthRule = {}): string {
+// C0 controls, DEL and C1 controls. NUL above all: PostgreSQL cannot store it in text.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why a string cannot be stored as text, or undefined when it can: a control character (in free
+ * multi-line text only tab, line feed and carriage return are allowed), or a lone surrogate (no
+ * character at all; as UTF-8 it would become U+FFFD, and invalid UTF-8 bytes are decoded to
+ * lone surrogates at the edge, see src/api/utf8.ts).
+ */
+export function textProblem(value: string, { multiline = false }: { multiline?: boolean } = {}): string | undefined {
+  if (LONE_SURROGATE.test(value)) return "must be valid UTF-8 (no invalid bytes or lone surrogates)";
+  if ((multiline ? CONTROL_EXCEPT_LINES : CONTROL).test(value)) {
+    return multiline ? "must not contain control characters other than tab and line breaks" : "must not contain control characters";
+  }
+  return undefined;
+}
+
+/** Throws invalid_argument naming `field` when `value` cannot be stored as text (textProblem). */
+export function requireCleanText(field: string, value: string, options: { multiline?: boolean } = {}): string {
+  const problem = textProblem(value, options);
+  if (problem) throw invalidArgument(field, problem);
+  return value;
+}
+
+/** A required string, trimmed, within length bounds (default 1–200), without control characters. */
+export function requireText(field: string, value: unknown, { min = 1, max = 200, multiline = false }: LengthRule = {}): string {
   if (typeof value !== "string") throw invalidArgument(field, "is required");
-  const text = value.trim();
+  const text = requireCleanText(field, value, { multiline }).trim();
   if (text.length < min) throw invalidArgument(field, min <= 1 ? "must not be empty" : `must be at least ${min} characters`);
   if (text.length > max) throw invalidArgument(field, `must be at most ${max} characters`);
   return text;

@@ -5,6 +5,7 @@ import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { loadClientRecords, type AppRecord, type MachineRecord, type PublicKeyRecord } from "../directory/client-records.js";
+import { textProblem } from "../directory/validate.js";
 import { ASSERTION_PROXY_JWK } from "./client-assertions.js";
 
 /** rolegate's own client metadata, registered as extraClientMetadata.properties. */
@@ -34,8 +35,9 @@ const AUTH_METHODS: Record<string, string> = {
   PRIVATE_KEY_JWT: "private_key_jwt",
 };
 
+/** No client for an id no client can have: empty, too long, or with control characters (NUL: PostgreSQL refuses it). */
 export async function findClientMetadata(prisma: PrismaClient, clientId: string): Promise<ClientMetadata | undefined> {
-  if (clientId.length === 0 || clientId.length > 200) return undefined;
+  if (clientId.length === 0 || clientId.length > 200 || textProblem(clientId)) return undefined;
   const { app, machine } = await loadClientRecords(prisma, clientId);
   if (app) return appClient(app);
   return machine ? machineClient(clientId, machine) : undefined;

@@ -1,7 +1,8 @@
-// Requests with a form body to the token, introspection and revocation endpoints. The body is
-// read once here: ZITADEL-shaped client assertions are adapted (client-assertions.ts) and
-// JWT-profile grants answered (jwt-profile.ts); everything else goes on to oidc-provider with
-// the body it would have read (it takes an already-read body from `req.body`).
+// Requests with a form body to oidc-provider's endpoints. The body is read once here: a parameter
+// with control characters is invalid_request (readForm), and at the token, introspection and
+// revocation endpoints ZITADEL-shaped client assertions are adapted (client-assertions.ts) and
+// JWT-profile grants answered (jwt-profile.ts); everything else goes on to oidc-provider with the
+// body it would have read (it takes an already-read body from `req.body`).
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { FormError, readForm } from "../http/form.js";
@@ -12,8 +13,8 @@ import { JWT_BEARER } from "./jwt-profile.js";
 const BODY_LIMIT = 56 * 1024;
 
 export function createFormRequests(provider: Provider, jwtProfile: (ctx: Context, form: URLSearchParams) => Promise<void>, tokenPath: string) {
-  /** Returns true when the request was answered here. */
-  return async function formRequest(ctx: Context): Promise<boolean> {
+  /** Returns true when the request was answered here; `adapt`: the token, introspection or revocation endpoint. */
+  return async function formRequest(ctx: Context, adapt = true): Promise<boolean> {
     if (ctx.method !== "POST" || !ctx.is("application/x-www-form-urlencoded")) return false;
     let form: URLSearchParams;
     try {
@@ -21,8 +22,13 @@ export function createFormRequests(provider: Provider, jwtProfile: (ctx: Context
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
       ctx.status = 400;
+      ctx.set("Cache-Control", "no-store");
       ctx.body = { error: "invalid_request", error_description: error.message };
       return true;
+    }
+    if (!adapt) {
+      (ctx.req as { body?: string }).body = form.toString();
+      return false;
     }
     await adaptClientAssertion(provider, form, `${provider.issuer}${ctx.path}`);
     if (ctx.path === tokenPath && form.get("grant_type") === JWT_BEARER) {

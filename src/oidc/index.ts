@@ -13,6 +13,7 @@ import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
+import { findControlParameter } from "../http/form.js";
 import { createFormRequests } from "./form-requests.js";
 import { createJwtAccessTokens, JWT_RECORD_MODEL } from "./jwt-access-tokens.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
@@ -88,7 +89,15 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
       ctx.status = 204;
       return;
     }
-    if (formPaths.has(ctx.path) && (await formRequest(ctx))) return;
+    // No OIDC parameter has control characters (NUL would reach PostgreSQL): invalid_request.
+    const badParameter = ctx.querystring ? findControlParameter(new URLSearchParams(ctx.querystring)) : undefined;
+    if (badParameter) {
+      ctx.status = 400;
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { error: "invalid_request", error_description: `parameter ${badParameter} must not contain control characters` };
+      return;
+    }
+    if (ctx.method === "POST" && (await formRequest(ctx, formPaths.has(ctx.path)))) return;
     ctx.respond = false; // oidc-provider answers everything else itself
     await providerCallback(ctx.req, ctx.res);
   };

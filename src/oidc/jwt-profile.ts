@@ -9,6 +9,7 @@ import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import { findUserKey } from "../directory/users.js";
+import { textProblem } from "../directory/validate.js";
 import type { DirectoryReads } from "./reads.js";
 import { checkMachineAccess } from "./access-prompt.js";
 import { accessTokenTypeOf } from "./client-info.js";
@@ -39,6 +40,8 @@ export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads,
       throw new GrantError("invalid_grant", "the assertion is not a JWT");
     }
     if (!kid || typeof sub !== "string") throw new GrantError("invalid_grant", "the assertion needs a kid header and a sub claim");
+    // No key has such an id or user (and PostgreSQL refuses NUL): not a lookup.
+    if (textProblem(kid) || textProblem(sub)) throw new GrantError("invalid_grant", "unknown key");
     const key = await findUserKey({ prisma: reads.prisma, actor: { id: sub } }, sub, kid);
     if (!key || key.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
     try {

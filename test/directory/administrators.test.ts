@@ -229,4 +229,12 @@ describe("administrator lists for the management API", () => {
     await expectDomainError(findResourceOwners(ctx(), { projectId: "x" }), "invalid_argument", "resource.projectId");
     await expectDomainError(findResourceOwners(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }), "invalid_argument", "resource.projectGrant.projectId");
   });
+
+  it("refuse control characters in text filters (NUL, which PostgreSQL refuses, above all)", async () => {
+    for (const value of ["a\u0000", "\u0000", "a\u001fb", "a\u0085"]) {
+      await expectDomainError(listAdministrators(ctx(), { userPreferredLoginName: { value } }), "invalid_argument", "userPreferredLoginName.preferredLoginName");
+      await expectDomainError(listAdministrators(ctx(), { userDisplayName: { value, method: "CONTAINS" } }), "invalid_argument", "userDisplayName.displayName");
+      await expectDomainError(listAdministrators(ctx(), { filters: [{ resourceId: value }] }), "invalid_argument", "filters[0].resourceId");
+    }
+  });
 });

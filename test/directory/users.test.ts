@@ -69,6 +69,17 @@ const text = (value: Uint8Array) => Buffer.from(value).toString("utf8");
 const inOneHour = () => new Date(Date.now() + 3_600_000);
 
 describe("creating users", () => {
+  it("refuses control characters in names (NUL, which PostgreSQL refuses, above all); a description keeps line breaks", async () => {
+    const org = await newOrg();
+    for (const bad of ["Ada\u0000", "Ada\u0007", "Ada\nLovelace", "Ada\u007f", "Ada\u009b", "Ada\ud800"]) {
+      await expectDomainError(createHumanUser(ctx(), { orgId: org.id, email: newEmail(), givenName: bad, familyName: "Lovelace" }), "invalid_argument", "givenName");
+      await expectDomainError(createMachineUser(ctx(), { orgId: org.id, username: `svc${bad}`, name: "Robot" }), "invalid_argument", "username");
+    }
+    await expectDomainError(createMachineUser(ctx(), { orgId: org.id, username: unique("svc"), name: "Robot", description: "a\u0000b" }), "invalid_argument", "description");
+    const robot = await createMachineUser(ctx(), { orgId: org.id, username: unique("svc"), name: "Robot", description: "Runs nightly.\r\n\tThen sleeps." });
+    expect(robot.description).toBe("Runs nightly.\r\n\tThen sleeps.");
+  });
+
   it("creates a human user with ZITADEL's defaults, without password hash, and an audit entry", async () => {
     const org = await newOrg();
     const email = newEmail("Ada.Mixed");
@@ -284,6 +295,8 @@ describe("passwords", () => {
     expect(stored).not.toContain(STRONG);
 
     expect(await verifyUserPassword(ctx(), user.username.toUpperCase(), STRONG)).toMatchObject({ id: user.id });
+    // A login name no user can have (NUL would reach PostgreSQL): unknown, not an error.
+    expect(await verifyUserPassword(ctx(), `${user.username}\u0000`, STRONG)).toBeNull();
     const elapsed = async (work: () => Promise<unknown>) => {
       const start = performance.now();
       expect(await work()).toBeNull();
