@@ -436,7 +436,7 @@ describe("refresh during an outage", () => {
   // Runs after the whole-run checks above: the refused write below is logged as an error.
   it("a failure after the refresh token was consumed, before the new tokens were stored, does not sign the user out", async () => {
     const tokens = await signIn();
-    const { default: Redis } = await import("ioredis");
+    const { Redis } = await import("ioredis");
     const admin = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await admin.connect();
     try {
