@@ -280,7 +280,7 @@ describe("passwords", () => {
     const stored = (await ctx().prisma.user.findUnique({ where: { id: user.id } }))!.passwordHash!;
     const [, algorithm, version, params] = stored.split("$");
     expect([algorithm, version]).toEqual(["argon2id", "v=19"]);
-    expect(new Set(params!.split(","))).toEqual(new Set(["m=65536", "t=3", "p=4"]));
+    expect(new Set(params!.split(","))).toEqual(new Set(["m=19456", "t=2", "p=1"]));
     expect(stored).not.toContain(STRONG);
 
     expect(await verifyUserPassword(ctx(), user.username.toUpperCase(), STRONG)).toMatchObject({ id: user.id });
