@@ -53,6 +53,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError("ISSUER must be an absolute URL");
   }
+  const passwordHash = {
+    // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
+    memoryKiB: parseInteger(env, "PASSWORD_HASH_MEMORY_KIB", 19456, 1024, 4 * 1024 * 1024),
+    iterations: parseInteger(env, "PASSWORD_HASH_ITERATIONS", 2, 1, 100),
+    parallelism: parseInteger(env, "PASSWORD_HASH_PARALLELISM", 1, 1, 64),
+  };
+  // (argon2 needs at least 8 KiB per lane: the bounds above keep it so.)
   return {
     port,
     issuer,
@@ -64,12 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstOrgName: env.FIRST_ORG_NAME || "Default",
     trustProxy: parseBoolean("TRUST_PROXY", env.TRUST_PROXY),
     logLevel,
-    passwordHash: {
-      // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
-      memoryKiB: parseInteger(env, "PASSWORD_HASH_MEMORY_KIB", 19456, 1024, 4 * 1024 * 1024),
-      iterations: parseInteger(env, "PASSWORD_HASH_ITERATIONS", 2, 1, 100),
-      parallelism: parseInteger(env, "PASSWORD_HASH_PARALLELISM", 1, 1, 64),
-    },
+    passwordHash,
     loginLimits: {
       perNameAndAddress: parseInteger(env, "LOGIN_LIMIT_PER_NAME_AND_ADDRESS", 10, 1, 1_000_000),
       perName: parseInteger(env, "LOGIN_LIMIT_PER_NAME", 100, 1, 1_000_000),

@@ -41,9 +41,26 @@ type Counter = "nameAndAddress" | "address" | "name";
 /** In the order they are reserved. */
 const COUNTERS: Counter[] = ["nameAndAddress", "address", "name"];
 
+/**
+ * The address a counter is kept for: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+ * address as its /64 network (one subscriber usually holds a whole /64, so counting single IPv6
+ * addresses would give one attacker billions of counters).
+ */
+export function addressKeyOf(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.split("%")[0]!.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = address.includes("::") && tail ? tail.split(":") : [];
+  if (right.some((part) => part.includes(".")) || left.some((part) => part.includes("."))) return address; // embedded IPv4: rare, kept whole
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
 function keyOf(counter: Counter, { loginName, address }: Attempt): string {
   const name = encodeURIComponent(loginName.trim().toLowerCase());
-  const addr = encodeURIComponent(address);
+  const addr = encodeURIComponent(addressKeyOf(address));
   if (counter === "nameAndAddress") return `name-address:${name}:${addr}`;
   return counter === "name" ? `name:${name}` : `address:${addr}`;
 }

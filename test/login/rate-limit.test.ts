@@ -1,12 +1,27 @@
 // The memory rate limiter (one instance) with the behaviours the Redis one shows in
 // test/oidc/redis-store.test.ts, and the bound on concurrent password verifications.
 import { describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "../../src/login/rate-limit.js";
+import { addressKeyOf, createMemoryRateLimiter } from "../../src/login/rate-limit.js";
 import { createVerificationGate, VerificationBusyError } from "../../src/login/verification-gate.js";
 import { limiterBehaviours } from "../support/limiter-behaviours.js";
 
 describe("memory rate limiter", () => {
   limiterBehaviours((limits) => createMemoryRateLimiter(limits));
+
+  it("counts an IPv6 client by its /64 and an IPv4-mapped one as IPv4", async () => {
+    expect(addressKeyOf("192.0.2.1")).toBe("192.0.2.1");
+    expect(addressKeyOf("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(addressKeyOf("2001:db8:0:1:aaaa::1")).toBe("2001:db8:0:1::/64");
+    expect(addressKeyOf("2001:0db8:0000:0001:ffff:0:0:2")).toBe("2001:db8:0:1::/64");
+    expect(addressKeyOf("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKeyOf("::1")).toBe("0:0:0:0::/64");
+    const limiter = createMemoryRateLimiter({ perNameAndAddress: 2 });
+    const name = `ipv6-${Date.now()}`;
+    expect(await limiter.reserve({ loginName: name, address: "2001:db8:0:1::a" })).toBe(true);
+    expect(await limiter.reserve({ loginName: name, address: "2001:db8:0:1::b" })).toBe(true);
+    expect(await limiter.reserve({ loginName: name, address: "2001:db8:0:1:ffff::c" })).toBe(false);
+    expect(await limiter.reserve({ loginName: name, address: "2001:db8:0:2::a" })).toBe(true);
+  });
 });
 
 /** A piece of work that finishes when the test says so. */
