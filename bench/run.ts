@@ -363,7 +363,9 @@ async function setUp(): Promise<Bench> {
     DATA_DIR: path.join(home, "data"),
     ADMIN_PAT_FILE: path.join(home, "admin.pat"),
     ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+    // As the Docker image sets it (see Dockerfile): argon2's memory goes back to the system after each check.
+    MALLOC_MMAP_THRESHOLD_: "131072",
   };
   const profile = settings.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", PROFILES] : [];
   progress("starting rolegate (it migrates the empty database and bootstraps on first start)");
@@ -401,7 +403,7 @@ async function setUp(): Promise<Bench> {
   const db = new pg.Client({ connectionString: postgres.url });
   await db.connect();
   cleanups.push(() => db.end());
-  const counters = new BackendCounters(redis.url, db);
+  const counters = new BackendCounters(redis.url, db, rolegate.pid);
   cleanups.push(() => counters.close());
   return { rolegate, bare, pairs, clients, scene, db, counters, databaseUrl: postgres.url, rolegateEnv, rolegateArgs: runtime.rolegate };
 }

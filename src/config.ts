@@ -1,5 +1,6 @@
 // Reads the environment once. Every other module receives a Config instead of reading process.env.
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { parseRedisUrl, REDIS_URL_FORMS, RedisUrlError } from "./redis.js";
 
@@ -16,6 +17,12 @@ export interface Config {
   firstOrgName: string;
   trustProxy: boolean;
   logLevel: string;
+  /** argon2id parameters for new hashes; stored hashes with others are rehashed at login. */
+  passwordHash: { memoryKiB: number; iterations: number; parallelism: number };
+  /** Password attempts per window, counted before the password is checked. */
+  loginLimits: { perNameAndAddress: number; perName: number; perAddress: number; windowMs: number };
+  /** Concurrent argon2 verifications per instance, and how long a login waits for one. */
+  passwordVerify: { concurrency: number; queueMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +57,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError("ISSUER must be an absolute URL");
   }
+  const passwordHash = {
+    // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
+    memoryKiB: parseInteger(env, "PASSWORD_HASH_MEMORY_KIB", 19456, 1024, 4 * 1024 * 1024),
+    iterations: parseInteger(env, "PASSWORD_HASH_ITERATIONS", 2, 1, 100),
+    parallelism: parseInteger(env, "PASSWORD_HASH_PARALLELISM", 1, 1, 64),
+  };
+  // (argon2 needs at least 8 KiB per lane: the bounds above keep it so.)
   return {
     port,
     host,
@@ -62,7 +76,28 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstOrgName: env.FIRST_ORG_NAME || "Default",
     trustProxy: parseBoolean("TRUST_PROXY", env.TRUST_PROXY),
     logLevel,
+    passwordHash,
+    loginLimits: {
+      perNameAndAddress: parseInteger(env, "LOGIN_LIMIT_PER_NAME_AND_ADDRESS", 10, 1, 1_000_000),
+      perName: parseInteger(env, "LOGIN_LIMIT_PER_NAME", 100, 1, 1_000_000),
+      perAddress: parseInteger(env, "LOGIN_LIMIT_PER_ADDRESS", 100, 1, 1_000_000),
+      windowMs: parseInteger(env, "LOGIN_LIMIT_WINDOW_SECONDS", 900, 1, 86_400) * 1000,
+    },
+    passwordVerify: {
+      concurrency: parseInteger(env, "PASSWORD_VERIFY_CONCURRENCY", os.availableParallelism(), 1, 1024),
+      queueMs: parseInteger(env, "PASSWORD_VERIFY_QUEUE_MS", 3000, 0, 60_000),
+    },
   };
+}
+
+function parseInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}`);
+  }
+  return parsed;
 }
 
 function parsePort(value: string): number {

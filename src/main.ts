@@ -7,6 +7,7 @@ import { createLogger } from "./log.js";
 import { describeAddress, listenDual } from "./http/listener.js";
 import { createSignIn } from "./oidc/index.js";
 import { createHandler } from "./server.js";
+import { setPasswordHashParameters } from "./directory/passwords.js";
 import { isUnavailable, logOutage } from "./http/unavailable.js";
 import { redisReady } from "./redis-options.js";
 import { connectRedis, describeRedisTarget, parseRedisUrl } from "./redis.js";
@@ -14,6 +15,7 @@ import { connectRedis, describeRedisTarget, parseRedisUrl } from "./redis.js";
 async function main() {
   const config = readConfig();
   const log = createLogger(config.logLevel);
+  setPasswordHashParameters(config.passwordHash);
   // An outage of PostgreSQL or Redis must never end the process: a rejection nobody handled that
   // is about one is logged; anything else is a bug and ends the process as Node.js would.
   process.on("unhandledRejection", (reason) => {
@@ -49,6 +51,8 @@ async function main() {
     redis,
     log,
     trustProxy: config.trustProxy,
+    loginLimits: config.loginLimits,
+    passwordVerify: config.passwordVerify,
   });
   const handler = createHandler({
     db,

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config.js";
@@ -17,7 +18,27 @@ describe("configuration", () => {
       firstOrgName: "Default",
       trustProxy: false,
       logLevel: "info",
+      passwordHash: { memoryKiB: 19456, iterations: 2, parallelism: 1 },
+      loginLimits: { perNameAndAddress: 10, perName: 100, perAddress: 100, windowMs: 900_000 },
+      passwordVerify: { concurrency: os.availableParallelism(), queueMs: 3000 },
     });
+  });
+
+  it("reads the password hashing, attempt limits and verification bound", () => {
+    const config = readConfig({
+      PASSWORD_HASH_MEMORY_KIB: "65536",
+      PASSWORD_HASH_ITERATIONS: "3",
+      PASSWORD_HASH_PARALLELISM: "4",
+      LOGIN_LIMIT_PER_NAME_AND_ADDRESS: "5",
+      LOGIN_LIMIT_PER_NAME: "50",
+      LOGIN_LIMIT_PER_ADDRESS: "30",
+      LOGIN_LIMIT_WINDOW_SECONDS: "600",
+      PASSWORD_VERIFY_CONCURRENCY: "1",
+      PASSWORD_VERIFY_QUEUE_MS: "0",
+    });
+    expect(config.passwordHash).toEqual({ memoryKiB: 65536, iterations: 3, parallelism: 4 });
+    expect(config.loginLimits).toEqual({ perNameAndAddress: 5, perName: 50, perAddress: 30, windowMs: 600_000 });
+    expect(config.passwordVerify).toEqual({ concurrency: 1, queueMs: 0 });
   });
 
   it("derives the issuer and the token file from PORT and DATA_DIR", () => {
@@ -68,6 +89,10 @@ describe("configuration", () => {
     [{ HOST: "http://0.0.0.0" }, /HOST must be an IP address/],
     [{ HOST: "0.0.0.0:3000" }, /HOST must be an IP address/],
     [{ HOST: "a b" }, /HOST/],
+    [{ PASSWORD_HASH_MEMORY_KIB: "512" }, /PASSWORD_HASH_MEMORY_KIB must be an integer between 1024 and/],
+    [{ PASSWORD_HASH_ITERATIONS: "two" }, /PASSWORD_HASH_ITERATIONS/],
+    [{ LOGIN_LIMIT_PER_NAME: "0" }, /LOGIN_LIMIT_PER_NAME must be/],
+    [{ PASSWORD_VERIFY_CONCURRENCY: "1.5" }, /PASSWORD_VERIFY_CONCURRENCY/],
   ])("rejects %o", (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);

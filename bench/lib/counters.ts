@@ -1,5 +1,9 @@
 // What rolegate asks of its backing services per request: Redis commands (INFO commandstats) and
-// PostgreSQL transactions (pg_stat_database; each statement outside a transaction is one).
+// PostgreSQL transactions (pg_stat_database; each statement outside a transaction is one); and
+// the CPU time rolegate's own process spent (/proc/<pid>/stat, all its threads: argon2 runs in
+// libuv's), which does not depend on how busy the machine is.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import type pg from "pg";
 
@@ -9,6 +13,28 @@ export interface BackendWork {
   /** Of which scripts (EVALSHA, EVAL): each one is one request from rolegate. */
   redisScripts: number;
   pgTransactions: number;
+  /** CPU milliseconds of the rolegate process (user + system); NaN where /proc is missing. */
+  cpuMs: number;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 export class BackendCounters {
@@ -17,6 +43,8 @@ export class BackendCounters {
   constructor(
     redisUrl: string,
     private readonly db: pg.Client,
+    /** rolegate's process, for its CPU time. */
+    private readonly pid?: number,
   ) {
     this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   }
@@ -35,7 +63,7 @@ export class BackendCounters {
     const row = (
       await this.db.query<{ n: string }>(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`)
     ).rows[0]!;
-    return { redisCommands, redisScripts, pgTransactions: Number(row.n) };
+    return { redisCommands, redisScripts, pgTransactions: Number(row.n), cpuMs: cpuMsOf(this.pid) };
   }
 
   /** Runs `work` and returns what it cost per `count()` (read after `work`). */
@@ -51,6 +79,7 @@ export class BackendCounters {
         redisCommands: Math.max(0, after.redisCommands - before.redisCommands) / n,
         redisScripts: Math.max(0, after.redisScripts - before.redisScripts) / n,
         pgTransactions: Math.max(0, after.pgTransactions - before.pgTransactions - 1) / n,
+        cpuMs: (after.cpuMs - before.cpuMs) / n,
       },
     };
   }

@@ -151,16 +151,18 @@ export function report(r: Results): string {
     out.push(`RSS at the start of each case → peak during it (${r.memory.method}; warm-up included), and rolegate's work per request:`);
     out.push(
       table(
-        ["case", "rolegate RSS", "bare RSS", "rolegate: Redis commands / req", "PostgreSQL transactions / req"],
+        ["case", "rolegate RSS", "bare RSS", "rolegate: Redis commands / req", "PostgreSQL transactions / req", "rolegate CPU ms / req"],
         r.cases.map((c) => [
           `(${c.id}) ${c.label}`,
           `${c.rolegate.rssBeforeMb.toFixed(0)} → ${mb(c.rolegate.peakRssMb)}`,
           `${c.bare.rssBeforeMb.toFixed(0)} → ${mb(c.bare.peakRssMb)}`,
           c.rolegate.backend ? `${c.rolegate.backend.redisCommands.toFixed(1)} (${c.rolegate.backend.redisScripts.toFixed(1)} scripts)` : "—",
           c.rolegate.backend ? c.rolegate.backend.pgTransactions.toFixed(2) : "—",
+          c.rolegate.backend && Number.isFinite(c.rolegate.backend.cpuMs) ? c.rolegate.backend.cpuMs.toFixed(1) : "—",
         ]),
       ),
-      "(per request or flow iteration; Redis: the commands inside scripts included; PostgreSQL: statements outside transactions each count as one; the bare provider uses neither)",
+      "(per request or flow iteration, warm-up included; Redis: the commands inside scripts included; PostgreSQL: statements outside transactions each count as one; the bare provider uses neither;\n" +
+        " CPU: user + system time of rolegate's process, all threads; cores × 1000 / it bounds one instance's requests/s, before PostgreSQL, Redis and the load generator take their share)",
     );
   }
   out.push(

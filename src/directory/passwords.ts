@@ -1,7 +1,9 @@
-// Passwords of human users: argon2id hashes (the argon2 package's defaults: 64 MiB, t=3, p=4)
-// and ZITADEL's default complexity policy. Machine users never have passwords; they
+// Passwords of human users: argon2id hashes (by default OWASP's recommendation: 19 MiB, t=2,
+// p=1; configurable, and older hashes are rehashed at the next login) and ZITADEL's default
+// complexity policy. Machine users never have passwords; they
 // authenticate with secrets, personal access tokens or keys (see users.ts).
-import { argon2id, hash, verify } from "argon2";
+import { randomBytes } from "node:crypto";
+import { argon2id, hash, needsRehash, verify } from "argon2";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
@@ -31,18 +33,65 @@ export function validatePassword(field: string, value: unknown): string {
   return value;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, { type: argon2id });
+export interface PasswordHashParameters {
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
 }
 
-// The hash of a random password nobody knows, with the default parameters: verifying against it
+/** OWASP's argon2id recommendation (m = 19 MiB, t = 2, p = 1). */
+export const DEFAULT_PASSWORD_HASH: PasswordHashParameters = { memoryKiB: 19456, iterations: 2, parallelism: 1 };
+
+let parameters: PasswordHashParameters = DEFAULT_PASSWORD_HASH;
+let dummyHash: Promise<string> | undefined;
+let verifications = 0;
+
+/** Sets the parameters of new hashes for this process (from the configuration, at start). */
+export function setPasswordHashParameters(next: PasswordHashParameters): void {
+  parameters = { ...next };
+  dummyHash = undefined;
+  void dummy(); // made now, so the first unknown name costs no more than a known one
+}
+
+const argonOptions = () => ({
+  type: argon2id as typeof argon2id,
+  memoryCost: parameters.memoryKiB,
+  timeCost: parameters.iterations,
+  parallelism: parameters.parallelism,
+});
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, argonOptions());
+}
+
+/** Whether a stored hash was made with other parameters (or another algorithm) than the current ones. */
+export function hashNeedsUpgrade(storedHash: string): boolean {
+  if (!storedHash.startsWith("$argon2id$")) return true;
+  try {
+    return needsRehash(storedHash, { memoryCost: parameters.memoryKiB, timeCost: parameters.iterations, parallelism: parameters.parallelism });
+  } catch {
+    return false; // malformed: it matches nothing anyway
+  }
+}
+
+/** argon2 verifications run by this process (for /metrics). */
+export function passwordVerificationCount(): number {
+  return verifications;
+}
+
+// The hash of a random password nobody knows, with the current parameters: verifying against it
 // costs as much as a real check, so a missing user or password answers as slowly as a wrong one.
-const DUMMY_HASH = "$argon2id$v=19$m=65536,p=4,t=3$ScjeFGyOyG19JuPytlUI1Q$EGER4EaruIvxqZX6+IApeeFY0Bhst6ANWk6BWzz7pTo";
+function dummy(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(32).toString("base64url"));
+  return dummyHash;
+}
 
 /** True when `password` matches; a missing hash still costs one argon2 verification. */
 export async function verifyPassword(password: string, storedHash: string | null | undefined): Promise<boolean> {
+  const against = storedHash ?? (await dummy());
+  verifications += 1;
   try {
-    const matches = await verify(storedHash ?? DUMMY_HASH, password);
+    const matches = await verify(against, password);
     return matches && Boolean(storedHash);
   } catch {
     return false; // a malformed stored hash matches nothing
@@ -113,15 +162,36 @@ export async function setPassword(ctx: DirectoryContext, input: SetPasswordInput
   });
 }
 
+export interface VerifyOptions {
+  /** Runs the argon2 work (verification and rehash), e.g. within the instance's concurrency bound. */
+  gate?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
 /**
  * The human user with this login name (any case) and password, or null. The user's state is not
- * checked: the login page tells a locked or inactive user why they cannot go on.
+ * checked: the login page tells a locked or inactive user why they cannot go on. A right password
+ * whose stored hash has other parameters than the current ones is rehashed and saved, unless the
+ * password was changed meanwhile (compare-and-set on the old hash).
  */
-export async function verifyUserPassword(ctx: DirectoryContext, loginName: string, password: string): Promise<User | null> {
+export async function verifyUserPassword(
+  ctx: DirectoryContext,
+  loginName: string,
+  password: string,
+  { gate = (work) => work() }: VerifyOptions = {},
+): Promise<User | null> {
   if (typeof loginName !== "string" || typeof password !== "string") return null;
   // No login name has control characters (and PostgreSQL refuses NUL): unknown, answered as slowly.
   const user = textProblem(loginName) ? null : await ctx.prisma.user.findUnique({ where: { loginKey: loginKeyOf(loginName.trim()) } });
   const human = user?.type === "HUMAN" ? user : null;
-  const matches = await verifyPassword(password, human?.passwordHash);
-  return matches && human ? toPublicUser(human) : null;
+  const stored = human?.passwordHash;
+  const { matches, upgraded } = await gate(async () => {
+    const matches = await verifyPassword(password, stored);
+    const upgraded = matches && stored && hashNeedsUpgrade(stored) ? await hashPassword(password) : undefined;
+    return { matches, upgraded };
+  });
+  if (!matches || !human) return null;
+  if (upgraded) {
+    await ctx.prisma.user.updateMany({ where: { id: human.id, passwordHash: stored }, data: { passwordHash: upgraded } });
+  }
+  return toPublicUser(human);
 }

@@ -1,5 +1,7 @@
 // /metrics in Prometheus' text format: requests by status class and management API calls by
-// code (counted where they are logged), and the process's memory and uptime.
+// code (counted where they are logged), argon2 password verifications, and the process's memory and uptime.
+import { passwordVerificationCount } from "../directory/passwords.js";
+
 export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly apiCalls = new Map<string, number>();
@@ -21,6 +23,9 @@ export class Metrics {
       "# HELP rolegate_api_calls_total Management API calls, by Connect code.",
       "# TYPE rolegate_api_calls_total counter",
       ...[...this.apiCalls].map(([code, n]) => `rolegate_api_calls_total{code="${code}"} ${n}`),
+      "# HELP rolegate_password_verifications_total argon2 password verifications run by this process (logins, also for unknown names).",
+      "# TYPE rolegate_password_verifications_total counter",
+      `rolegate_password_verifications_total ${passwordVerificationCount()}`,
       "# HELP process_resident_memory_bytes Resident memory size in bytes.",
       "# TYPE process_resident_memory_bytes gauge",
       `process_resident_memory_bytes ${process.memoryUsage().rss}`,

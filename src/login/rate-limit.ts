@@ -1,63 +1,158 @@
-// Limits password attempts per login name and per client address, so passwords cannot be
-// guessed at speed. Counters live in memory for one instance, or in Redis shared by all.
+// Limits password attempts, so passwords cannot be guessed at speed. Every attempt is counted
+// BEFORE its password is checked (a reservation), so concurrent attempts cannot all slip through
+// between a read and a write. Three counters, each with its own limit over one window:
+//   - per login name and client address: tight (one attacker, one victim);
+//   - per client address across names: password spraying from one address;
+//   - per login name across addresses: loose, so one attacker cannot lock a user out of other
+//     addresses, while a guess spread over many addresses is still slowed.
+// A successful login clears the name-and-address counter and takes its attempt back from the
+// other two, so only failures add up there. Counters live in memory for one instance, or in
+// Redis shared by all (each command touches one key: fine on a Cluster).
 import type { RedisClient } from "../redis.js";
-export interface RateLimiter {
-  /** True when another attempt is allowed for every key. */
-  allowed(keys: string[]): Promise<boolean>;
-  /** Records a failed attempt for every key. */
-  fail(keys: string[]): Promise<void>;
-  /** Forgets a key's failures (after a successful login). */
-  reset(key: string): Promise<void>;
+
+export interface LoginLimits {
+  perNameAndAddress: number;
+  perName: number;
+  perAddress: number;
+  windowMs: number;
 }
 
-export function createMemoryRateLimiter({ maxFailures = 10, windowMs = 15 * 60_000 } = {}): RateLimiter {
-  const failures = new Map<string, { count: number; until: number }>();
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perNameAndAddress: 10, perName: 100, perAddress: 100, windowMs: 15 * 60_000 };
+
+/** Who is trying: the login name as typed (compared without case) and the client address. */
+export interface Attempt {
+  loginName: string;
+  address: string;
+}
+
+export interface RateLimiter {
+  /**
+   * Counts an attempt; false when a limit is reached (the password must not be checked then).
+   * The name-and-address counter is checked first: an attempt refused there counts nowhere else.
+   */
+  reserve(attempt: Attempt): Promise<boolean>;
+  /** The attempt was never checked (the instance was too busy): gives its reservation back. */
+  cancel(attempt: Attempt): Promise<void>;
+  /** The password was right: clears the name-and-address counter, gives the attempt back to the others. */
+  succeeded(attempt: Attempt): Promise<void>;
+}
+
+type Counter = "nameAndAddress" | "address" | "name";
+/** In the order they are reserved. */
+const COUNTERS: Counter[] = ["nameAndAddress", "address", "name"];
+
+/**
+ * The address a counter is kept for: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+ * address as its /64 network (one subscriber usually holds a whole /64, so counting single IPv6
+ * addresses would give one attacker billions of counters).
+ */
+export function addressKeyOf(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.split("%")[0]!.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = address.includes("::") && tail ? tail.split(":") : [];
+  if (right.some((part) => part.includes(".")) || left.some((part) => part.includes("."))) return address; // embedded IPv4: rare, kept whole
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+function keyOf(counter: Counter, { loginName, address }: Attempt): string {
+  const name = encodeURIComponent(loginName.trim().toLowerCase());
+  const addr = encodeURIComponent(addressKeyOf(address));
+  if (counter === "nameAndAddress") return `name-address:${name}:${addr}`;
+  return counter === "name" ? `name:${name}` : `address:${addr}`;
+}
+
+function limitOf(counter: Counter, limits: LoginLimits): number {
+  if (counter === "nameAndAddress") return limits.perNameAndAddress;
+  return counter === "name" ? limits.perName : limits.perAddress;
+}
+
+/** Reserves counter by counter and stops at the first refusal (what the others never saw stays untouched). */
+async function reserveAll(limits: LoginLimits, attempt: Attempt, increment: (key: string) => Promise<number> | number) {
+  for (const counter of COUNTERS) {
+    if ((await increment(keyOf(counter, attempt))) > limitOf(counter, limits)) return false;
+  }
+  return true;
+}
+
+export function createMemoryRateLimiter(partial: Partial<LoginLimits> = {}): RateLimiter {
+  const limits: LoginLimits = { ...DEFAULT_LOGIN_LIMITS, ...partial };
+  const counts = new Map<string, { count: number; until: number }>();
   const current = (key: string) => {
-    const entry = failures.get(key);
+    const entry = counts.get(key);
     if (entry && entry.until <= Date.now()) {
-      failures.delete(key);
+      counts.delete(key);
       return undefined;
     }
     return entry;
   };
+  // Synchronous: nothing else runs between reading and writing a counter.
+  const increment = (key: string) => {
+    const entry = current(key) ?? { count: 0, until: Date.now() + limits.windowMs };
+    entry.count += 1;
+    counts.set(key, entry);
+    return entry.count;
+  };
+  const decrement = (key: string) => {
+    const entry = current(key);
+    if (entry && entry.count > 0) entry.count -= 1;
+  };
+  // Expired counters are only dropped when touched: sweep them now and then.
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [key, entry] of counts) if (entry.until <= now) counts.delete(key);
+  }, Math.min(limits.windowMs, 60_000));
+  sweep.unref();
   return {
-    async allowed(keys) {
-      return keys.every((key) => (current(key)?.count ?? 0) < maxFailures);
+    async reserve(attempt) {
+      return reserveAll(limits, attempt, increment);
     },
-    async fail(keys) {
-      for (const key of keys) {
-        const entry = current(key) ?? { count: 0, until: Date.now() + windowMs };
-        entry.count += 1;
-        failures.set(key, entry);
-      }
+    async cancel(attempt) {
+      for (const counter of COUNTERS) decrement(keyOf(counter, attempt));
     },
-    async reset(key) {
-      failures.delete(key);
+    async succeeded(attempt) {
+      counts.delete(keyOf("nameAndAddress", attempt));
+      decrement(keyOf("address", attempt));
+      decrement(keyOf("name", attempt));
     },
   };
 }
 
-/**
- * The same limits in Redis, shared by every instance (INCR with the window as TTL). Each
- * command touches one counter, so the counters may live on different nodes of a cluster.
- */
-export function createRedisRateLimiter(redis: RedisClient, { maxFailures = 10, windowMs = 15 * 60_000, prefix = "rolegate:ratelimit:" } = {}): RateLimiter {
+// One key each: INCR, and the window starts with the first attempt (a later one does not extend it).
+const INCREMENT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+// Gives one attempt back, never below zero and never creating a key without a window.
+const DECREMENT = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
+/** The same limits in Redis, shared by every instance. */
+export function createRedisRateLimiter(
+  redis: RedisClient,
+  { prefix = "rolegate:ratelimit:", ...limits }: Partial<LoginLimits> & { prefix?: string } = {},
+): RateLimiter {
+  const all: LoginLimits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+  const increment = async (key: string) => Number(await redis.eval(INCREMENT, 1, prefix + key, all.windowMs));
+  const decrement = async (key: string) => {
+    await redis.eval(DECREMENT, 1, prefix + key);
+  };
   return {
-    async allowed(keys) {
-      const counts = await Promise.all(keys.map((k) => redis.get(prefix + k)));
-      return counts.every((c) => Number(c ?? 0) < maxFailures);
+    async reserve(attempt) {
+      return reserveAll(all, attempt, increment);
     },
-    async fail(keys) {
-      await Promise.all(
-        keys.map(async (key) => {
-          const results = await redis.multi().incr(prefix + key).pexpire(prefix + key, windowMs, "NX").exec();
-          const failed = results?.find(([error]) => error);
-          if (failed) throw failed[0];
-        }),
-      );
+    async cancel(attempt) {
+      await Promise.all(COUNTERS.map((counter) => decrement(keyOf(counter, attempt))));
     },
-    async reset(key) {
-      await redis.del(prefix + key);
+    async succeeded(attempt) {
+      await Promise.all([
+        redis.del(prefix + keyOf("nameAndAddress", attempt)),
+        decrement(keyOf("address", attempt)),
+        decrement(keyOf("name", attempt)),
+      ]);
     },
   };
 }

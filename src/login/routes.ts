@@ -16,6 +16,7 @@ import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { FormError, readForm } from "../http/form.js";
 import { isUnavailable } from "../http/unavailable.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { VerificationBusyError, type VerificationGate } from "./verification-gate.js";
 import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPage } from "./render.js";
 
 export interface LoginDeps {
@@ -25,12 +26,21 @@ export interface LoginDeps {
   reads: DirectoryReads;
   csrfKey: string;
   limiter: RateLimiter;
+  /** Bounds the concurrent argon2 verifications of this instance. */
+  gate: VerificationGate;
   log: Logger;
 }
 
 const LOCKED = "This user is locked. Contact your administrator.";
 const INACTIVE = "This user is not active. Contact your administrator.";
+// The same words whether or not the login name exists (the counters do not know either).
 const TOO_MANY = "Too many failed attempts. Try again later.";
+/** Seconds a browser is asked to wait when every password verification slot is taken. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+const BUSY_PAGE = {
+  title: "Too many sign-ins right now",
+  message: "The server is busy checking other sign-ins. Please try again in a few seconds.",
+};
 const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
 
 export function createLoginRouter(deps: LoginDeps): Router {
@@ -158,24 +168,41 @@ export function createLoginRouter(deps: LoginDeps): Router {
     if (!form) return;
     const loginName = (form.get("loginName") ?? "").trim().slice(0, 200);
     const password = form.get("password") ?? "";
-    const keys = [`login:${loginName.toLowerCase()}`, `ip:${ctx.ip}`];
-    if (!(await deps.limiter.allowed(keys))) {
-      ctx.status = 429;
-      return showLogin(ctx, uid, found.appName, found.branding, loginName, TOO_MANY);
+    // Empty fields are answered without a check (nothing to guess with, nothing counted).
+    const attempt = { loginName, address: ctx.ip };
+    let user: Awaited<ReturnType<typeof verifyUserPassword>> = null;
+    if (loginName && password) {
+      // The attempt is counted before the password is checked: concurrent guesses cannot all pass.
+      if (!(await deps.limiter.reserve(attempt))) {
+        ctx.status = 429;
+        return showLogin(ctx, uid, found.appName, found.branding, loginName, TOO_MANY);
+      }
+      try {
+        user = await verifyUserPassword({ prisma, actor: { id: "login" } }, loginName, password, { gate: deps.gate.run });
+      } catch (error) {
+        if (!(error instanceof VerificationBusyError)) throw error;
+        // Never checked: the attempt is given back, and the browser asked to come back shortly.
+        await deps.limiter.cancel(attempt);
+        deps.log.warn({ running: deps.gate.running, waiting: deps.gate.waiting }, "login refused: password verifications at their bound");
+        ctx.status = 503;
+        ctx.set("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));
+        ctx.set("Cache-Control", "no-store");
+        ctx.type = "html";
+        ctx.body = renderErrorPage({ ...BUSY_PAGE, branding: found.branding });
+        return;
+      }
     }
-    const user = loginName && password ? await verifyUserPassword({ prisma, actor: { id: "login" } }, loginName, password) : null;
     if (!user || user.type !== "HUMAN") {
-      await deps.limiter.fail(keys);
       ctx.status = 401;
       return showLogin(ctx, uid, found.appName, found.branding, loginName, GENERIC_LOGIN_ERROR);
     }
+    await deps.limiter.succeeded(attempt);
     // The password was right: now it is safe to say why the user cannot sign in.
     if (!(await userInOrganization(reads, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
       return showLogin(ctx, uid, found.appName, found.branding, loginName, OTHER_ORGANIZATION);
     }
     if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, found.branding, loginName, LOCKED);
     if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, found.branding, loginName, INACTIVE);
-    await deps.limiter.reset(`login:${loginName.toLowerCase()}`);
     await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     ctx.respond = false;
   });

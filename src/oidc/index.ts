@@ -1,13 +1,15 @@
 // Assembles sign-in: keys, the state store, the provider, the login UI and userinfo, as one
 // Koa middleware placed after rolegate's own routes.
 import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import type { RedisClient } from "../redis.js";
 import type Koa from "koa";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createLoginRouter } from "../login/routes.js";
-import { createMemoryRateLimiter, createRedisRateLimiter } from "../login/rate-limit.js";
+import { createMemoryRateLimiter, createRedisRateLimiter, DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../login/rate-limit.js";
+import { createVerificationGate } from "../login/verification-gate.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
@@ -40,6 +42,10 @@ export interface SignInDeps {
   prisma: PrismaClient;
   log: Logger;
   trustProxy: boolean;
+  /** Password attempts per window (defaults: DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginLimits | undefined;
+  /** Concurrent argon2 verifications and the wait in line beyond them (defaults: cores, 3 s). */
+  passwordVerify?: { concurrency: number; queueMs: number } | undefined;
 }
 
 export interface SignIn {
@@ -64,12 +70,14 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
   const jwtAccessTokens = createJwtAccessTokens(store.adapterFor(JWT_RECORD_MODEL), jwks, deps.issuer);
   const provider = createProvider({ ...deps, reads, keys, store, jwtAccessTokens });
+  const limits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
   const login = createLoginRouter({
     provider,
     prisma: deps.prisma,
     reads,
     csrfKey: keys.cookieKeys[0]!,
-    limiter: deps.redis ? createRedisRateLimiter(deps.redis) : createMemoryRateLimiter(),
+    limiter: deps.redis ? createRedisRateLimiter(deps.redis, limits) : createMemoryRateLimiter(limits),
+    gate: createVerificationGate(deps.passwordVerify ?? { concurrency: availableParallelism(), queueMs: 3000 }),
     log: deps.log,
   });
   const loginRoutes = login.routes();

@@ -1,7 +1,8 @@
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
-import { setPassword, validatePassword, verifyUserPassword } from "../../src/directory/passwords.js";
+import { argon2id, hash } from "argon2";
+import { hashNeedsUpgrade, setPassword, validatePassword, verifyUserPassword } from "../../src/directory/passwords.js";
 import { hashSecret } from "../../src/directory/secrets.js";
 import {
   addKey,
@@ -283,6 +284,36 @@ describe("passwords", () => {
     }
   });
 
+  it("rehashes a right password stored with other parameters, unless it was changed meanwhile", async () => {
+    const org = await newOrg();
+    const user = await newHuman(org.id, { username: unique("Reh"), password: STRONG });
+    const stored = async () => (await ctx().prisma.user.findUnique({ where: { id: user.id } }))!.passwordHash!;
+    const old = await hash(STRONG, { type: argon2id, memoryCost: 65536, timeCost: 3, parallelism: 4 });
+    await ctx().prisma.user.update({ where: { id: user.id }, data: { passwordHash: old } });
+    expect(hashNeedsUpgrade(old)).toBe(true);
+
+    // A wrong password changes nothing.
+    expect(await verifyUserPassword(ctx(), user.username, OTHER_STRONG)).toBeNull();
+    expect(await stored()).toBe(old);
+    expect(await verifyUserPassword(ctx(), user.username, STRONG)).toMatchObject({ id: user.id });
+    const upgraded = await stored();
+    expect(new Set(upgraded.split("$")[3]!.split(","))).toEqual(new Set(["m=19456", "t=2", "p=1"]));
+    expect(hashNeedsUpgrade(upgraded)).toBe(false);
+    expect(await verifyUserPassword(ctx(), user.username, STRONG)).toMatchObject({ id: user.id });
+    expect(await stored()).toBe(upgraded);
+
+    // The password changes while the old one is being checked: the rehash must not undo that.
+    await ctx().prisma.user.update({ where: { id: user.id }, data: { passwordHash: old } });
+    const changed = await hash(OTHER_STRONG, { type: argon2id });
+    const gate = async <T>(work: () => Promise<T>) => {
+      const result = await work();
+      await ctx().prisma.user.update({ where: { id: user.id }, data: { passwordHash: changed } });
+      return result;
+    };
+    expect(await verifyUserPassword(ctx(), user.username, STRONG, { gate })).toMatchObject({ id: user.id });
+    expect(await stored()).toBe(changed);
+  });
+
   it("hashes with argon2id and verifies by login name in any case, as slowly for unknown names", async () => {
     const org = await newOrg();
     const user = await newHuman(org.id, { username: unique("Pat"), password: STRONG, passwordChangeRequired: true });
@@ -291,7 +322,7 @@ describe("passwords", () => {
     const stored = (await ctx().prisma.user.findUnique({ where: { id: user.id } }))!.passwordHash!;
     const [, algorithm, version, params] = stored.split("$");
     expect([algorithm, version]).toEqual(["argon2id", "v=19"]);
-    expect(new Set(params!.split(","))).toEqual(new Set(["m=65536", "t=3", "p=4"]));
+    expect(new Set(params!.split(","))).toEqual(new Set(["m=19456", "t=2", "p=1"]));
     expect(stored).not.toContain(STRONG);
 
     expect(await verifyUserPassword(ctx(), user.username.toUpperCase(), STRONG)).toMatchObject({ id: user.id });

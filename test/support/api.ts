@@ -32,8 +32,11 @@ export function createApiClient<S extends DescService>(url: string, service: S, 
   return createClient(service, connectJsonTransport(url, token));
 }
 
-/** Starts one server for the test file; `redis` keeps its sessions and tokens in the run's Redis. */
-export function useApiServer(options: { redis?: boolean } = {}): () => ApiServer {
+/**
+ * Starts one server for the test file; `redis` keeps its sessions and tokens in the run's Redis;
+ * `env` adds to (or overrides) its environment.
+ */
+export function useApiServer(options: { redis?: boolean; env?: Record<string, string> } = {}): () => ApiServer {
   let server: StartedServer | undefined;
   let api: ApiServer | undefined;
   beforeAll(async () => {
@@ -49,6 +52,7 @@ export function useApiServer(options: { redis?: boolean } = {}): () => ApiServer
       PORT: String(port),
       ISSUER: `http://127.0.0.1:${port}`,
       ...(options.redis ? { REDIS_URL: inject("redisUrl") } : {}),
+      ...options.env,
     });
     const adminToken = (await readFile(patFile, "utf8")).trim();
     const db = await openDatabase({ databaseUrl, dataDir: "/nonexistent" });
