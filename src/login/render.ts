@@ -49,6 +49,44 @@ export function renderAccessDenied({ appName, message, retryAction, abortAction,
   return renderPage("Access denied", branding, content);
 }
 
+export interface ManagementConsentPage {
+  appName: string;
+  /** The organization that owns the app. */
+  orgName: string;
+  /** The user's administrator roles, described ("IAM_OWNER", "ORG_OWNER of organization 1"). */
+  roles: string[];
+  /** Where the form posts (fields: csrf, decision = allow | deny). */
+  action: string;
+  csrfToken: string;
+  consentsUrl: string;
+  branding: Branding;
+}
+
+export function renderManagementConsent(page: ManagementConsentPage): string {
+  const powers =
+    page.roles.length === 0
+      ? "You hold no administrator roles: it could read your own user, and change nothing else."
+      : `It could do everything your administrator roles allow (${page.roles.join("; ")}): change the organizations, users, projects, roles, grants and authorizations they cover.`;
+  const { appName, orgName, action, csrfToken, consentsUrl } = page;
+  const content = render("management-consent", { appName, orgName, powers, action, csrfToken, consentsUrl });
+  return renderPage(`Allow ${appName}?`, page.branding, content);
+}
+
+export interface ConsentsPage {
+  consents: { clientId: string; appName: string; orgName: string; createdAt: Date }[];
+  /** Where each withdrawal posts (fields: csrf, clientId). */
+  action: string;
+  csrfToken: string;
+  branding: Branding;
+}
+
+export function renderConsents({ consents, action, csrfToken, branding }: ConsentsPage): string {
+  const rows = consents
+    .map((c) => render("consent-row", { action, csrfToken, clientId: c.clientId, appName: c.appName, orgName: c.orgName, since: c.createdAt.toISOString().slice(0, 10) }))
+    .join("\n");
+  return renderPage("Apps that may manage rolegate for you", branding, render("consents", { empty: consents.length === 0, rows }));
+}
+
 export interface LogoutConfirmPage {
   /** oidc-provider's own logout form (id "op.logoutForm"), inserted as is. */
   formHtml: string;

@@ -3,8 +3,14 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
+import type { Client } from "oidc-provider";
 import { parseScopes } from "../access/scopes.js";
-import { decide, userInOrganization } from "../oidc/access-prompt.js";
+import { describeRole } from "../access/user-administration.js";
+import { findHeldRoles } from "../directory/administrators.js";
+import { findAppOrganizationName, giveManagementConsent, listManagementConsents, withdrawManagementConsent } from "../directory/consents.js";
+import { decide, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, userInOrganization } from "../oidc/access-prompt.js";
+import { narrowGrant } from "../oidc/audience-checks.js";
+import { sessionAccountOf } from "../oidc/internals.js";
 import { projectIdOf } from "../oidc/client-info.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -17,7 +23,7 @@ import { FormError, readForm } from "../http/form.js";
 import { isUnavailable } from "../http/unavailable.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { VerificationBusyError, type VerificationGate } from "./verification-gate.js";
-import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderErrorPage, renderLoginPage } from "./render.js";
+import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderConsents, renderErrorPage, renderLoginPage, renderManagementConsent } from "./render.js";
 
 export interface LoginDeps {
   provider: Provider;
@@ -43,6 +49,22 @@ const BUSY_PAGE = {
 };
 const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
 
+/** The page that lists (and withdraws) the signed-in user's management-API consents. */
+export const CONSENTS_PATH = "/ui/login/consents";
+const consentsCsrfScope = (accountId: string) => `consents:${accountId}`;
+
+type Details = Awaited<ReturnType<Provider["interactionDetails"]>>;
+
+function notSignedIn(ctx: Context): void {
+  ctx.status = 401;
+  ctx.type = "html";
+  ctx.body = renderErrorPage({
+    title: "Not signed in",
+    message: "Sign in to an application with rolegate in this browser, then come back to this page.",
+    branding: DEFAULT_BRANDING,
+  });
+}
+
 export function createLoginRouter(deps: LoginDeps): Router {
   const { provider, prisma, reads } = deps;
   const router = new Router({ prefix: "/ui/login" });
@@ -50,6 +72,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     login: `/ui/login/${uid}/login`,
     retry: `/ui/login/${uid}/retry`,
     abort: `/ui/login/${uid}/abort`,
+    consent: `/ui/login/${uid}/consent`,
   });
 
   /** The interaction of this browser, or an error page when it is gone (expired, other browser). */
@@ -123,6 +146,74 @@ export function createLoginRouter(deps: LoginDeps): Router {
     return form;
   }
 
+  const dir = (actorId: string) => ({ prisma, actor: { id: actorId } });
+
+  /**
+   * Grants what was asked for and hands back to oidc-provider; the grant's audiences are decided
+   * as on every load (narrowGrant). False when the interaction's grant is gone.
+   */
+  async function finishConsent(ctx: Context, details: Details, client: Client | undefined, extra: Record<string, unknown> = {}): Promise<boolean> {
+    const accountId = details.session!.accountId;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    if (!grant) return false;
+    const scope = String(details.params.scope ?? "");
+    grant.addOIDCScope(scope);
+    const missing = (details.prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
+    for (const [resource, scopes] of Object.entries(missing)) grant.addResourceScope(resource, scopes.join(" "));
+    await narrowGrant(reads, grant, projectIdOf(client));
+    const grantId = await grant.save();
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId, ...extra } }, { mergeWithLastSubmission: true });
+    ctx.respond = false;
+    return true;
+  }
+
+  // The signed-in user's management-API consents, each with a button to withdraw it. Registered
+  // before /:uid, which would take "consents" for an interaction id.
+  router.get("/consents", async (ctx) => {
+    const accountId = await sessionAccountOf(provider, ctx);
+    if (!accountId) return notSignedIn(ctx);
+    ctx.type = "html";
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = renderConsents({
+      consents: await listManagementConsents(dir(accountId), accountId),
+      action: `${CONSENTS_PATH}/withdraw`,
+      csrfToken: createCsrfToken(deps.csrfKey, consentsCsrfScope(accountId)),
+      branding: DEFAULT_BRANDING,
+    });
+  });
+
+  router.post("/consents/withdraw", async (ctx) => {
+    const accountId = await sessionAccountOf(provider, ctx);
+    if (!accountId) return notSignedIn(ctx);
+    const form = await checkForm(ctx, consentsCsrfScope(accountId), DEFAULT_BRANDING);
+    if (!form) return;
+    await withdrawManagementConsent(dir(accountId), accountId, (form.get("clientId") ?? "").slice(0, 200));
+    ctx.redirect(CONSENTS_PATH);
+  });
+
+  // Allow: remembered for this user and app. Deny: the sign-in goes on without the audience.
+  router.post("/:uid/consent", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found) return;
+    const { details, client } = found;
+    const form = await checkForm(ctx, details.uid, found.branding);
+    if (!form) return;
+    const accountId = details.session?.accountId;
+    if (details.prompt.name !== "consent" || !accountId || !client) {
+      ctx.redirect(`/ui/login/${details.uid}`);
+      return;
+    }
+    const allow = form.get("decision") === "allow";
+    if (allow) await giveManagementConsent(dir(accountId), accountId, client.clientId);
+    if (!(await finishConsent(ctx, details, client, allow ? {} : { [MANAGEMENT_DECLINED]: true }))) {
+      ctx.status = 400;
+      ctx.type = "html";
+      ctx.body = renderErrorPage({ title: "This sign-in has expired", message: "Go back to the application and sign in again.", branding: found.branding });
+    }
+  });
+
   router.get("/:uid", async (ctx) => {
     const found = await interaction(ctx);
     if (!found) return;
@@ -142,20 +233,25 @@ export function createLoginRouter(deps: LoginDeps): Router {
       return;
     }
     if (details.prompt.name === "consent" && details.session?.accountId) {
-      // First-party apps: what was asked for is granted without a consent screen.
-      const grant = details.grantId
-        ? await provider.Grant.find(details.grantId)
-        : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
-      if (grant) {
-        const scope = String(details.params.scope ?? "");
-        grant.addOIDCScope(scope);
-        const missing = (details.prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
-        for (const [resource, scopes] of Object.entries(missing)) grant.addResourceScope(resource, scopes.join(" "));
-        const grantId = await grant.save();
-        await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-        ctx.respond = false;
+      // The management API's audience: the user decides, once per app.
+      if (details.prompt.reasons.includes(MANAGEMENT_CONSENT)) {
+        const accountId = details.session.accountId;
+        const [orgName, held] = await Promise.all([findAppOrganizationName(dir(accountId), String(details.params.client_id)), findHeldRoles(dir(accountId), accountId)]);
+        ctx.type = "html";
+        ctx.set("Cache-Control", "no-store");
+        ctx.body = renderManagementConsent({
+          appName,
+          orgName: orgName ?? "an unknown organization",
+          roles: held.map(describeRole),
+          action: paths(details.uid).consent,
+          csrfToken: createCsrfToken(deps.csrfKey, details.uid),
+          consentsUrl: CONSENTS_PATH,
+          branding,
+        });
         return;
       }
+      // First-party apps: what was asked for is granted without a consent screen.
+      if (await finishConsent(ctx, details, client)) return;
     }
     showLogin(ctx, details.uid, appName, branding, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
   });

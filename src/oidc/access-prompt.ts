@@ -3,15 +3,19 @@
 // prompt=none (where the client gets access_denied with the reason, without any page).
 import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
-import { parseScopes, type ScopeRequest } from "../access/scopes.js";
+import { parseScopes, SCOPE, type ScopeRequest } from "../access/scopes.js";
 import type { ProjectAccess } from "../directory/access-snapshots.js";
-import { audienceDecisions } from "./audience-checks.js";
+import { audienceDecisions, managementConsented } from "./audience-checks.js";
 import type { DirectoryReads } from "./reads.js";
-import { projectIdOf } from "./client-info.js";
+import { kindOf, projectIdOf } from "./client-info.js";
 
 const { Prompt, Check, base } = interactionPolicy;
 
 export const ACCESS_PROMPT = "access";
+/** The consent prompt's reason when an app asks for the management API's audience. */
+export const MANAGEMENT_CONSENT = "management_consent";
+/** Set in the interaction's consent result when the user declined it (the sign-in goes on without). */
+export const MANAGEMENT_DECLINED = "rolegateManagementDeclined";
 
 const decisions = new WeakMap<object, Promise<AccessDecision>>();
 
@@ -72,8 +76,19 @@ export function createPolicy(reads: DirectoryReads) {
       return (await userInOrganization(reads, accountId, wanted)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   );
-  // First-party apps, native ones included, need no consent screen (as in ZITADEL).
+  // First-party apps, native ones included, need no consent screen (as in ZITADEL), except for
+  // the management API's audience: a token with it acts with the user's administrator rights, so
+  // the user says yes once per app (remembered; prompt=none without it → consent_required).
   policy.get("consent")?.checks.remove("native_client_prompt");
+  policy.get("consent")?.checks.add(
+    new Check(MANAGEMENT_CONSENT, "the app asks to use the management API for the user", "consent_required", async (ctx) => {
+      const { session, client, params, result } = ctx.oidc;
+      if (!session?.accountId || !client || kindOf(client) !== "oidc") return Check.NO_NEED_TO_PROMPT;
+      if (!String(params?.scope ?? "").split(" ").includes(SCOPE.managementAud)) return Check.NO_NEED_TO_PROMPT;
+      if ((result?.consent as Record<string, unknown> | undefined)?.[MANAGEMENT_DECLINED]) return Check.NO_NEED_TO_PROMPT;
+      return (await managementConsented(reads, session.accountId, client.clientId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
   const consentIndex = policy.findIndex((p) => p.name === "consent");
   policy.splice(consentIndex, 0, new Prompt({ name: ACCESS_PROMPT, requestable: false }, ...checks));
   return policy;

@@ -1,10 +1,13 @@
-// The aud-scope rule (access/audience.ts) applied to oidc-provider's grants. Every token, ID token
-// and userinfo answer of a user flow takes its scopes through the request's grant, so a grant whose
-// failing aud scopes are rejected narrows all of them: login, SSO, prompt=none, code exchange,
-// refresh and userinfo alike. Rejections are re-decided whenever the grant is loaded.
+// The audience rule (access/audience.ts) applied to oidc-provider's grants. Every token and ID
+// token of a user flow takes its scopes through the request's grant, so a grant whose failing aud
+// scopes (and the management audience without consent) are rejected narrows all of them: login,
+// SSO, prompt=none, code exchange and refresh alike. Rejections are re-decided whenever the grant
+// is loaded.
 import type { Grant } from "oidc-provider";
 import { audienceProjectsToCheck, narrowAudienceScopes } from "../access/audience.js";
 import { decideAccess, DENY_MESSAGES, type AccessDecision } from "../access/decide.js";
+import { SCOPE } from "../access/scopes.js";
+import { hasManagementConsent } from "../directory/consents.js";
 import type { DirectoryReads } from "./reads.js";
 
 const UNKNOWN_PROJECT: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
@@ -28,22 +31,33 @@ export async function audienceDecisions(
 }
 
 type Scopes = { openid?: { scope?: string }; resources?: Record<string, string> };
-type GrantScopes = Scopes & { rejected?: Scopes; accountId?: string };
+type GrantScopes = Scopes & { rejected?: Scopes; accountId?: string; clientId?: string };
 
 const words = (s: string | undefined) => (s ? s.split(" ").filter(Boolean) : []);
 const without = (s: string | undefined, drop: Set<string>) => words(s).filter((w) => !drop.has(w)).join(" ");
 
+/** Whether the user consented that the app may get management-API tokens (one read, when asked). */
+export function managementConsented(reads: DirectoryReads, userId: string, clientId: string): Promise<boolean> {
+  return hasManagementConsent({ prisma: reads.prisma, actor: { id: userId } }, userId, clientId);
+}
+
 /**
- * Rejects the grant's aud scopes whose projects the grant's user fails now, and lifts earlier
- * rejections of those it passes again. Changes the grant in memory; the caller decides on saving.
+ * Rejects the grant's aud scopes whose projects the grant's user fails now (and the management
+ * audience without consent), and lifts earlier rejections of those it passes again. Changes the
+ * grant in memory; the caller decides on saving.
  */
 export async function narrowGrant(reads: DirectoryReads, grant: Grant, clientProjectId: string | undefined): Promise<void> {
   const g = grant as unknown as GrantScopes;
   if (!g.accountId) return;
   const all = new Set([g, g.rejected ?? {}].flatMap((s) => [...words(s.openid?.scope), ...Object.values(s.resources ?? {}).flatMap(words)]));
   const scopes = [...all];
-  if (audienceProjectsToCheck(scopes, clientProjectId).length === 0) return;
-  const { granted, denied } = narrowAudienceScopes(scopes, clientProjectId, await audienceDecisions(reads, g.accountId, clientProjectId, scopes));
+  const management = scopes.includes(SCOPE.managementAud);
+  if (!management && audienceProjectsToCheck(scopes, clientProjectId).length === 0) return;
+  const [decisions, consent] = await Promise.all([
+    audienceDecisions(reads, g.accountId, clientProjectId, scopes),
+    management && g.clientId ? managementConsented(reads, g.accountId, g.clientId) : false,
+  ]);
+  const { granted, denied } = narrowAudienceScopes(scopes, clientProjectId, decisions, consent);
 
   const lift = new Set(granted);
   if (g.rejected?.openid?.scope) g.rejected.openid.scope = without(g.rejected.openid.scope, lift);

@@ -13,6 +13,7 @@ import { createVerificationGate } from "../login/verification-gate.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
+import { managementConsented } from "./audience-checks.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
 import { findControlParameter } from "../http/form.js";
@@ -127,7 +128,7 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   return {
     middleware,
     reloadKeys,
-    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens),
+    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, (userId, clientId) => managementConsented(reads, userId, clientId)),
     directoryChanged: changes.changed,
     close: () => {
       clearInterval(keysWatch);

@@ -1,5 +1,6 @@
 // The one place that reaches into oidc-provider internals. Each change says why the public
 // configuration cannot do it.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Client, Grant, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
 import als from "oidc-provider/lib/helpers/als.js";
@@ -31,6 +32,16 @@ export function withinProviderRequest<T>(work: () => T): T {
  */
 export function revokeGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<void> {
   return revoke(ctx, grantId);
+}
+
+/**
+ * The user signed in with this browser's rolegate session, outside oidc-provider's own routes
+ * (the public API reads sessions only inside them). Never saves or changes the session.
+ */
+export async function sessionAccountOf(provider: Provider, ctx: { req: IncomingMessage; res: ServerResponse }): Promise<string | undefined> {
+  const Session = provider.Session as unknown as { get(ctx: object): Promise<{ accountId?: string } | undefined> };
+  const session = await Session.get({ req: ctx.req, res: ctx.res, secure: false });
+  return session?.accountId || undefined;
 }
 
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */

@@ -29,15 +29,32 @@ describe("narrowAudienceScopes", () => {
     ],
     ["the client's own project is not narrowed here", ["openid", aud(CLIENT)], [[CLIENT, deny("authorization_required")]], ["openid", aud(CLIENT)], []],
     [
-      "the management audience and role scopes are not project aud scopes",
-      ["urn:zitadel:iam:org:project:id:zitadel:aud", "urn:zitadel:iam:org:projects:roles", "urn:zitadel:iam:org:project:role:admin"],
+      "role scopes are not project aud scopes",
+      ["urn:zitadel:iam:org:projects:roles", "urn:zitadel:iam:org:project:role:admin"],
       [],
-      ["urn:zitadel:iam:org:project:id:zitadel:aud", "urn:zitadel:iam:org:projects:roles", "urn:zitadel:iam:org:project:role:admin"],
+      ["urn:zitadel:iam:org:projects:roles", "urn:zitadel:iam:org:project:role:admin"],
       [],
     ],
   ];
   it.each(cases)("%s", (_name, scopes, decisions, granted, denied) => {
-    expect(narrowAudienceScopes(scopes, CLIENT, new Map(decisions))).toEqual({ granted, denied });
+    expect(narrowAudienceScopes(scopes, CLIENT, new Map(decisions), false)).toEqual({ granted, denied });
+  });
+
+  const MANAGEMENT = "urn:zitadel:iam:org:project:id:zitadel:aud";
+  it.each([
+    [true, ["openid", MANAGEMENT], []],
+    [false, ["openid"], [MANAGEMENT]],
+  ] as const)("grants the management audience only with the user's consent (consented: %s)", (consent, granted, denied) => {
+    expect(narrowAudienceScopes(["openid", MANAGEMENT], CLIENT, new Map(), consent)).toEqual({ granted, denied });
+  });
+
+  it("decides the management audience and project audiences independently", () => {
+    const scopes = ["openid", MANAGEMENT, aud("200")];
+    expect(narrowAudienceScopes(scopes, CLIENT, new Map([["200", allow]]), false)).toEqual({ granted: ["openid", aud("200")], denied: [MANAGEMENT] });
+    expect(narrowAudienceScopes(scopes, CLIENT, new Map([["200", deny("authorization_required")]]), true)).toEqual({
+      granted: ["openid", MANAGEMENT],
+      denied: [aud("200")],
+    });
   });
 });
 
