@@ -98,7 +98,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             revokeByGrantId: async () => undefined,
           }
         : name === "RefreshToken"
-          ? deferConsume(guardOutages(deps.store.adapterFor(name), deps.log))
+          ? deferConsume(guardOutages(deps.store.adapterFor(name), deps.log), guardOutages(deps.store, deps.log))
           : guardOutages(deps.store.adapterFor(name), deps.log),
     jwks: deps.keys.jwks as Configuration["jwks"],
     cookies: {

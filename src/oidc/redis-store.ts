@@ -5,7 +5,8 @@
 // Indexes: session uid, user code, and a per-grant set of artifact keys so revokeByGrantId
 // removes everything of a grant.
 //
-// Keys: <prefix><Model>:<id>, <prefix>uid:<uid>, <prefix>userCode:<code>, <prefix>grant:<grantId>.
+// Keys: <prefix><Model>:<id>, <prefix>uid:<uid>, <prefix>userCode:<code>, <prefix>grant:<grantId>,
+// <prefix>claim:<name> (short-lived claims, SET NX EX).
 //
 // On one server (directly or through Sentinel) an upsert is one script that writes the
 // artifact, its indexes and its grant's set together. Finding a token or a session inside one of
@@ -149,6 +150,14 @@ export class RedisStore implements StateStore {
     let ahead = this.readAhead.get(request);
     if (!ahead && create) this.readAhead.set(request, (ahead = new Map()));
     return ahead;
+  }
+
+  async claim(name: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}claim:${name}`, "1", "EX", ttlSeconds, "NX")) === "OK";
+  }
+
+  async release(name: string): Promise<void> {
+    await this.redis.del(`${this.prefix}claim:${name}`);
   }
 
   close(): void {

@@ -17,6 +17,9 @@ export const GRANTABLE = new Set([
 /** Where oidc-provider's state lives: in memory (one instance) or in Redis (several). */
 export interface StateStore {
   adapterFor(model: string): Adapter;
+  /** Takes `name` for `ttlSeconds` unless it is taken already (atomic, shared by every instance). */
+  claim(name: string, ttlSeconds: number): Promise<boolean>;
+  release(name: string): Promise<void>;
   close(): void;
 }
 
@@ -29,6 +32,7 @@ export class MemoryStore implements StateStore {
   private readonly entries = new Map<string, Entry>();
   private readonly index = new Map<string, string>();
   private readonly grants = new Map<string, Set<string>>();
+  private readonly claims = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(sweepEveryMs = 60_000) {
@@ -76,6 +80,17 @@ export class MemoryStore implements StateStore {
     };
   }
 
+  async claim(name: string, ttlSeconds: number): Promise<boolean> {
+    const until = this.claims.get(name);
+    if (until !== undefined && until > Date.now()) return false;
+    this.claims.set(name, Date.now() + ttlSeconds * 1000);
+    return true;
+  }
+
+  async release(name: string): Promise<void> {
+    this.claims.delete(name);
+  }
+
   private get(k: string): AdapterPayload | undefined {
     const entry = this.entries.get(k);
     if (!entry) return undefined;
@@ -90,6 +105,7 @@ export class MemoryStore implements StateStore {
   sweep(): void {
     const now = Date.now();
     for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
+    for (const [name, until] of this.claims) if (until <= now) this.claims.delete(name);
     for (const [grantId, members] of this.grants) {
       for (const k of members) if (!this.entries.has(k)) members.delete(k);
       if (members.size === 0) this.grants.delete(grantId);

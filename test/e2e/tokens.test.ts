@@ -57,6 +57,23 @@ describe("mobile app: public client with PKCE", () => {
     await page.close();
   });
 
+  it("hands out at most one successor when one refresh token is used by several requests at once", async () => {
+    const s = await scene();
+    const clientId = await nativeApp(s.projectId);
+    const config = await discover(api().url, clientId, oidc.None());
+    const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid offline_access");
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token!)));
+    const succeeded = results.filter((r) => r.status === "fulfilled");
+    expect(succeeded).toHaveLength(1);
+    // The others were told to try again (still under way) or met a consumed token (reuse).
+    for (const r of results) {
+      if (r.status !== "rejected") continue;
+      const reason = r.reason as { error?: string; cause?: { status?: number } };
+      expect(reason.error === "invalid_grant" || reason.cause?.status === 503, JSON.stringify(reason)).toBe(true);
+    }
+    await page.close();
+  });
+
   it("refuses an authorization request without PKCE", async () => {
     const s = await scene();
     const clientId = await nativeApp(s.projectId);
