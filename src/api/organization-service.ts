@@ -6,8 +6,9 @@ import type { SearchQuery } from "@zitadel/proto/zitadel/org/v2/query_pb.js";
 import type { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import type { OrganizationSearchFilter } from "@zitadel/proto/zitadel/org/v2beta/org_pb.js";
 import { canManageOrganization, isIamOwner, scopeOf, type Principal } from "../access/permissions.js";
-import { createAdministrator } from "../directory/administrators.js";
-import { assertThat, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
+import { decideUserOperation, describeRole } from "../access/user-administration.js";
+import { createAdministrator, findHeldRolesOfOrganizationUsers } from "../directory/administrators.js";
+import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
 import * as orgs from "../directory/organizations.js";
 import { requireId } from "../directory/validate.js";
 import type { OrgState } from "../generated/prisma/client.js";
@@ -58,6 +59,20 @@ async function manageableOrg(c: Call, id: string) {
     requireThat(false, `change organization ${id}`);
   }
   return org;
+}
+
+/**
+ * Deactivating or deleting an organization does that to its users: the caller's roles must cover
+ * every administrator role they hold, as for changing each of them (an ORG_OWNER cannot take the
+ * instance owner down with its organization).
+ */
+async function assertCoversMembers(c: Call, orgId: string, operation: "state" | "delete", what: string): Promise<void> {
+  for (const [userId, roles] of await findHeldRolesOfOrganizationUsers(c.dir, orgId)) {
+    const decision = decideUserOperation(c.principal, { userId, orgId, roles }, operation);
+    if (decision.allowed) continue;
+    const why = decision.reason === "holds_uncovered_role" ? `: its user ${userId} holds ${describeRole(decision.role)}, which your roles do not cover` : "";
+    throw permissionDenied(`not allowed to ${what} organization ${orgId}${why}`);
+  }
 }
 
 export function organizationServiceV2(deps: ApiDeps): ServiceImpl<typeof OrganizationServiceV2> {
@@ -150,6 +165,7 @@ export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<ty
         // Deleting one's own organization would delete the caller (and, for the first
         // organization, the instance administrator) with it.
         assertThat(id !== c.principal.orgId, () => failedPrecondition("an administrator cannot delete the organization it belongs to"));
+        await assertCoversMembers(c, id, "delete", "delete");
         await orgs.deleteOrganization(c.dir, id);
       }
       return { deletionDate: now() };
@@ -158,6 +174,7 @@ export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<ty
     async deactivateOrganization(req, ctx) {
       const c = call(ctx);
       await manageableOrg(c, req.id);
+      await assertCoversMembers(c, req.id, "state", "deactivate");
       const org = await orgs.deactivateOrganization(c.dir, req.id);
       return { changeDate: ts(org.updatedAt) };
     },

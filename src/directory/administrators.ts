@@ -326,17 +326,28 @@ export function listMemberships(ctx: DirectoryContext, userId: string): Promise<
  * roles must cover before it may change that user (decideUserOperation).
  */
 export async function findHeldRoles(ctx: DirectoryContext, userId: string): Promise<HeldRole[]> {
+  return (await heldRolesWhere(ctx, { userId })).get(userId) ?? [];
+}
+
+/** The same for every user of an organization who holds any, by user id. */
+export function findHeldRolesOfOrganizationUsers(ctx: DirectoryContext, orgId: string): Promise<Map<string, HeldRole[]>> {
+  return heldRolesWhere(ctx, { user: { orgId } });
+}
+
+async function heldRolesWhere(ctx: DirectoryContext, where: Prisma.AdministratorWhereInput): Promise<Map<string, HeldRole[]>> {
   const rows = await ctx.prisma.administrator.findMany({
-    where: { userId },
+    where,
     select: {
+      userId: true,
       roles: true,
       orgId: true,
       project: { select: { id: true, orgId: true } },
       projectGrant: { select: { id: true, grantedOrgId: true, project: { select: { id: true, orgId: true } } } },
     },
   });
-  return rows.flatMap((row) =>
-    row.roles.map((role): HeldRole => {
+  const byUser = new Map<string, HeldRole[]>();
+  for (const row of rows) {
+    const held = row.roles.map((role): HeldRole => {
       switch (role) {
         case "IAM_OWNER":
           return { role };
@@ -350,6 +361,8 @@ export async function findHeldRoles(ctx: DirectoryContext, userId: string): Prom
           return { role, project: grant?.project ?? { id: "", orgId: "" }, grant: { id: grant?.id ?? "", grantedOrgId: grant?.grantedOrgId ?? "" } };
         }
       }
-    }),
-  );
+    });
+    byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), ...held]);
+  }
+  return byUser;
 }

@@ -2,7 +2,9 @@ import { Code } from "@connectrpc/connect";
 import { OrganizationService as OrgV2 } from "@zitadel/proto/zitadel/org/v2/org_service_pb.js";
 import { OrganizationService as OrgV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { describe, expect, it } from "vitest";
+import { createAdministrator } from "../../src/directory/administrators.js";
 import { TRANSPORTS, useApiServer } from "../support/api.js";
+import { makeCaller } from "../support/callers.js";
 import { expectCode } from "../support/connect.js";
 import { unique } from "../support/directory.js";
 
@@ -82,5 +84,30 @@ describe.each(TRANSPORTS)("OrganizationService over %s", (transport) => {
   it("does not let the instance administrator delete its own organization", async () => {
     const first = await v2().listOrganizations({ queries: [{ query: { case: "defaultQuery", value: {} } }] });
     await expectCode(v2beta().deleteOrganization({ id: first.result[0]!.id }), Code.FailedPrecondition);
+  });
+
+  it("refuses to deactivate or delete an organization one of whose users holds a role the caller does not cover", async () => {
+    const dir = { prisma: api().db.prisma, actor: { id: "test" } };
+    const home = await v2beta().createOrganization({ name: unique("Home") });
+    const target = await v2beta().createOrganization({ name: unique("Target") });
+    // An owner of Target, itself a user of Home; an instance owner who is a user of Target.
+    const { token } = await makeCaller(dir, home.id, [{ resource: { organizationId: target.id }, roles: ["ORG_OWNER"] }]);
+    const instanceOwner = await makeCaller(dir, target.id);
+    await createAdministrator(dir, { userId: instanceOwner.user.id, resource: { instance: true }, roles: ["IAM_OWNER"] });
+    const asOwner = api().client(OrgV2beta, transport, token);
+    try {
+      const deactivate = await expectCode(asOwner.deactivateOrganization({ id: target.id }), Code.PermissionDenied);
+      expect(deactivate.message).toContain("IAM_OWNER");
+      await expectCode(asOwner.deleteOrganization({ id: target.id }), Code.PermissionDenied);
+      const [still] = (await v2beta().listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: target.id } } }] })).organizations;
+      expect(still?.state).toBe(1); // ACTIVE
+
+      // Without the instance owner among its users, the owner may.
+      await api().db.prisma.administrator.deleteMany({ where: { userId: instanceOwner.user.id } });
+      await asOwner.deactivateOrganization({ id: target.id });
+      await asOwner.deleteOrganization({ id: target.id });
+    } finally {
+      await api().db.prisma.administrator.deleteMany({ where: { userId: instanceOwner.user.id } });
+    }
   });
 });
