@@ -71,6 +71,8 @@ async function requireAdministratorRights(c: Call, ref: administrators.ResourceR
     held = (role) =>
       role === "PROJECT_OWNER" && !grant ? { role, project } : role === "PROJECT_GRANT_OWNER" && grant ? { role, project, grant } : undefined;
   }
+  // The resource checks above are stricter than coverage today; this keeps the rule explicit
+  // should they ever widen.
   for (const role of roles) {
     const h = held(role);
     if (h && !coversRole(p, h)) throw permissionDenied(`not allowed to hand out ${describeRole(h)}: your roles do not cover it`);

@@ -58,7 +58,8 @@ const LAST_DATE = Date.UTC(10000, 0, 1);
 /** A user the caller administers, or the caller itself; anyone else's is reported as not found. */
 async function readableUser(c: Call, id: string): Promise<users.User> {
   const user = await users.getUser(c.dir, id);
-  if (user.id !== c.principal.userId && !canManageUsers(c.principal, user.orgId)) throw notFound("user", id);
+  // Reading needs no roles of the target: only whether the caller manages its organization.
+  if (!decideUserOperation(c.principal, { userId: user.id, orgId: user.orgId, roles: [] }, "read").allowed) throw notFound("user", id);
   return user;
 }
 
@@ -73,6 +74,7 @@ async function writableUser(c: Call, id: string, what: string, operation: Exclud
 }
 
 async function assertMayChange(c: Call, target: { userId: string; orgId: string }, what: string, operation: Exclude<UserOperation, "read">): Promise<void> {
+  // Not a user manager: refused before the target's roles are read.
   requireThat(canManageUsers(c.principal, target.orgId), `${what} user ${target.userId}`);
   const decision = decideUserOperation(c.principal, { ...target, roles: await findHeldRoles(c.dir, target.userId) }, operation);
   if (decision.allowed) return;

@@ -16,12 +16,11 @@ export async function hasManagementConsent(ctx: DirectoryContext, userId: string
   return row !== null;
 }
 
-/** Records the consent (idempotent). */
+/** Records the consent (idempotent, also when two answers race). */
 export async function giveManagementConsent(ctx: DirectoryContext, userId: string, clientId: string): Promise<void> {
   await inTransaction(ctx, async (tx) => {
-    const where = { userId_clientId: { userId, clientId } };
-    if (await tx.managementConsent.findUnique({ where })) return;
-    await tx.managementConsent.create({ data: { userId, clientId } });
+    const { count } = await tx.managementConsent.createMany({ data: [{ userId, clientId }], skipDuplicates: true });
+    if (count === 0) return;
     await writeAudit(tx, ctx.actor.id, { action: "user.management_consent.given", targetType: "user", targetId: userId, after: { clientId } });
   });
 }

@@ -4,9 +4,11 @@
 //   - per login name and client address: tight (one attacker, one victim);
 //   - per client address across names: password spraying from one address;
 //   - per login name across addresses: loose, so one attacker cannot lock a user out of other
-//     addresses, while a guess spread over many addresses is still slowed.
-// A successful login clears the name-and-address counter and takes its attempt back from the
-// other two, so only failures add up there. Counters live in memory for one instance, or in
+//     addresses, while a guess spread over many addresses is still slowed. It does not apply from
+//     an address the user signed in from before (for KNOWN_ADDRESS_MS): a guess spread over many
+//     addresses cannot lock the user out of their usual ones either.
+// A successful login clears the name-and-address counter, takes its attempt back from the other
+// two (so only failures add up there) and remembers the address as known for that name. Counters live in memory for one instance, or in
 // Redis shared by all (each command touches one key: fine on a Cluster).
 import type { RedisClient } from "../redis.js";
 
@@ -18,6 +20,9 @@ export interface LoginLimits {
 }
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perNameAndAddress: 10, perName: 100, perAddress: 100, windowMs: 15 * 60_000 };
+
+/** How long an address a user signed in from stays exempt from the name-wide counter. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 3600_000;
 
 /** Who is trying: the login name as typed (compared without case) and the client address. */
 export interface Attempt {
@@ -37,7 +42,7 @@ export interface RateLimiter {
   succeeded(attempt: Attempt): Promise<void>;
 }
 
-type Counter = "nameAndAddress" | "address" | "name";
+type Counter = "nameAndAddress" | "address" | "name" | "known";
 /** In the order they are reserved. */
 const COUNTERS: Counter[] = ["nameAndAddress", "address", "name"];
 
@@ -62,6 +67,7 @@ function keyOf(counter: Counter, { loginName, address }: Attempt): string {
   const name = encodeURIComponent(loginName.trim().toLowerCase());
   const addr = encodeURIComponent(addressKeyOf(address));
   if (counter === "nameAndAddress") return `name-address:${name}:${addr}`;
+  if (counter === "known") return `known:${name}:${addr}`;
   return counter === "name" ? `name:${name}` : `address:${addr}`;
 }
 
@@ -70,9 +76,13 @@ function limitOf(counter: Counter, limits: LoginLimits): number {
   return counter === "name" ? limits.perName : limits.perAddress;
 }
 
-/** Reserves counter by counter and stops at the first refusal (what the others never saw stays untouched). */
-async function reserveAll(limits: LoginLimits, attempt: Attempt, increment: (key: string) => Promise<number> | number) {
+/**
+ * Reserves counter by counter and stops at the first refusal (what the others never saw stays
+ * untouched). A known address skips the name-wide counter.
+ */
+async function reserveAll(limits: LoginLimits, attempt: Attempt, increment: (key: string) => Promise<number> | number, known: boolean) {
   for (const counter of COUNTERS) {
+    if (counter === "name" && known) continue;
     if ((await increment(keyOf(counter, attempt))) > limitOf(counter, limits)) return false;
   }
   return true;
@@ -106,17 +116,21 @@ export function createMemoryRateLimiter(partial: Partial<LoginLimits> = {}): Rat
     for (const [key, entry] of counts) if (entry.until <= now) counts.delete(key);
   }, Math.min(limits.windowMs, 60_000));
   sweep.unref();
+  const isKnown = (attempt: Attempt) => current(keyOf("known", attempt)) !== undefined;
   return {
     async reserve(attempt) {
-      return reserveAll(limits, attempt, increment);
+      return reserveAll(limits, attempt, increment, isKnown(attempt));
     },
     async cancel(attempt) {
-      for (const counter of COUNTERS) decrement(keyOf(counter, attempt));
+      const known = isKnown(attempt);
+      for (const counter of COUNTERS) if (!(counter === "name" && known)) decrement(keyOf(counter, attempt));
     },
     async succeeded(attempt) {
+      const known = isKnown(attempt);
       counts.delete(keyOf("nameAndAddress", attempt));
       decrement(keyOf("address", attempt));
-      decrement(keyOf("name", attempt));
+      if (!known) decrement(keyOf("name", attempt));
+      counts.set(keyOf("known", attempt), { count: 1, until: Date.now() + KNOWN_ADDRESS_MS });
     },
   };
 }
@@ -140,18 +154,22 @@ export function createRedisRateLimiter(
   const decrement = async (key: string) => {
     await redis.eval(DECREMENT, 1, prefix + key);
   };
+  const isKnown = async (attempt: Attempt) => (await redis.exists(prefix + keyOf("known", attempt))) === 1;
   return {
     async reserve(attempt) {
-      return reserveAll(all, attempt, increment);
+      return reserveAll(all, attempt, increment, await isKnown(attempt));
     },
     async cancel(attempt) {
-      await Promise.all(COUNTERS.map((counter) => decrement(keyOf(counter, attempt))));
+      const known = await isKnown(attempt);
+      await Promise.all(COUNTERS.filter((counter) => !(counter === "name" && known)).map((counter) => decrement(keyOf(counter, attempt))));
     },
     async succeeded(attempt) {
+      const known = await isKnown(attempt);
       await Promise.all([
         redis.del(prefix + keyOf("nameAndAddress", attempt)),
         decrement(keyOf("address", attempt)),
-        decrement(keyOf("name", attempt)),
+        known ? undefined : decrement(keyOf("name", attempt)),
+        redis.set(prefix + keyOf("known", attempt), "1", "PX", KNOWN_ADDRESS_MS),
       ]);
     },
   };

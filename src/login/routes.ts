@@ -10,7 +10,7 @@ import { findHeldRoles } from "../directory/administrators.js";
 import { findAppOrganizationName, giveManagementConsent, listManagementConsents, withdrawManagementConsent } from "../directory/consents.js";
 import { decide, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, userInOrganization } from "../oidc/access-prompt.js";
 import { narrowGrant } from "../oidc/audience-checks.js";
-import { sessionAccountOf } from "../oidc/internals.js";
+import { sessionOf } from "../oidc/internals.js";
 import { projectIdOf } from "../oidc/client-info.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -51,7 +51,8 @@ const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
 
 /** The page that lists (and withdraws) the signed-in user's management-API consents. */
 export const CONSENTS_PATH = "/ui/login/consents";
-const consentsCsrfScope = (accountId: string) => `consents:${accountId}`;
+/** The consents page's CSRF tokens are bound to the browser's session (a new sign-in, a new token). */
+const consentsCsrfScope = (sessionUid: string) => `consents:${sessionUid}`;
 
 type Details = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
@@ -172,24 +173,25 @@ export function createLoginRouter(deps: LoginDeps): Router {
   // The signed-in user's management-API consents, each with a button to withdraw it. Registered
   // before /:uid, which would take "consents" for an interaction id.
   router.get("/consents", async (ctx) => {
-    const accountId = await sessionAccountOf(provider, ctx);
-    if (!accountId) return notSignedIn(ctx);
+    const session = await sessionOf(provider, ctx);
+    if (!session) return notSignedIn(ctx);
+    const { accountId } = session;
     ctx.type = "html";
     ctx.set("Cache-Control", "no-store");
     ctx.body = renderConsents({
       consents: await listManagementConsents(dir(accountId), accountId),
       action: `${CONSENTS_PATH}/withdraw`,
-      csrfToken: createCsrfToken(deps.csrfKey, consentsCsrfScope(accountId)),
+      csrfToken: createCsrfToken(deps.csrfKey, consentsCsrfScope(session.uid)),
       branding: DEFAULT_BRANDING,
     });
   });
 
   router.post("/consents/withdraw", async (ctx) => {
-    const accountId = await sessionAccountOf(provider, ctx);
-    if (!accountId) return notSignedIn(ctx);
-    const form = await checkForm(ctx, consentsCsrfScope(accountId), DEFAULT_BRANDING);
+    const session = await sessionOf(provider, ctx);
+    if (!session) return notSignedIn(ctx);
+    const form = await checkForm(ctx, consentsCsrfScope(session.uid), DEFAULT_BRANDING);
     if (!form) return;
-    await withdrawManagementConsent(dir(accountId), accountId, (form.get("clientId") ?? "").slice(0, 200));
+    await withdrawManagementConsent(dir(session.accountId), session.accountId, (form.get("clientId") ?? "").slice(0, 200));
     ctx.redirect(CONSENTS_PATH);
   });
 

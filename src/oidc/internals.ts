@@ -38,10 +38,13 @@ export function revokeGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<v
  * The user signed in with this browser's rolegate session, outside oidc-provider's own routes
  * (the public API reads sessions only inside them). Never saves or changes the session.
  */
-export async function sessionAccountOf(provider: Provider, ctx: { req: IncomingMessage; res: ServerResponse }): Promise<string | undefined> {
-  const Session = provider.Session as unknown as { get(ctx: object): Promise<{ accountId?: string } | undefined> };
+export async function sessionOf(
+  provider: Provider,
+  ctx: { req: IncomingMessage; res: ServerResponse },
+): Promise<{ accountId: string; uid: string } | undefined> {
+  const Session = provider.Session as unknown as { get(ctx: object): Promise<{ accountId?: string; uid?: string } | undefined> };
   const session = await Session.get({ req: ctx.req, res: ctx.res, secure: false });
-  return session?.accountId || undefined;
+  return session?.accountId && session.uid ? { accountId: session.accountId, uid: session.uid } : undefined;
 }
 
 /** Key in the claims an account returns, holding claims with dynamic names (see below). */

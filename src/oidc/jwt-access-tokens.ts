@@ -1,9 +1,9 @@
 // JWT access tokens are self-contained: oidc-provider keeps no record of them and cannot revoke
 // them. rolegate records each one's id (jti) with its grant for as long as the token lives, under
 // a model of its own (a jti is no bearer token: APIs log it). Revoking the token, or its grant
-// (end session, refresh-token reuse, revoking a sibling token), removes the record; rolegate's own
-// endpoints (introspection, userinfo, the management API) accept a JWT only while its record
-// exists. Offline validators see the signature and `exp` only (README, Security).
+// (end session, refresh-token reuse, revoking another token of the grant), removes the record;
+// rolegate's own endpoints (introspection, userinfo, the management API) accept a JWT only while
+// its record exists. Offline validators see the signature and `exp` only (README, Security).
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Adapter } from "oidc-provider";
 import { unlessUnavailable } from "../http/unavailable.js";

@@ -40,6 +40,22 @@ export function limiterBehaviours(make: (limits: Partial<LoginLimits>) => RateLi
       expect(await allowedOf(limiter, sprayed)).toBe(8);
     });
 
+    it("a guess spread over many addresses cannot lock the user out of an address they signed in from", async () => {
+      const limiter = make({ perNameAndAddress: 3, perName: 10, perAddress: 100 });
+      const { name, a, b } = fresh();
+      // The user signed in from `a` before.
+      expect(await limiter.reserve({ loginName: name, address: a })).toBe(true);
+      await limiter.succeeded({ loginName: name, address: a });
+      // Then 20 guesses from 20 other addresses fill the name-wide counter.
+      const spread = Array.from({ length: 20 }, (_, i) => ({ loginName: name, address: `${b}-${i}` }));
+      expect(await allowedOf(limiter, spread)).toBe(10);
+      expect(await limiter.reserve({ loginName: name, address: `${b}-new` })).toBe(false);
+      // From `a` the user still gets in (the name-and-address counter still applies there).
+      expect(await limiter.reserve({ loginName: name, address: a })).toBe(true);
+      await limiter.succeeded({ loginName: name, address: a });
+      expect(await allowedOf(limiter, Array.from({ length: 5 }, () => ({ loginName: name, address: a })))).toBe(3);
+    });
+
     it("an attempt refused for its name and address counts nowhere else (no lock-out from other addresses)", async () => {
       const limiter = make({ perNameAndAddress: 2, perName: 5, perAddress: 100 });
       const { name, a, b } = fresh();
