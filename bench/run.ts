@@ -46,9 +46,10 @@ function partsFromEnv(): Part[] {
 }
 
 /** The node flags `npm run start:prod` runs rolegate with (the Docker image uses the same). */
-const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:prod"]!
-  .split(" ")
-  .filter((word) => word.startsWith("--"));
+const START_PROD = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:prod"]!.split(" ");
+const PRODUCTION_NODE_FLAGS = START_PROD.filter((word) => word.startsWith("--"));
+/** The environment `npm run start:prod` sets (glibc's malloc settings for argon2, see Dockerfile). */
+const PRODUCTION_ENV = Object.fromEntries(START_PROD.flatMap((word) => (/^[A-Z_]+=/.test(word) ? [word.split("=", 2) as [string, string]] : [])));
 /** BENCH_NODE_FLAGS: more flags for the first rolegate instance (they win over the production ones). */
 const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
@@ -352,6 +353,7 @@ async function setUp(): Promise<Bench> {
   const redis = await startRedis();
   cleanups.push(() => redis.stop());
 
+  const PASSWORD_HASH_VARIABLES = ["PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_ITERATIONS", "PASSWORD_HASH_PARALLELISM"];
   const home = mkdtempSync(path.join(os.tmpdir(), "rolegate-bench-"));
   cleanups.push(() => rmSync(home, { recursive: true, force: true }));
   const port = await freePort();
@@ -364,8 +366,10 @@ async function setUp(): Promise<Bench> {
     ADMIN_PAT_FILE: path.join(home, "admin.pat"),
     ISSUER: `http://127.0.0.1:${port}`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-    // As the Docker image sets it (see Dockerfile): argon2's memory goes back to the system after each check.
-    MALLOC_MMAP_THRESHOLD_: "131072",
+    // As `npm run start:prod` and the Docker image set it (glibc's malloc settings for argon2).
+    ...PRODUCTION_ENV,
+    // argon2 settings to weigh against (g), when given.
+    ...Object.fromEntries(PASSWORD_HASH_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []))),
   };
   const profile = settings.cpuProfile ? ["--cpu-prof", "--cpu-prof-dir", PROFILES] : [];
   progress("starting rolegate (it migrates the empty database and bootstraps on first start)");
