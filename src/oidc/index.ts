@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { RedisClient } from "../redis.js";
 import type Koa from "koa";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -18,7 +18,8 @@ import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
 import { findControlParameter } from "../http/form.js";
 import { createFormRequests } from "./form-requests.js";
-import { createJwtAccessTokens, JWT_RECORD_MODEL } from "./jwt-access-tokens.js";
+import { kindOfMetadata } from "./client-info.js";
+import { createJwtAccessTokens, JWT_RECORD_MODEL, JWT_REVOKED_MODEL } from "./jwt-access-tokens.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { RedisStore } from "./redis-store.js";
@@ -69,7 +70,15 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
   let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
-  const jwtAccessTokens = createJwtAccessTokens(store.adapterFor(JWT_RECORD_MODEL), jwks, deps.issuer);
+  // A token is a user's when its client is an app (machine users' tokens have their own clients).
+  const inSignIn = async (payload: JWTPayload) =>
+    typeof payload.client_id === "string" && kindOfMetadata(await reads.client(payload.client_id)) === "oidc";
+  const jwtAccessTokens = createJwtAccessTokens(
+    { records: store.adapterFor(JWT_RECORD_MODEL), revoked: store.adapterFor(JWT_REVOKED_MODEL) },
+    jwks,
+    deps.issuer,
+    inSignIn,
+  );
   const provider = createProvider({ ...deps, reads, keys, store, jwtAccessTokens });
   const limits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
   const login = createLoginRouter({

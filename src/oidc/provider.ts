@@ -321,7 +321,7 @@ function revokeJwtAccessTokens(jwts: JwtAccessTokens) {
     const token = ctx.oidc.params?.token;
     const payload = typeof token === "string" ? await jwts.verify(token) : undefined;
     if (payload?.jti && payload.client_id === ctx.oidc.client?.clientId) {
-      const grantId = await jwts.revoke(payload.jti);
+      const grantId = await jwts.revoke(payload);
       if (grantId) await revokeGrant(ctx, grantId);
     }
     ctx.status = 200;
