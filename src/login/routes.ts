@@ -203,7 +203,8 @@ export function createLoginRouter(deps: LoginDeps): Router {
     const form = await checkForm(ctx, details.uid, found.branding);
     if (!form) return;
     const accountId = details.session?.accountId;
-    if (details.prompt.name !== "consent" || !accountId || !client) {
+    // Only an interaction that asked for the management audience takes this answer.
+    if (details.prompt.name !== "consent" || !details.prompt.reasons.includes(MANAGEMENT_CONSENT) || !accountId || !client) {
       ctx.redirect(`/ui/login/${details.uid}`);
       return;
     }

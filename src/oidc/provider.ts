@@ -186,7 +186,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         jwt: async (_ctx, token, jwt) => {
           const client = token.client;
           if (!client) return;
-          // Recorded while it lives, so it can be revoked (jwt-access-tokens.ts).
+          // A user's token is recorded while it lives, so it can be revoked (jwt-access-tokens.ts).
           const { jti, exp, iat } = jwt.payload as { jti?: string; exp?: number; iat?: number };
           if (jti && exp) await jwts.record({ jti, grantId: "grantId" in token ? token.grantId : undefined, clientId: client.clientId }, exp - (iat ?? Math.floor(Date.now() / 1000)));
           jwt.payload.aud = audienceFor(client.clientId, projectIdOf(client), String(token.scope ?? "").split(" "));
@@ -306,11 +306,10 @@ async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<
   if (ctx.oidc?.route === "discovery" && Array.isArray(body?.grant_types_supported)) body.grant_types_supported.push(JWT_BEARER);
 }
 
-
-
 /**
  * oidc-provider refuses to revoke structured tokens (unsupported_token_type); rolegate revokes a
- * JWT access token by its record, and its grant with it, as oidc-provider does for opaque ones.
+ * JWT access token itself (jwt-access-tokens.ts), and a user's token's grant with it, as
+ * oidc-provider does for opaque ones.
  * Runs after oidc-provider has authenticated the client. Tokens of other clients, unknown and
  * expired ones answer 200 and change nothing (RFC 7009 §2.2).
  */
