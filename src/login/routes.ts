@@ -56,15 +56,15 @@ const consentsCsrfScope = (sessionUid: string) => `consents:${sessionUid}`;
 
 type Details = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
-function notSignedIn(ctx: Context): void {
-  ctx.status = 401;
+/** Answers with an error page. */
+function showError(ctx: Context, status: number, page: { title: string; message: string }, branding: Branding = DEFAULT_BRANDING): void {
+  ctx.status = status;
   ctx.type = "html";
-  ctx.body = renderErrorPage({
-    title: "Not signed in",
-    message: "Sign in to an application with rolegate in this browser, then come back to this page.",
-    branding: DEFAULT_BRANDING,
-  });
+  ctx.body = renderErrorPage({ ...page, branding });
 }
+
+const EXPIRED = { title: "This sign-in has expired", message: "Go back to the application and sign in again." };
+const NOT_SIGNED_IN = { title: "Not signed in", message: "Sign in to an application with rolegate in this browser, then come back to this page." };
 
 export function createLoginRouter(deps: LoginDeps): Router {
   const { provider, prisma, reads } = deps;
@@ -99,13 +99,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     } catch (error) {
       // PostgreSQL or Redis down: not an expired sign-in; the server answers 503 with its page.
       if (isUnavailable(error)) throw error;
-      ctx.status = 400;
-      ctx.type = "html";
-      ctx.body = renderErrorPage({
-        title: "This sign-in has expired",
-        message: "Go back to the application and sign in again.",
-        branding: DEFAULT_BRANDING,
-      });
+      showError(ctx, 400, EXPIRED);
       return undefined;
     }
   }
@@ -129,19 +123,11 @@ export function createLoginRouter(deps: LoginDeps): Router {
       form = await readForm(ctx);
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
-      ctx.status = 400;
-      ctx.type = "html";
-      ctx.body = renderErrorPage({ title: "Bad request", message: error.message, branding });
+      showError(ctx, 400, { title: "Bad request", message: error.message }, branding);
       return undefined;
     }
     if (!verifyCsrfToken(deps.csrfKey, uid, form.get("csrf"))) {
-      ctx.status = 403;
-      ctx.type = "html";
-      ctx.body = renderErrorPage({
-        title: "This form has expired",
-        message: "Reload the page and try again.",
-        branding,
-      });
+      showError(ctx, 403, { title: "This form has expired", message: "Reload the page and try again." }, branding);
       return undefined;
     }
     return form;
@@ -174,7 +160,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   // before /:uid, which would take "consents" for an interaction id.
   router.get("/consents", async (ctx) => {
     const session = await sessionOf(provider, ctx);
-    if (!session) return notSignedIn(ctx);
+    if (!session) return showError(ctx, 401, NOT_SIGNED_IN);
     const { accountId } = session;
     ctx.type = "html";
     ctx.set("Cache-Control", "no-store");
@@ -188,7 +174,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
 
   router.post("/consents/withdraw", async (ctx) => {
     const session = await sessionOf(provider, ctx);
-    if (!session) return notSignedIn(ctx);
+    if (!session) return showError(ctx, 401, NOT_SIGNED_IN);
     const form = await checkForm(ctx, consentsCsrfScope(session.uid), DEFAULT_BRANDING);
     if (!form) return;
     await withdrawManagementConsent(dir(session.accountId), session.accountId, (form.get("clientId") ?? "").slice(0, 200));
@@ -211,9 +197,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     const allow = form.get("decision") === "allow";
     if (allow) await giveManagementConsent(dir(accountId), accountId, client.clientId);
     if (!(await finishConsent(ctx, details, client, allow ? {} : { [MANAGEMENT_DECLINED]: true }))) {
-      ctx.status = 400;
-      ctx.type = "html";
-      ctx.body = renderErrorPage({ title: "This sign-in has expired", message: "Go back to the application and sign in again.", branding: found.branding });
+      showError(ctx, 400, EXPIRED, found.branding);
     }
   });
 
@@ -283,11 +267,9 @@ export function createLoginRouter(deps: LoginDeps): Router {
         // Never checked: the attempt is given back, and the browser asked to come back shortly.
         await deps.limiter.cancel(attempt);
         deps.log.warn({ running: deps.gate.running, waiting: deps.gate.waiting }, "login refused: password verifications at their bound");
-        ctx.status = 503;
         ctx.set("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));
         ctx.set("Cache-Control", "no-store");
-        ctx.type = "html";
-        ctx.body = renderErrorPage({ ...BUSY_PAGE, branding: found.branding });
+        showError(ctx, 503, BUSY_PAGE, found.branding);
         return;
       }
     }

@@ -4,13 +4,13 @@
 // recovers by itself, and what it acknowledged before (sessions, tokens, directory data) is still
 // there. This file runs its own PostgreSQL and Redis (append-only, fsync on every write), so it
 // can stop them without touching the servers of the other tests.
-import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiServer } from "../support/api.js";
+import { authorizeUrl, Jar } from "../support/http-browser.js";
 import { startServer, type StartedServer } from "../support/process.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 import { freePort, startPostgres, startRedis, type RestartableServer } from "../support/servers.js";
@@ -83,29 +83,6 @@ afterAll(async () => {
   expect(stopped).toBe(0);
 });
 
-// ---------------------------------------------------------------------------------------------
-// A browser without a browser: fetch with a cookie jar, redirects followed by hand.
-
-class Jar {
-  private readonly cookies = new Map<string, string>();
-
-  async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now());
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-}
-
 /** A step of a login that did not answer as a working server would. */
 class StepFailed extends Error {
   constructor(
@@ -127,24 +104,14 @@ interface Tokens {
 
 /** Starts an authorization request (PKCE); returns where the browser goes next and the verifier. */
 async function authorize(jar: Jar) {
-  const verifier = randomBytes(32).toString("base64url");
-  const url = new URL("/oauth/v2/authorize", base);
-  url.search = new URLSearchParams({
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    response_type: "code",
-    scope: "openid offline_access",
-    state: randomBytes(8).toString("hex"),
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-    code_challenge_method: "S256",
-  }).toString();
+  const { url, verifier } = authorizeUrl(base, { clientId, redirectUri: REDIRECT_URI, scope: "openid offline_access" });
   const res = await jar.fetch(url, { headers: browserHeaders });
   return { res, verifier };
 }
 
 /** A login begun: the login page is showing, with its form. */
 async function beginLogin() {
-  const jar = new Jar();
+  const jar = new Jar(REQUEST_TIMEOUT_MS);
   const { res } = await authorize(jar);
   expect(res.status).toBe(303);
   const page = new URL(res.headers.get("location")!, base);
@@ -163,7 +130,7 @@ async function beginLogin() {
 }
 
 /** The whole sign-in over HTTP: authorize → login page → password → code → tokens. */
-async function signIn(jar = new Jar()): Promise<Tokens> {
+async function signIn(jar = new Jar(REQUEST_TIMEOUT_MS)): Promise<Tokens> {
   const { res: first, verifier } = await authorize(jar);
   let res = first;
   let step = "authorize";
@@ -318,7 +285,7 @@ describe("failure behaviour", () => {
   let lastProjectId: string;
 
   it("signs in before any outage, and runs logins from then on", async () => {
-    beforeJar = new Jar();
+    beforeJar = new Jar(REQUEST_TIMEOUT_MS);
     before = await signIn(beforeJar);
     expect(before.refresh_token).toBeTruthy();
     expect((await userinfo(before.access_token)).status).toBe(200);
@@ -337,7 +304,7 @@ describe("failure behaviour", () => {
 
     // The browser: a new authorization request, and the login page and password step of a
     // login begun before.
-    await expectUnavailablePage((await authorize(new Jar())).res);
+    await expectUnavailablePage((await authorize(new Jar(REQUEST_TIMEOUT_MS))).res);
     await expectUnavailablePage(await pending.page());
     await expectUnavailablePage(await pending.submit());
     // Apps: token endpoint and userinfo with what was issued before.
@@ -388,7 +355,7 @@ describe("failure behaviour", () => {
     // The sign-in path reads the directory through a cache of at most one second: past it,
     // every request that needs the directory meets the outage.
     await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + 1200 - Date.now())));
-    await expectUnavailablePage((await authorize(new Jar())).res);
+    await expectUnavailablePage((await authorize(new Jar(REQUEST_TIMEOUT_MS))).res);
     await expectUnavailableJson(await tokenRequest({ grant_type: "refresh_token", refresh_token: before.refresh_token }));
     await expectUnavailableJson(await userinfo(before.access_token));
 

@@ -14,7 +14,7 @@ import { createAdministrator } from "../../src/directory/administrators.js";
 import { createApiClient, useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
 import { expectCode } from "../support/connect.js";
-import { CALLBACK, discover } from "../support/relying-party.js";
+import { authorizationRequest, CALLBACK, discover } from "../support/relying-party.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 import { unique } from "../support/directory.js";
 
@@ -49,14 +49,7 @@ async function nativeApp(projectId: string) {
 
 /** An authorization request in `page`; signs in when the form shows; stops at the consent page or the callback. */
 async function authorize(page: Page, config: oidc.Configuration, scope: string, user?: { username: string }, extra: Record<string, string> = {}) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
-    scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    ...extra,
-  });
+  const { url, verifier } = await authorizationRequest(config, scope, extra);
   await page.goto(url.href);
   if (user && !atCallback(new URL(page.url()))) {
     await page.getByLabel(/login name/i).fill(user.username);

@@ -2,11 +2,12 @@
 // shared limiter): counted before argon2 runs, limited per name and address, per name, per
 // address; a bound on concurrent verifications (503 + Retry-After beyond it); old hashes
 // rehashed at login. Client addresses come from X-Forwarded-For (TRUST_PROXY=true).
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { argon2id, hash } from "argon2";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer, type ApiServer } from "../support/api.js";
 import { unique } from "../support/directory.js";
+import { authorizeUrl, Jar } from "../support/http-browser.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
 const REDIRECT_URI = "http://127.0.0.1/cb";
@@ -32,24 +33,15 @@ const LIMITS_ENV = {
 /** A fresh client address per test: the limits of one test never meet another's. */
 const freshAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-/** A browser at the login page of a fresh authorization request (cookies kept by hand). */
+/** A browser at the login page of a fresh authorization request. */
 class LoginPage {
-  private cookies = new Map<string, string>();
+  private readonly jar = new Jar(TIMEOUT_MS);
   private action!: URL;
   private csrf!: string;
 
   static async open(base: string, clientId: string): Promise<LoginPage> {
     const page = new LoginPage();
-    const verifier = randomBytes(32).toString("base64url");
-    const url = new URL("/oauth/v2/authorize", base);
-    url.search = new URLSearchParams({
-      client_id: clientId,
-      redirect_uri: REDIRECT_URI,
-      response_type: "code",
-      scope: "openid",
-      code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-      code_challenge_method: "S256",
-    }).toString();
+    const { url } = authorizeUrl(base, { clientId, redirectUri: REDIRECT_URI, scope: "openid" });
     const res = await page.fetch(url);
     expect(res.status).toBe(303);
     const html = await (await page.fetch(new URL(res.headers.get("location")!, base))).text();
@@ -58,17 +50,10 @@ class LoginPage {
     return page;
   }
 
-  private async fetch(url: URL, init: RequestInit = {}): Promise<Response> {
+  private fetch(url: URL, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("accept", "text/html");
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
+    return this.jar.fetch(url, { ...init, headers });
   }
 
   /** Submits the form from `address`; the status and the page (or redirect). */

@@ -19,6 +19,19 @@ export async function discover(issuer: string, clientId: string, auth?: string |
   return oidc.discovery(new URL(issuer), clientId, secret, method, { execute: [oidc.allowInsecureRequests] });
 }
 
+/** An authorization request to CALLBACK with PKCE S256, and its code verifier. */
+export async function authorizationRequest(config: oidc.Configuration, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    ...extra,
+  });
+  return { url, verifier };
+}
+
 /** Opens `url`, signs in when the login form shows, and returns the URL the browser was sent back to. */
 export async function visit(page: Page, url: URL, user?: { username: string; password?: string }): Promise<URL> {
   const atCallback = (u: URL) => u.href.startsWith(CALLBACK_ORIGIN);
@@ -41,14 +54,7 @@ export async function signInWithCode(
   extra: Record<string, string> = {},
 ) {
   const page = "newPage" in browser ? await browser.newPage() : browser;
-  const verifier = oidc.randomPKCECodeVerifier();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
-    scope,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    ...extra,
-  });
+  const { url, verifier } = await authorizationRequest(config, scope, extra);
   const callback = await visit(page, url, user);
   const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: scope.includes("openid") });
   return { tokens, page };
