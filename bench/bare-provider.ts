@@ -96,7 +96,13 @@ const configuration: Configuration = {
     const grant =
       (grantId && (await ctx.oidc.provider.Grant.find(grantId))) ||
       new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-    const scopes = [...new Set(String(ctx.oidc.params?.scope ?? "").split(" ").filter(Boolean))];
+    const scopes = [
+      ...new Set(
+        String(ctx.oidc.params?.scope ?? "")
+          .split(" ")
+          .filter(Boolean),
+      ),
+    ];
     const before = JSON.stringify([grant.openid ?? null, grant.resources ?? null]);
     grant.addOIDCScope(scopes.join(" "));
     for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));

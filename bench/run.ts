@@ -19,7 +19,7 @@ import {
   type Target,
 } from "./lib/flows.js";
 import { BackendCounters, type BackendWork } from "./lib/counters.js";
-import { CookieJar, HttpClient } from "./lib/http.js";
+import { type CookieJar, HttpClient } from "./lib/http.js";
 import { cannon, closedLoop, percentile, type CannonOptions, type Measurement } from "./lib/load.js";
 import { ROOT, startServer, type ServerProcess } from "./lib/processes.js";
 import { report, type CaseResult, type Results, type Run } from "./lib/report.js";
@@ -39,17 +39,24 @@ type Part = (typeof ALL_PARTS)[number];
 function partsFromEnv(): Part[] {
   const raw = process.env.BENCH_CASES;
   if (!raw) return [...ALL_PARTS];
-  const parts = raw.split(",").map((p) => p.trim()).filter(Boolean);
+  const parts = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const unknown = parts.filter((p) => !(ALL_PARTS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`BENCH_CASES: unknown ${unknown.join(", ")} (choose from ${ALL_PARTS.join(",")})`);
   return parts as Part[];
 }
 
 /** The node flags `npm run start:prod` runs rolegate with (the Docker image uses the same). */
-const START_PROD = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:prod"]!.split(" ");
+const START_PROD = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts[
+  "start:prod"
+]!.split(" ");
 const PRODUCTION_NODE_FLAGS = START_PROD.filter((word) => word.startsWith("--"));
 /** The environment `npm run start:prod` sets (glibc's malloc settings for argon2, see Dockerfile). */
-const PRODUCTION_ENV = Object.fromEntries(START_PROD.flatMap((word) => (/^[A-Z_]+=/.test(word) ? [word.split("=", 2) as [string, string]] : [])));
+const PRODUCTION_ENV = Object.fromEntries(
+  START_PROD.flatMap((word) => (/^[A-Z_]+=/.test(word) ? [word.split("=", 2) as [string, string]] : [])),
+);
 /** BENCH_NODE_FLAGS: more flags for the first rolegate instance (they win over the production ones). */
 const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
@@ -107,7 +114,9 @@ function prepareRuntime(): { rolegate: string[]; bare: string[] } {
   });
   if (tsc.status !== 0) {
     // tsc still emits on type errors (someone may be mid-change); the run goes on, and says so.
-    process.stderr.write(`warning: tsc reported errors (the JavaScript was emitted anyway):\n${(tsc.stdout + tsc.stderr).slice(0, 2000)}\n`);
+    process.stderr.write(
+      `warning: tsc reported errors (the JavaScript was emitted anyway):\n${(tsc.stdout + tsc.stderr).slice(0, 2000)}\n`,
+    );
   }
   for (const dir of ["views", "prisma"]) symlinkSync(path.join(ROOT, dir), path.join(BUILD, dir));
   return { rolegate: [...PRODUCTION_NODE_FLAGS, path.join(BUILD, "src/main.js")], bare: [path.join(BUILD, "bench/bare-provider.js")] };
@@ -148,7 +157,13 @@ async function tracked(counters: BackendCounters | undefined, run: () => Promise
 }
 
 /** A single-request case: checked once before and once after the load; every answer must be 2xx. */
-async function measureSingle(server: ServerProcess, client: HttpClient, what: string, single: SingleRequest, counters?: BackendCounters): Promise<Run> {
+async function measureSingle(
+  server: ServerProcess,
+  client: HttpClient,
+  what: string,
+  single: SingleRequest,
+  counters?: BackendCounters,
+): Promise<Run> {
   await verifyOnce(client, `${server.name} ${what}`, single);
   const run = await tracked(counters, async () => {
     const result = await withMemory([server], () => cannon([cannonOptions(server, single, settings.connections)], settings.warmupS));
@@ -159,7 +174,12 @@ async function measureSingle(server: ServerProcess, client: HttpClient, what: st
 }
 
 /** One request at a time, `coldGapMs` apart (longer than rolegate's read cache keeps an entry). */
-async function spacedSamples(client: HttpClient, single: SingleRequest, what: string, counters: BackendCounters): Promise<{ ms: number[]; backend: BackendWork }> {
+async function spacedSamples(
+  client: HttpClient,
+  single: SingleRequest,
+  what: string,
+  counters: BackendCounters,
+): Promise<{ ms: number[]; backend: BackendWork }> {
   const { result, perRequest } = await counters.per(
     async () => {
       const samples: number[] = [];
@@ -222,7 +242,12 @@ async function measureCase(id: Part, server: ServerProcess, target: Target, clie
     for (let i = 0; i < settings.connections; i++) jars.push((await signIn(client, target)).jar);
     return tracked(counters, async () => {
       const { m, peakMb, beforeMb } = await withMemory([server], () =>
-        closedLoop({ states: jars, durationS: settings.durationS, warmupS: settings.warmupS, iteration: (jar) => codeFlowWithSession(client, jar, target) }),
+        closedLoop({
+          states: jars,
+          durationS: settings.durationS,
+          warmupS: settings.warmupS,
+          iteration: (jar) => codeFlowWithSession(client, jar, target),
+        }),
       );
       return { ...m, peakRssMb: peakMb[0]!, rssBeforeMb: beforeMb[0]! };
     });
@@ -283,7 +308,11 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
   };
   const client = b.clients.get(b.rolegate.name)!;
   const size = async () => {
-    const row = (await b.db.query<{ p: string; a: string }>(`SELECT (SELECT count(*) FROM "Project") AS p, (SELECT count(*) FROM "Authorization") AS a`)).rows[0]!;
+    const row = (
+      await b.db.query<{ p: string; a: string }>(
+        `SELECT (SELECT count(*) FROM "Project") AS p, (SELECT count(*) FROM "Authorization") AS a`,
+      )
+    ).rows[0]!;
     return { projects: Number(row.p), authorizations: Number(row.a) };
   };
   const small = await size();
@@ -294,7 +323,9 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
   progress("(h) filling the directory through SQL");
   const filled = await fillDirectory(b.databaseUrl, tenProjects.orgId, tenProjects.projectIds);
   await new Promise((r) => setTimeout(r, settings.coldGapMs)); // past the read cache's age
-  progress(`(h) big directory (${filled.projects} projects, ${filled.authorizations} authorizations, filled in ${(filled.ms / 1000).toFixed(1)} s): under load`);
+  progress(
+    `(h) big directory (${filled.projects} projects, ${filled.authorizations} authorizations, filled in ${(filled.ms / 1000).toFixed(1)} s): under load`,
+  );
   const bigLoaded = await measureSingle(b.rolegate, client, "(h) big directory", tenRequest, b.counters);
   progress(`(h) big directory: ${settings.coldSamples} single requests ${settings.coldGapMs} ms apart`);
   const bigSpaced = await spacedSamples(client, tenRequest, "(h) big directory, spaced", b.counters);
@@ -317,7 +348,8 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
 
 /** A case over its rounds: each server's median round (with its peak RSS over all), and the median of the rounds' ratios. */
 function combineRounds(id: string, label: string, target: number | undefined, rolegate: Run[], bare: Run[]): CaseResult {
-  const median = <T>(items: T[], by: (item: T) => number): T => [...items].sort((a, b) => by(a) - by(b))[Math.floor((items.length - 1) / 2)]!;
+  const median = <T>(items: T[], by: (item: T) => number): T =>
+    [...items].sort((a, b) => by(a) - by(b))[Math.floor((items.length - 1) / 2)]!;
   const summary = (runs: Run[]): Run => ({
     ...median(runs, (r) => r.rps),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
@@ -345,7 +377,11 @@ async function startRolegate(name: string, env: Record<string, string>, port: nu
 async function setUp(): Promise<Bench> {
   rmSync(LOGS, { recursive: true, force: true });
   mkdirSync(LOGS, { recursive: true });
-  progress(settings.runtime === "build" ? "compiling rolegate and the bare provider (bench/tsconfig.build.json)" : "running the TypeScript sources through tsx");
+  progress(
+    settings.runtime === "build"
+      ? "compiling rolegate and the bare provider (bench/tsconfig.build.json)"
+      : "running the TypeScript sources through tsx",
+  );
   const runtime = prepareRuntime();
   progress(`starting PostgreSQL and Redis (server output: ${path.relative(ROOT, LOGS)}/)`);
   const postgres = await startPostgres();
@@ -392,7 +428,12 @@ async function setUp(): Promise<Bench> {
   const bareTarget: Target = {
     name: "bare",
     url: bare.url,
-    web: { clientId: BARE.web.clientId, clientSecret: BARE.web.clientSecret, redirectUri: REDIRECT_URI, scope: `openid profile email ${ROLES_SCOPE}` },
+    web: {
+      clientId: BARE.web.clientId,
+      clientSecret: BARE.web.clientSecret,
+      redirectUri: REDIRECT_URI,
+      scope: `openid profile email ${ROLES_SCOPE}`,
+    },
     machine: { clientId: BARE.machine.clientId, clientSecret: BARE.machine.clientSecret, scope: BARE.machine.scope },
     introspector: { clientId: BARE.api.clientId, clientSecret: BARE.api.clientSecret },
     user: { loginName: BARE.user.loginName, password: BARE.user.password },
@@ -403,7 +444,9 @@ async function setUp(): Promise<Bench> {
     [bare, bareTarget],
   ];
   const clients = new Map(pairs.map(([server]) => [server.name, new HttpClient(server.url)]));
-  cleanups.push(() => clients.forEach((c) => c.close()));
+  cleanups.push(() => {
+    for (const c of clients.values()) c.close();
+  });
   const db = new pg.Client({ connectionString: postgres.url });
   await db.connect();
   cleanups.push(() => db.end());
@@ -415,7 +458,9 @@ async function setUp(): Promise<Bench> {
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const b = await setUp();
-  const hashRow = await b.db.query<{ passwordHash: string }>(`SELECT "passwordHash" FROM "User" WHERE "loginKey" = $1`, [b.scene.target.user.loginName]);
+  const hashRow = await b.db.query<{ passwordHash: string }>(`SELECT "passwordHash" FROM "User" WHERE "loginKey" = $1`, [
+    b.scene.target.user.loginName,
+  ]);
 
   const cases: CaseResult[] = [];
   for (const { id, label, target } of CASES.filter((c) => settings.parts.includes(c.id))) {
@@ -425,7 +470,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < settings.rounds; round++) {
       for (const [server, t] of round % 2 === 0 ? b.pairs : [...b.pairs].reverse()) {
         const workers = id === "g" ? settings.loginConnections : settings.connections;
-        progress(`(${id}) ${label}, round ${round + 1}/${settings.rounds}: ${server.name} (${workers} ${id === "d" || id === "g" ? "workers" : "connections"})`);
+        progress(
+          `(${id}) ${label}, round ${round + 1}/${settings.rounds}: ${server.name} (${workers} ${id === "d" || id === "g" ? "workers" : "connections"})`,
+        );
         runs[t.name].push(await measureCase(id, server, t, b.clients.get(server.name)!, t.name === "rolegate" ? b.counters : undefined));
       }
     }

@@ -20,9 +20,7 @@ export interface BootstrapOptions {
   adminPatFile: string;
 }
 
-export type BootstrapResult =
-  | { created: false }
-  | { created: true; orgId: string; adminUserId: string; patFile: string };
+export type BootstrapResult = { created: false } | { created: true; orgId: string; adminUserId: string; patFile: string };
 
 export async function bootstrap(prisma: PrismaClient, options: BootstrapOptions): Promise<BootstrapResult> {
   const orgName = requireText("FIRST_ORG_NAME", options.firstOrgName);
@@ -52,7 +50,12 @@ export async function bootstrap(prisma: PrismaClient, options: BootstrapOptions)
       const membership = await tx.administrator.create({
         data: { id: newId(), userId: admin.id, resource: "INSTANCE", resourceId: "", roles: ["IAM_OWNER"] },
       });
-      await writeAudit(tx, actor, { action: "administrator.created", targetType: "administrator", targetId: membership.id, after: membership });
+      await writeAudit(tx, actor, {
+        action: "administrator.created",
+        targetType: "administrator",
+        targetId: membership.id,
+        after: membership,
+      });
 
       const token = generateSecret(64);
       const pat = await tx.personalAccessToken.create({

@@ -74,7 +74,10 @@ async function main() {
     // An https issuer means a TLS proxy in front (rolegate speaks plain HTTP): without TRUST_PROXY
     // every client has the proxy's address (one login rate limit for all of them, logs). Cookies
     // are Secure either way (oidc/provider.ts).
-    log.warn({ issuer: config.issuer }, "ISSUER is https but TRUST_PROXY is off: set TRUST_PROXY=true behind the TLS proxy, or every client has the proxy's address");
+    log.warn(
+      { issuer: config.issuer },
+      "ISSUER is https but TRUST_PROXY is off: set TRUST_PROXY=true behind the TLS proxy, or every client has the proxy's address",
+    );
   }
 
   const shutdown = (signal: string) => {

@@ -58,7 +58,10 @@ export function parseRedisUrl(url: string): RedisTarget {
   // ioredis matches its schemes in lower case only.
   if (scheme === "redis" || scheme === "rediss") return parseServerUrl(scheme + url.slice(scheme.length), scheme === "rediss");
   const topology = /^(rediss?)\+(sentinel|cluster)$/.exec(scheme ?? "");
-  if (!topology) throw new RedisUrlError("must start with redis://, rediss://, redis+sentinel://, rediss+sentinel://, redis+cluster:// or rediss+cluster://");
+  if (!topology)
+    throw new RedisUrlError(
+      "must start with redis://, rediss://, redis+sentinel://, rediss+sentinel://, redis+cluster:// or rediss+cluster://",
+    );
   const tls = topology[1] === "rediss";
   const kind = topology[2] as "sentinel" | "cluster";
 
@@ -89,7 +92,8 @@ export function parseRedisUrl(url: string): RedisTarget {
     }
     return { kind, tls, nodes: endpoints, ...credentials };
   }
-  if (segments.length === 0 || !segments[0]) throw new RedisUrlError("must name the Sentinel master group: redis+sentinel://host:26379/mymaster");
+  if (segments.length === 0 || !segments[0])
+    throw new RedisUrlError("must name the Sentinel master group: redis+sentinel://host:26379/mymaster");
   if (segments.length > 2) throw new RedisUrlError("has a path beyond /master/db");
   const name = decode(segments[0], "master group name");
   const db = segments.length === 2 ? parseDb(segments[1]!) : 0;
@@ -131,7 +135,8 @@ function parseEndpoints(hosts: string, defaultPort: number): RedisEndpoint[] {
   if (!hosts) throw new RedisUrlError("names no host");
   return hosts.split(",").map((entry, i) => {
     const found = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(entry);
-    if (!found) throw new RedisUrlError(`has an invalid host (number ${i + 1}; expected host[:port], IPv6 as [addr]:port, comma-separated)`);
+    if (!found)
+      throw new RedisUrlError(`has an invalid host (number ${i + 1}; expected host[:port], IPv6 as [addr]:port, comma-separated)`);
     const port = found[3] === undefined ? defaultPort : Number(found[3]);
     if (port < 1 || port > 65535) throw new RedisUrlError(`has an invalid port (host number ${i + 1})`);
     return { host: found[1] ?? found[2]!, port };
@@ -153,7 +158,8 @@ function decode(value: string, what: string): string {
 
 /** A description for logs, without credentials. */
 export function describeRedisTarget(target: RedisTarget): string {
-  const list = (endpoints: RedisEndpoint[]) => endpoints.map(({ host, port }) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`)).join(",");
+  const list = (endpoints: RedisEndpoint[]) =>
+    endpoints.map(({ host, port }) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`)).join(",");
   switch (target.kind) {
     case "server": {
       const url = new URL(target.url);
@@ -211,9 +217,31 @@ function tlsOptions(options: RedisOptions) {
 }
 
 // Options the Cluster takes itself; the rest go to each node's connection (`redisOptions`).
-const CLUSTER_LEVEL = ["enableOfflineQueue", "enableReadyCheck", "lazyConnect", "keyPrefix", "showFriendlyErrorStack", "enableAutoPipelining", "autoPipeliningIgnoredCommands", "scripts"] as const;
+const CLUSTER_LEVEL = [
+  "enableOfflineQueue",
+  "enableReadyCheck",
+  "lazyConnect",
+  "keyPrefix",
+  "showFriendlyErrorStack",
+  "enableAutoPipelining",
+  "autoPipeliningIgnoredCommands",
+  "scripts",
+] as const;
 // Options a cluster node's connection must not have (the Cluster sets or forbids them).
-const NOT_PER_NODE = ["port", "host", "path", "sentinels", "name", "role", "db", "retryStrategy", "enableOfflineQueue", "readOnly", "himportFieldsets", "lazyConnect"] as const;
+const NOT_PER_NODE = [
+  "port",
+  "host",
+  "path",
+  "sentinels",
+  "name",
+  "role",
+  "db",
+  "retryStrategy",
+  "enableOfflineQueue",
+  "readOnly",
+  "himportFieldsets",
+  "lazyConnect",
+] as const;
 
 function clusterOptions(target: Extract<RedisTarget, { kind: "cluster" }>, options: RedisOptions): ClusterOptions {
   const cluster: ClusterOptions = {};
@@ -245,7 +273,9 @@ function clusterOptions(target: Extract<RedisTarget, { kind: "cluster" }>, optio
  */
 export function duplicateRedis(client: RedisClient, overrides: Partial<RedisOptions> = {}): RedisClient {
   if (client instanceof Cluster) {
-    return client.duplicate([], { redisOptions: { ...(client.options.redisOptions ?? {}), ...overrides } as ClusterOptions["redisOptions"] });
+    return client.duplicate([], {
+      redisOptions: { ...(client.options.redisOptions ?? {}), ...overrides } as ClusterOptions["redisOptions"],
+    });
   }
   return client.duplicate(overrides);
 }

@@ -44,10 +44,7 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
     // Logged when the response is finished: oidc-provider writes its responses itself.
     ctx.res.once("finish", () => {
       metrics.countRequest(ctx.res.statusCode);
-      log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(performance.now() - start) },
-        "request",
-      );
+      log.info({ method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Math.round(performance.now() - start) }, "request");
     });
     try {
       await next();
@@ -96,7 +93,13 @@ async function reachable(probe: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
   try {
-    return await Promise.race([probe.then(() => true, () => false), timeout]);
+    return await Promise.race([
+      probe.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -108,7 +111,13 @@ const READY_TIMEOUT_MS = 2000;
 export function createHandler(deps: AppDeps): RequestHandler {
   const metrics = deps.metrics ?? new Metrics();
   const app = createApp({ ...deps, metrics });
-  const api = { prisma: deps.db.prisma, resolveAccessToken: deps.resolveAccessToken, keysDir: deps.keysDir, keysChanged: deps.keysChanged, directoryChanged: deps.directoryChanged };
+  const api = {
+    prisma: deps.db.prisma,
+    resolveAccessToken: deps.resolveAccessToken,
+    keysDir: deps.keysDir,
+    keysChanged: deps.keysChanged,
+    directoryChanged: deps.directoryChanged,
+  };
   const koa = app.callback();
   const connect = connectNodeAdapter({
     routes: apiRoutes(api),

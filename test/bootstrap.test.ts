@@ -35,7 +35,12 @@ describe("first start", () => {
       expect(await db.prisma.personalAccessToken.count({ where: { tokenHash: token } })).toBe(0); // only the hash is stored
 
       const audit = await db.prisma.auditEntry.findMany({ where: { actorId: "system" } });
-      expect(audit.map((a) => a.action).sort()).toEqual(["administrator.created", "organization.created", "user.created", "user.pat.added"]);
+      expect(audit.map((a) => a.action).sort()).toEqual([
+        "administrator.created",
+        "organization.created",
+        "user.created",
+        "user.pat.added",
+      ]);
       expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain(token);
 
       const again = await bootstrap(db.prisma, { firstOrgName: "Other", adminPatFile: patFile });

@@ -40,9 +40,7 @@ describe("migrations", () => {
       const entry = await db.prisma.auditEntry.create({
         data: { actorId: "1", action: "test", targetType: "x", targetId: "1" },
       });
-      await expect(db.prisma.auditEntry.update({ where: { id: entry.id }, data: { action: "y" } })).rejects.toThrow(
-        /append-only/,
-      );
+      await expect(db.prisma.auditEntry.update({ where: { id: entry.id }, data: { action: "y" } })).rejects.toThrow(/append-only/);
       await expect(db.prisma.auditEntry.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
       expect(await db.prisma.auditEntry.count()).toBe(1);
     } finally {

@@ -25,8 +25,19 @@ describe("embedded PGlite", () => {
       const project = await createProject(ctx, { organizationId: owner.id, name: "Portal" });
       for (const key of ["viewer", "editor"]) await addProjectRole(ctx, { projectId: project.id, roleKey: key, displayName: key });
       await createProjectGrant(ctx, { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer", "editor"] });
-      const user = await createHumanUser(ctx, { orgId: partner.id, username: "pat", email: "pat@example.com", givenName: "Pat", familyName: "Doe" });
-      const auth = await createAuthorization(ctx, { userId: user.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer", "editor"] });
+      const user = await createHumanUser(ctx, {
+        orgId: partner.id,
+        username: "pat",
+        email: "pat@example.com",
+        givenName: "Pat",
+        familyName: "Doe",
+      });
+      const auth = await createAuthorization(ctx, {
+        userId: user.id,
+        projectId: project.id,
+        organizationId: partner.id,
+        roleKeys: ["viewer", "editor"],
+      });
       await updateProjectGrant(ctx, { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
       expect((await db.prisma.authorization.findUniqueOrThrow({ where: { id: auth.id } })).roleKeys).toEqual(["viewer"]);
       const either = await listProjects(ctx, { ownedOrGrantedTo: partner.id });

@@ -87,7 +87,12 @@ describe("parseRedisUrl", () => {
   });
 
   it("does not quote a password that was not percent-encoded", () => {
-    for (const url of ["redis+sentinel://:hun/ter2@s1/m", "redis+sentinel://:hun?ter2@s1/m", "redis+cluster://:hun/ter2@n1", "redis://:hun/ter2@h"]) {
+    for (const url of [
+      "redis+sentinel://:hun/ter2@s1/m",
+      "redis+sentinel://:hun?ter2@s1/m",
+      "redis+cluster://:hun/ter2@n1",
+      "redis://:hun/ter2@h",
+    ]) {
       expect(() => parseRedisUrl(url)).toThrow(RedisUrlError);
       expect(() => parseRedisUrl(url)).not.toThrow(/hun|ter2/);
     }
@@ -127,7 +132,10 @@ describe("connectRedis", () => {
   });
 
   it("opens a Redis through Sentinel, TLS to servers and Sentinels for rediss+sentinel", () => {
-    const client = connectRedis("rediss+sentinel://app:pw@s1,s2:26380/mymaster/1?sentinelPassword=spw", { lazyConnect: true, connectTimeout: 500 });
+    const client = connectRedis("rediss+sentinel://app:pw@s1,s2:26380/mymaster/1?sentinelPassword=spw", {
+      lazyConnect: true,
+      connectTimeout: 500,
+    });
     try {
       expect(client).toBeInstanceOf(Redis);
       expect((client as Redis).options).toMatchObject({

@@ -114,7 +114,10 @@ describe("npm start", () => {
     const every = await startServer(env("every", "0.0.0.0"));
     try {
       expect(one.address).toBe("127.0.0.2");
-      expect(listening(one.logs())).toMatchObject({ address: "127.0.0.2", msg: `rolegate listening on http://127.0.0.2:${portOf(one.url)}` });
+      expect(listening(one.logs())).toMatchObject({
+        address: "127.0.0.2",
+        msg: `rolegate listening on http://127.0.0.2:${portOf(one.url)}`,
+      });
       expect((await fetch(`http://127.0.0.2:${portOf(one.url)}/healthz`)).status).toBe(200);
       expect(await refused("127.0.0.1", portOf(one.url))).toBe(true);
 

@@ -1,7 +1,7 @@
 // The OIDC flows, the same for rolegate and the bare provider (both serve ZITADEL's paths and a
 // login form with the fields csrf, loginName and password).
 import { createHash, randomBytes } from "node:crypto";
-import { basicAuth, CookieJar, HttpClient, type HttpResponse } from "./http.js";
+import { basicAuth, CookieJar, type HttpClient, type HttpResponse } from "./http.js";
 
 export const PATHS = {
   discovery: "/.well-known/openid-configuration",
@@ -55,13 +55,18 @@ function location(response: HttpResponse, base: string): URL | undefined {
 }
 
 function describe(response: HttpResponse, step: string): Error {
-  const text = response.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  const text = response.body
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
   return new Error(`${step}: HTTP ${response.status}${response.headers.location ? ` → ${response.headers.location}` : ""} ${text}`);
 }
 
 /** The code from a redirect to the app's callback, checking the state. */
 function codeFrom(url: URL, target: Target, state: string): string {
-  if (url.searchParams.get("error")) throw new Error(`authorization failed: ${url.searchParams.get("error")} ${url.searchParams.get("error_description") ?? ""}`);
+  if (url.searchParams.get("error"))
+    throw new Error(`authorization failed: ${url.searchParams.get("error")} ${url.searchParams.get("error_description") ?? ""}`);
   if (url.searchParams.get("state") !== state) throw new Error("authorization response: state mismatch");
   const code = url.searchParams.get("code");
   if (!code || !url.href.startsWith(target.web.redirectUri)) throw new Error(`authorization response without code: ${url.href}`);
@@ -185,8 +190,7 @@ export function singleRequests(target: Target, userAccessToken: string) {
     },
     jwks: {
       request: { method: "GET" as const, path: PATHS.jwks, headers: {} as Record<string, string> },
-      check: (body: Record<string, unknown>) =>
-        Array.isArray(body.keys) && (body.keys as { kty?: string }[]).some((k) => k.kty === "RSA"),
+      check: (body: Record<string, unknown>) => Array.isArray(body.keys) && (body.keys as { kty?: string }[]).some((k) => k.kty === "RSA"),
     },
     clientCredentials: {
       request: {

@@ -56,7 +56,15 @@ export interface Results {
   directory:
     | {
         small: { projects: number; authorizations: number; loaded: Run; spacedMs: number[]; spacedBackend: BackendWork };
-        big: { projects: number; authorizations: number; users: number; fillMs: number; loaded: Run; spacedMs: number[]; spacedBackend: BackendWork };
+        big: {
+          projects: number;
+          authorizations: number;
+          users: number;
+          fillMs: number;
+          loaded: Run;
+          spacedMs: number[];
+          spacedBackend: BackendWork;
+        };
         spacedP50Ratio: number;
         loadedP50Ratio: number;
         loadedRpsRatio: number;
@@ -77,7 +85,10 @@ const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "—");
 function table(header: string[], rows: string[][], alignLeft = new Set([0])): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ").trimEnd();
+    cells
+      .map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join(" | ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(line)].join("\n");
 }
 
@@ -156,7 +167,9 @@ export function report(r: Results): string {
           `(${c.id}) ${c.label}`,
           `${c.rolegate.rssBeforeMb.toFixed(0)} → ${mb(c.rolegate.peakRssMb)}`,
           `${c.bare.rssBeforeMb.toFixed(0)} → ${mb(c.bare.peakRssMb)}`,
-          c.rolegate.backend ? `${c.rolegate.backend.redisCommands.toFixed(1)} (${c.rolegate.backend.redisScripts.toFixed(1)} scripts)` : "—",
+          c.rolegate.backend
+            ? `${c.rolegate.backend.redisCommands.toFixed(1)} (${c.rolegate.backend.redisScripts.toFixed(1)} scripts)`
+            : "—",
           c.rolegate.backend ? c.rolegate.backend.pgTransactions.toFixed(2) : "—",
           c.rolegate.backend && Number.isFinite(c.rolegate.backend.cpuMs) ? c.rolegate.backend.cpuMs.toFixed(1) : "—",
         ]),
@@ -211,8 +224,8 @@ export function report(r: Results): string {
           ],
           [
             "uncached: PostgreSQL transactions per request",
-            (d.small.spacedBackend.pgTransactions).toFixed(1),
-            (d.big.spacedBackend.pgTransactions).toFixed(1),
+            d.small.spacedBackend.pgTransactions.toFixed(1),
+            d.big.spacedBackend.pgTransactions.toFixed(1),
             "",
           ],
           ["under load: p50 ms", ms(d.small.loaded.p50), ms(d.big.loaded.p50), x(d.loadedP50Ratio)],

@@ -120,7 +120,9 @@ export async function seedRolegate(url: string, adminToken: string, databaseUrl:
       machine: {
         clientId: tenRobot.clientId,
         clientSecret: tenRobot.clientSecret,
-        scope: ["openid", ...projectIds.map((id) => `urn:zitadel:iam:org:project:id:${id}:aud`), "urn:zitadel:iam:org:projects:roles"].join(" "),
+        scope: ["openid", ...projectIds.map((id) => `urn:zitadel:iam:org:project:id:${id}:aud`), "urn:zitadel:iam:org:projects:roles"].join(
+          " ",
+        ),
       },
     },
   };

@@ -30,7 +30,9 @@ export function narrowAudienceScopes(
   for (const scope of scopes) {
     const [projectId] = parseScopes([scope]).audienceProjects;
     const passes =
-      scope === SCOPE.managementAud ? managementConsent : projectId === undefined || projectId === clientProjectId || decisions.get(projectId)?.allowed === true;
+      scope === SCOPE.managementAud
+        ? managementConsent
+        : projectId === undefined || projectId === clientProjectId || decisions.get(projectId)?.allowed === true;
     (passes ? granted : denied).push(scope);
   }
   return { granted, denied };

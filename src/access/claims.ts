@@ -27,7 +27,8 @@ export function buildRoleClaim(authorizations: SnapshotAuthorization[], options:
     if (!isEffective(a) || (orgs && !orgs.has(a.orgId))) continue;
     for (const key of a.roleKeys) {
       if ((requested && !requested.has(key)) || (known && !known.has(key))) continue;
-      (claim[key] ??= {})[a.orgId] = a.orgPrimaryDomain;
+      claim[key] ??= {};
+      claim[key][a.orgId] = a.orgPrimaryDomain;
     }
   }
   return claim;

@@ -3,10 +3,10 @@
 import { timestampDate, type Duration } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { ApplicationSearchFilter } from "@zitadel/proto/zitadel/app/v2beta/app_pb.js";
-import {
+import type {
   AppService,
-  type CreateOIDCApplicationRequest,
-  type UpdateOIDCApplicationConfigurationRequest,
+  CreateOIDCApplicationRequest,
+  UpdateOIDCApplicationConfigurationRequest,
 } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { canManageProject, scopeOf, type Principal } from "../access/permissions.js";
 import * as apps from "../directory/applications.js";
@@ -183,7 +183,10 @@ export function appService(deps: ApiDeps): ServiceImpl<typeof AppService> {
           throw failedPrecondition(`${req.appType.case}: application ${app.id} is an ${app.kind} app`, req.appType.case);
         }
       }
-      const { clientSecret, app } = await apps.regenerateClientSecret(c.dir, { projectId: req.projectId, applicationId: req.applicationId });
+      const { clientSecret, app } = await apps.regenerateClientSecret(c.dir, {
+        projectId: req.projectId,
+        applicationId: req.applicationId,
+      });
       return { clientSecret, creationDate: ts(app.updatedAt) };
     },
 
@@ -199,7 +202,10 @@ export function appService(deps: ApiDeps): ServiceImpl<typeof AppService> {
       const kinds = readAppFilters(req.filters, input);
       if (kinds.size > 1 || kinds.has("SAML")) {
         // No app is of two kinds, and there are no SAML apps.
-        return { applications: [], pagination: paginationResponse({ totalResult: 0, appliedLimit: readPagination(input.pagination).take }) };
+        return {
+          applications: [],
+          pagination: paginationResponse({ totalResult: 0, appliedLimit: readPagination(input.pagination).take }),
+        };
       }
       input.type = [...kinds][0] as AppKind | undefined;
       const page = await apps.listApplications(c.dir, input);
@@ -380,7 +386,6 @@ function readOidcChanges(r: UpdateOIDCApplicationConfigurationRequest): apps.Oid
   };
 }
 
-
 function toApplication(app: apps.AppView) {
   const base = {
     id: app.id,
@@ -392,7 +397,10 @@ function toApplication(app: apps.AppView) {
   if (app.kind === "API") {
     return {
       ...base,
-      config: { case: "apiConfig" as const, value: { clientId: app.clientId, authMethodType: toEnum(API_AUTH_METHOD, app.authMethod as apps.ApiAuthMethod) } },
+      config: {
+        case: "apiConfig" as const,
+        value: { clientId: app.clientId, authMethodType: toEnum(API_AUTH_METHOD, app.authMethod as apps.ApiAuthMethod) },
+      },
     };
   }
   return {

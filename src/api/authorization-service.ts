@@ -4,7 +4,7 @@
 // (the directory limits them to the grant's role keys). Callers also see their own authorizations,
 // and an organization's user managers those their organization holds (read-only).
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
+import type { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
 import type { AuthorizationsSearchFilter } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_pb.js";
 import { canManageGrantAuthorizations, canManageOrganization, canManageProject, scopeOf, type Principal } from "../access/permissions.js";
 import * as authorizations from "../directory/authorizations.js";
@@ -61,7 +61,11 @@ export function authorizationService(deps: ApiDeps): ServiceImpl<typeof Authoriz
       requireId("userId", req.userId);
       const projectId = requireId("projectId", req.projectId);
       // The holding organization: the one named, or else the project's owner (as the directory).
-      const { project, orgId: holder, grant } = await authorizations.authorizationHolder(c.dir, {
+      const {
+        project,
+        orgId: holder,
+        grant,
+      } = await authorizations.authorizationHolder(c.dir, {
         projectId,
         organizationId: req.organizationId,
       });

@@ -41,4 +41,3 @@ export function textFilter(field: string, value: string, method: number): TextFi
 export function displayNameOf(user: { username: string; displayName: string | null; name: string | null }): string {
   return user.displayName || user.name || user.username;
 }
-

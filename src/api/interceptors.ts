@@ -16,10 +16,7 @@ export function errorInterceptor(log: Logger, countCall?: (code: string) => void
     const start = performance.now();
     const line = (code: string) => {
       countCall?.(code);
-      log.info(
-        { procedure: `${req.service.typeName}/${req.method.name}`, code, ms: Math.round(performance.now() - start) },
-        "api call",
-      );
+      log.info({ procedure: `${req.service.typeName}/${req.method.name}`, code, ms: Math.round(performance.now() - start) }, "api call");
     };
     try {
       const res = await next(req);
@@ -28,8 +25,11 @@ export function errorInterceptor(log: Logger, countCall?: (code: string) => void
     } catch (error) {
       // PostgreSQL or Redis down: `unavailable` (HTTP 503), a message without the driver's text.
       const unavailable = isUnavailable(error);
-      if (unavailable) logOutage(log, error, { procedure: `${req.service.typeName}/${req.method.name}` }, "api call failed: dependency unavailable");
-      const mapped = unavailable ? new ConnectError(UNAVAILABLE_DESCRIPTION, Code.Unavailable) : toConnectError(error, log, req.method.name);
+      if (unavailable)
+        logOutage(log, error, { procedure: `${req.service.typeName}/${req.method.name}` }, "api call failed: dependency unavailable");
+      const mapped = unavailable
+        ? new ConnectError(UNAVAILABLE_DESCRIPTION, Code.Unavailable)
+        : toConnectError(error, log, req.method.name);
       line(Code[mapped.code] ?? String(mapped.code));
       throw mapped;
     }

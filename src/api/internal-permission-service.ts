@@ -4,7 +4,7 @@
 // and its grants. On top, nobody hands out a role its own roles do not cover (coversRole).
 // Lists show what the caller administers, plus the caller's own roles.
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
+import type { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
 import type { ResourceType } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
 import type { AdministratorSearchFilter } from "@zitadel/proto/zitadel/internal_permission/v2beta/query_pb.js";
 import type { TimestampFilter } from "@zitadel/proto/zitadel/filter/v2beta/filter_pb.js";
@@ -69,7 +69,11 @@ async function requireAdministratorRights(c: Call, ref: administrators.ResourceR
     const { project, grant } = owners;
     requireThat(canManageProject(p, project), `${what} administrators of ${grant ? `project grant ${grant.id}` : `project ${project.id}`}`);
     held = (role) =>
-      role === "PROJECT_OWNER" && !grant ? { role, project } : role === "PROJECT_GRANT_OWNER" && grant ? { role, project, grant } : undefined;
+      role === "PROJECT_OWNER" && !grant
+        ? { role, project }
+        : role === "PROJECT_GRANT_OWNER" && grant
+          ? { role, project, grant }
+          : undefined;
   }
   // The resource checks above are stricter than coverage today; this keeps the rule explicit
   // should they ever widen.
@@ -140,7 +144,9 @@ function readFilter({ filter }: AdministratorSearchFilter, field: string, depth:
     case "userOrganizationId":
       return { userOrganizationId: requireId(`${field}.userOrganizationId.id`, filter.value.id) };
     case "userPreferredLoginName":
-      return { userPreferredLoginName: textFilter(`${field}.userPreferredLoginName`, filter.value.preferredLoginName, filter.value.method) };
+      return {
+        userPreferredLoginName: textFilter(`${field}.userPreferredLoginName`, filter.value.preferredLoginName, filter.value.method),
+      };
     case "userDisplayName":
       return { userDisplayName: textFilter(`${field}.userDisplayName`, filter.value.displayName, filter.value.method) };
     case "resource": {
@@ -191,12 +197,19 @@ function toAdministrator(row: AdministratorRow) {
 
 function resourceOfRow(row: AdministratorRow) {
   if (row.org) return { case: "organization" as const, value: { id: row.org.id, name: row.org.name } };
-  if (row.project) return { case: "project" as const, value: { id: row.project.id, name: row.project.name, organizationId: row.project.orgId } };
+  if (row.project)
+    return { case: "project" as const, value: { id: row.project.id, name: row.project.name, organizationId: row.project.orgId } };
   if (row.projectGrant) {
     const g = row.projectGrant;
     return {
       case: "projectGrant" as const,
-      value: { id: g.id, projectId: g.projectId, projectName: g.project.name, organizationId: g.project.orgId, grantedOrganizationId: g.grantedOrgId },
+      value: {
+        id: g.id,
+        projectId: g.projectId,
+        projectName: g.project.name,
+        organizationId: g.project.orgId,
+        grantedOrganizationId: g.grantedOrgId,
+      },
     };
   }
   return { case: "instance" as const, value: true };

@@ -70,7 +70,10 @@ async function assertCoversMembers(c: Call, orgId: string, operation: "state" | 
   for (const [userId, roles] of await findHeldRolesOfOrganizationUsers(c.dir, orgId)) {
     const decision = decideUserOperation(c.principal, { userId, orgId, roles }, operation);
     if (decision.allowed) continue;
-    const why = decision.reason === "holds_uncovered_role" ? `: its user ${userId} holds ${describeRole(decision.role)}, which your roles do not cover` : "";
+    const why =
+      decision.reason === "holds_uncovered_role"
+        ? `: its user ${userId} holds ${describeRole(decision.role)}, which your roles do not cover`
+        : "";
     throw permissionDenied(`not allowed to ${what} organization ${orgId}${why}`);
   }
 }

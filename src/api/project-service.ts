@@ -1,6 +1,6 @@
 // zitadel.project.v2beta.ProjectService on the directory.
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
+import type { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import type { ProjectGrantSearchFilter, ProjectSearchFilter } from "@zitadel/proto/zitadel/project/v2beta/query_pb.js";
 import { canManageProject, canSeeGrantedProject, scopeOf, type Principal } from "../access/permissions.js";
 import { notFound } from "../directory/errors.js";
@@ -17,9 +17,20 @@ const LABELING: Record<number, PrivateLabelingSetting> = {
   2: "ALLOW_LOGIN_USER_RESOURCE_OWNER_POLICY",
 };
 const STATE = { ACTIVE: 1, INACTIVE: 2 } as const;
-const PROJECT_SORT: Record<number, projects.ProjectSort | undefined> = { 0: undefined, 1: "id", 2: "creationDate", 3: "changeDate", 4: "name" };
+const PROJECT_SORT: Record<number, projects.ProjectSort | undefined> = {
+  0: undefined,
+  1: "id",
+  2: "creationDate",
+  3: "changeDate",
+  4: "name",
+};
 const ROLE_SORT: Record<number, projects.ProjectRoleSort | undefined> = { 0: undefined, 1: "key", 2: "creationDate", 3: "changeDate" };
-const GRANT_SORT: Record<number, grants.ProjectGrantSort | undefined> = { 0: undefined, 1: "projectId", 2: "creationDate", 3: "changeDate" };
+const GRANT_SORT: Record<number, grants.ProjectGrantSort | undefined> = {
+  0: undefined,
+  1: "projectId",
+  2: "creationDate",
+  3: "changeDate",
+};
 
 /** Loads a project the caller administers; another tenant's project is reported as not found. */
 async function manageableProject(call: Call, id: string) {
@@ -34,7 +45,10 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
     async createProject(req, ctx) {
       const c = call(ctx);
       const organizationId = req.organizationId || c.headerOrgId || c.principal.orgId;
-      requireThat(canManageProject(c.principal, { id: req.id ?? "", orgId: organizationId }), `create projects in organization ${organizationId}`);
+      requireThat(
+        canManageProject(c.principal, { id: req.id ?? "", orgId: organizationId }),
+        `create projects in organization ${organizationId}`,
+      );
       const project = await projects.createProject(c.dir, {
         organizationId,
         id: req.id,
@@ -131,7 +145,8 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
     async listProjectRoles(req, ctx) {
       const c = call(ctx);
       await manageableProject(c, req.projectId);
-      let key, displayName;
+      let key: ReturnType<typeof textFilter> | undefined;
+      let displayName: ReturnType<typeof textFilter> | undefined;
       for (const f of req.filters) {
         if (f.filter.case === "roleKeyFilter") key = textFilter("roleKeyFilter", f.filter.value.key, f.filter.value.method);
         if (f.filter.case === "displayNameFilter") {

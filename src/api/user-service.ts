@@ -73,7 +73,12 @@ async function writableUser(c: Call, id: string, what: string, operation: Exclud
   return user;
 }
 
-async function assertMayChange(c: Call, target: { userId: string; orgId: string }, what: string, operation: Exclude<UserOperation, "read">): Promise<void> {
+async function assertMayChange(
+  c: Call,
+  target: { userId: string; orgId: string },
+  what: string,
+  operation: Exclude<UserOperation, "read">,
+): Promise<void> {
   // Not a user manager: refused before the target's roles are read.
   requireThat(canManageUsers(c.principal, target.orgId), `${what} user ${target.userId}`);
   const decision = decideUserOperation(c.principal, { ...target, roles: await findHeldRoles(c.dir, target.userId) }, operation);
@@ -104,7 +109,10 @@ interface HumanFields {
   profile?: SetHumanProfile | undefined;
   email?: SetHumanEmail | undefined;
   phone?: SetHumanPhone | undefined;
-  passwordType: { case: "password"; value: Password } | { case: "hashedPassword"; value: HashedPassword } | { case: undefined; value?: undefined };
+  passwordType:
+    | { case: "password"; value: Password }
+    | { case: "hashedPassword"; value: HashedPassword }
+    | { case: undefined; value?: undefined };
   idpLinks: unknown[];
   totpSecret?: string | undefined;
   metadata: { key: string; value: Uint8Array }[];
@@ -215,7 +223,10 @@ function toUser(user: users.User, hasSecret: boolean) {
 }
 
 async function secretHolders(c: Call, list: users.User[]): Promise<Set<string>> {
-  return users.usersWithSecret(c.dir, list.filter((u) => u.type === "MACHINE").map((u) => u.id));
+  return users.usersWithSecret(
+    c.dir,
+    list.filter((u) => u.type === "MACHINE").map((u) => u.id),
+  );
 }
 
 /** Organizations whose users the caller administers; undefined for instance owners (all). */
@@ -474,7 +485,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async listUserMetadata(req, ctx) {
       const c = call(ctx);
       await readableUser(c, req.userId);
-      let key;
+      let key: ReturnType<typeof textFilter> | undefined;
       req.filters.forEach(({ filter }, i) => {
         if (filter.case === "keyFilter") key = textFilter(`filters[${i}].keyFilter`, filter.value.key, filter.value.method);
       });
@@ -495,7 +506,8 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 function readQuery(q: SearchQuery, field: string, depth: number): users.ListUsersInput {
   if (depth > MAX_QUERY_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_QUERY_DEPTH} levels`);
   const { query } = q;
-  const nested = (queries: SearchQuery[], name: string) => queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));
+  const nested = (queries: SearchQuery[], name: string) =>
+    queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));
   switch (query.case) {
     case "userNameQuery":
       return { username: textFilter(`${field}.userNameQuery`, query.value.userName, query.value.method) };

@@ -53,7 +53,10 @@ function toWebKey(key: KeyInfo): MessageInitShape<typeof WebKeySchema> {
     state: STATE[key.state],
     key:
       key.alg === "RS256"
-        ? { case: "rsa", value: { bits: BITS_NUMBER[key.rsaBits ?? 2048] ?? RSABits.RSA_BITS_UNSPECIFIED, hasher: RSAHasher.RSA_HASHER_SHA256 } }
+        ? {
+            case: "rsa",
+            value: { bits: BITS_NUMBER[key.rsaBits ?? 2048] ?? RSABits.RSA_BITS_UNSPECIFIED, hasher: RSAHasher.RSA_HASHER_SHA256 },
+          }
         : { case: "ecdsa", value: { curve: ECDSACurve.ECDSA_CURVE_P256 } },
   };
 }

@@ -20,7 +20,10 @@ interface Migration {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const bad = names.find((name) => !/^[A-Za-z0-9_]+$/.test(name));
   if (bad) throw new Error(`migration folder name ${JSON.stringify(bad)} must match [A-Za-z0-9_]+`);
   return Promise.all(

@@ -7,13 +7,7 @@
 //   through String(): `ORG_OWNER`, which PostgreSQL refuses ("malformed array literal"). Such
 //   lists are sent as array literals, `{"ORG_OWNER"}`, which PostgreSQL reads for any array type.
 import type { PGlite } from "@electric-sql/pglite";
-import type {
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  SqlQueryable,
-  Transaction,
-} from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /** A PostgreSQL array literal of strings: each element quoted, `"` and `\\` escaped. */

@@ -92,9 +92,7 @@ export type UserProfile = User & {
 export async function loadUserProfile(prisma: PrismaClient, userId: string): Promise<UserProfile | null> {
   // Every column of "User" as Prisma's model has it (no @map in the schema): both driver adapters
   // return dates as Date and enum columns as their text (the Prisma enum's names).
-  const rows = await prisma.$queryRaw<
-    (User & { org: UserProfile["org"] | string; metadata: { key: string; value: string }[] | string })[]
-  >`
+  const rows = await prisma.$queryRaw<(User & { org: UserProfile["org"] | string; metadata: { key: string; value: string }[] | string })[]>`
     SELECT u.*,
       json_build_object('id', o."id", 'name', o."name", 'primaryDomain', o."primaryDomain") AS "org",
       COALESCE((

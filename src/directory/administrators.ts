@@ -6,7 +6,16 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
-import { displayNameWhere, readPagination, textWhere, USER_NAMES, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
+import {
+  displayNameWhere,
+  readPagination,
+  textWhere,
+  USER_NAMES,
+  type Page,
+  type Pagination,
+  type TextFilter,
+  type Visibility,
+} from "./list.js";
 import { findGrant } from "./project-grants.js";
 import { loadProject } from "./projects.js";
 import { loadOrganization } from "./organizations.js";
@@ -96,7 +105,12 @@ export async function createAdministrator(ctx: DirectoryContext, input: Administ
       const existing = await findMembership(tx, userId, resolved);
       assertThat(!existing, taken);
       const admin = await tx.administrator.create({ data: { id: newId(), userId, roles, ...resolved } });
-      await writeAudit(tx, ctx.actor.id, { action: "administrator.created", targetType: "administrator", targetId: admin.id, after: admin });
+      await writeAudit(tx, ctx.actor.id, {
+        action: "administrator.created",
+        targetType: "administrator",
+        targetId: admin.id,
+        after: admin,
+      });
       return admin;
     },
     taken,
@@ -119,7 +133,13 @@ export async function updateAdministrator(ctx: DirectoryContext, input: Administ
     const before = await findMembership(tx, userId, resolved);
     if (!before) throw notFound("administrator", `${userId} of this resource`);
     const after = await tx.administrator.update({ where: { id: before.id }, data: { roles } });
-    await writeAudit(tx, ctx.actor.id, { action: "administrator.updated", targetType: "administrator", targetId: before.id, before, after });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "administrator.updated",
+      targetType: "administrator",
+      targetId: before.id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -284,11 +304,13 @@ function visibleWhere(v: AdministratorVisibility): Prisma.AdministratorWhereInpu
 function administratorWhere(f: AdministratorFilter, path: string, depth: number): Prisma.AdministratorWhereInput {
   if (depth > MAX_FILTER_DEPTH) throw invalidArgument(path || "filters", `filters nest at most ${MAX_FILTER_DEPTH} levels deep`);
   const at = (name: string) => (path ? `${path}.${name}` : name);
-  const nested = (list: AdministratorFilter[], name: string) => list.map((q, i) => administratorWhere(q, at(`${name}.queries[${i}]`), depth + 1));
+  const nested = (list: AdministratorFilter[], name: string) =>
+    list.map((q, i) => administratorWhere(q, at(`${name}.queries[${i}]`), depth + 1));
   const conditions: Prisma.AdministratorWhereInput[] = [];
   if (f.userId !== undefined) conditions.push({ userId: requireId(at("userId"), f.userId) });
   if (f.userIds !== undefined) conditions.push({ userId: { in: requireList(at("inUserIdsFilter.ids"), f.userIds, requireId) } });
-  if (f.userOrganizationId !== undefined) conditions.push({ user: { orgId: requireId(at("userOrganizationId.id"), f.userOrganizationId) } });
+  if (f.userOrganizationId !== undefined)
+    conditions.push({ user: { orgId: requireId(at("userOrganizationId.id"), f.userOrganizationId) } });
   if (f.userPreferredLoginName) {
     const name = at("userPreferredLoginName.preferredLoginName");
     conditions.push({ user: { username: textWhere(name, f.userPreferredLoginName) } });
@@ -312,7 +334,8 @@ const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const satisfies rea
 
 function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
   const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
-  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime())) throw invalidArgument(`${field}.timestamp`, "must be a date");
+  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime()))
+    throw invalidArgument(`${field}.timestamp`, "must be a date");
   return { [method]: filter.value };
 }
 
@@ -347,6 +370,7 @@ async function heldRolesWhere(ctx: DirectoryContext, where: Prisma.Administrator
   });
   const byUser = new Map<string, HeldRole[]>();
   for (const row of rows) {
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every role (TypeScript checks it)
     const held = row.roles.map((role): HeldRole => {
       switch (role) {
         case "IAM_OWNER":
@@ -358,7 +382,11 @@ async function heldRolesWhere(ctx: DirectoryContext, where: Prisma.Administrator
           return { role, project: row.project ?? { id: "", orgId: "" } };
         case "PROJECT_GRANT_OWNER": {
           const grant = row.projectGrant;
-          return { role, project: grant?.project ?? { id: "", orgId: "" }, grant: { id: grant?.id ?? "", grantedOrgId: grant?.grantedOrgId ?? "" } };
+          return {
+            role,
+            project: grant?.project ?? { id: "", orgId: "" },
+            grant: { id: grant?.id ?? "", grantedOrgId: grant?.grantedOrgId ?? "" },
+          };
         }
       }
     });

@@ -160,8 +160,8 @@ function defaultResponseTypes(grants: GrantType[]): ResponseType[] {
 
 /** Validates a complete OIDC config as a whole and returns it with origins normalised. */
 function checkOidcConfig(config: OidcConfig): OidcConfig {
-  config.redirectUris.forEach((uri, i) => checkRedirectUri(`redirectUris[${i}]`, uri, config));
-  config.postLogoutRedirectUris.forEach((uri, i) => checkRedirectUri(`postLogoutRedirectUris[${i}]`, uri, config));
+  for (const [i, uri] of config.redirectUris.entries()) checkRedirectUri(`redirectUris[${i}]`, uri, config);
+  for (const [i, uri] of config.postLogoutRedirectUris.entries()) checkRedirectUri(`postLogoutRedirectUris[${i}]`, uri, config);
   const additionalOrigins = [...new Set(config.additionalOrigins.map((o, i) => readOrigin(`additionalOrigins[${i}]`, o)))];
   checkPublicClient(config);
   checkFlows(config);
@@ -183,7 +183,9 @@ function checkRedirectUri(field: string, uri: string, app: Pick<OidcConfig, "app
     );
     return;
   }
-  assertThat(app.appType === "NATIVE", () => invalidArgument(field, `${app.appType} apps must use http(s); custom schemes are for NATIVE apps`));
+  assertThat(app.appType === "NATIVE", () =>
+    invalidArgument(field, `${app.appType} apps must use http(s); custom schemes are for NATIVE apps`),
+  );
   assertThat(!FORBIDDEN_SCHEMES.has(url.protocol), () => invalidArgument(field, `the scheme ${url.protocol} is not allowed`));
 }
 
@@ -338,7 +340,6 @@ export async function createApplication(ctx: DirectoryContext, input: CreateAppl
   );
 }
 
-
 /** Loads an application of the given project; one of another project is as good as missing. */
 async function loadApplication(tx: Tx, projectId: string, id: string): Promise<Application> {
   const app = await tx.application.findUnique({ where: { id } });
@@ -455,7 +456,13 @@ export async function regenerateClientSecret(
       failedPrecondition(`application ${id} authenticates with ${before.authMethod}, which uses no client secret`, "applicationId"),
     );
     const app = await tx.application.update({ where: { id }, data: { clientSecretHash: hashSecret(clientSecret) }, omit: HIDE_SECRET });
-    await writeAudit(tx, ctx.actor.id, { action: "application.secret_regenerated", targetType: "application", targetId: id, before, after: app });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "application.secret_regenerated",
+      targetType: "application",
+      targetId: id,
+      before,
+      after: app,
+    });
     return { clientSecret, app };
   });
 }
@@ -483,7 +490,8 @@ const APP_SORT = { id: "id", name: "name", state: "state", creationDate: "create
 
 export async function listApplications(ctx: DirectoryContext, input: ListApplicationsInput = {}): Promise<Page<AppView>> {
   const { skip, take, asc } = readPagination(input.pagination);
-  const sortBy = optionalEnum("sortingColumn", input.sortBy, ["id", "name", "state", "creationDate", "changeDate"] as const) ?? "creationDate";
+  const sortBy =
+    optionalEnum("sortingColumn", input.sortBy, ["id", "name", "state", "creationDate", "changeDate"] as const) ?? "creationDate";
   const state = optionalEnum("stateFilter", input.state, ["ACTIVE", "INACTIVE"] as const);
   const kind = optionalEnum("type", input.type, ["OIDC", "API"] as const);
   const where = {
@@ -636,7 +644,12 @@ export async function deleteApplicationKey(ctx: DirectoryContext, input: Applica
     if (!row) return false;
     const { count } = await tx.applicationKey.deleteMany({ where: { id } });
     if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, { action: "application.key.deleted", targetType: "application_key", targetId: id, before: toKeyInfo(row) });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "application.key.deleted",
+      targetType: "application_key",
+      targetId: id,
+      before: toKeyInfo(row),
+    });
     return true;
   });
 }
@@ -676,7 +689,13 @@ export async function listApplicationKeys(ctx: DirectoryContext, input: ListAppl
   const where = input.visibleTo ? { AND: [scope, { app: { project: visibleProjectWhere(input.visibleTo) } }] } : scope;
   const direction = asc ? "asc" : "desc";
   const [rows, total] = await Promise.all([
-    ctx.prisma.applicationKey.findMany({ where, orderBy: [keyOrder(sortBy, direction), { id: direction }], skip, take, include: KEY_OWNER }),
+    ctx.prisma.applicationKey.findMany({
+      where,
+      orderBy: [keyOrder(sortBy, direction), { id: direction }],
+      skip,
+      take,
+      include: KEY_OWNER,
+    }),
     ctx.prisma.applicationKey.count({ where }),
   ]);
   return { items: rows.map(toKeyInfo), totalResult: total, appliedLimit: take };

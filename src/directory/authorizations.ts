@@ -6,7 +6,16 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { displayNameWhere, readPagination, textWhere, USER_NAMES, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
+import {
+  displayNameWhere,
+  readPagination,
+  textWhere,
+  USER_NAMES,
+  type Page,
+  type Pagination,
+  type TextFilter,
+  type Visibility,
+} from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { findGrant } from "./project-grants.js";
 import { assertRolesExist, loadProject } from "./projects.js";
@@ -27,7 +36,8 @@ const readRoleKeys = (value: unknown) => requireList("roleKeys", value, (f, v) =
 export async function createAuthorization(ctx: DirectoryContext, input: CreateAuthorizationInput): Promise<Authorization> {
   const userId = requireId("userId", input.userId);
   const projectId = requireId("projectId", input.projectId);
-  const requestedOrg = input.organizationId === undefined || input.organizationId === "" ? undefined : requireId("organizationId", input.organizationId);
+  const requestedOrg =
+    input.organizationId === undefined || input.organizationId === "" ? undefined : requireId("organizationId", input.organizationId);
   const roleKeys = readRoleKeys(input.roleKeys);
   let orgId = requestedOrg;
   const taken = () =>
@@ -93,7 +103,10 @@ export async function getAuthorization(ctx: DirectoryContext, id: string): Promi
 }
 
 /** Replaces the role keys: keys not in the request are revoked. */
-export async function updateAuthorization(ctx: DirectoryContext, input: { id: string; roleKeys?: string[] | undefined }): Promise<Authorization> {
+export async function updateAuthorization(
+  ctx: DirectoryContext,
+  input: { id: string; roleKeys?: string[] | undefined },
+): Promise<Authorization> {
   const id = requireId("id", input.id);
   const roleKeys = readRoleKeys(input.roleKeys);
   return inTransaction(ctx, async (tx) => {

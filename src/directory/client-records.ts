@@ -32,7 +32,10 @@ export interface MachineRecord {
 const NOW_UTC = Prisma.sql`now() AT TIME ZONE 'UTC'`;
 
 /** The app with this client id, and the machine user with this id or user name (the lowest id of several). */
-export async function loadClientRecords(prisma: PrismaClient, clientId: string): Promise<{ app: AppRecord | null; machine: MachineRecord | null }> {
+export async function loadClientRecords(
+  prisma: PrismaClient,
+  clientId: string,
+): Promise<{ app: AppRecord | null; machine: MachineRecord | null }> {
   const rows = await prisma.$queryRaw<{ app: AppRecord | string | null; machine: MachineRecord | string | null }[]>`
     SELECT
       (SELECT json_build_object(

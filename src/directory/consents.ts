@@ -21,7 +21,12 @@ export async function giveManagementConsent(ctx: DirectoryContext, userId: strin
   await inTransaction(ctx, async (tx) => {
     const { count } = await tx.managementConsent.createMany({ data: [{ userId, clientId }], skipDuplicates: true });
     if (count === 0) return;
-    await writeAudit(tx, ctx.actor.id, { action: "user.management_consent.given", targetType: "user", targetId: userId, after: { clientId } });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.management_consent.given",
+      targetType: "user",
+      targetId: userId,
+      after: { clientId },
+    });
   });
 }
 
@@ -30,7 +35,12 @@ export async function withdrawManagementConsent(ctx: DirectoryContext, userId: s
   return inTransaction(ctx, async (tx) => {
     const { count } = await tx.managementConsent.deleteMany({ where: { userId, clientId } });
     if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, { action: "user.management_consent.withdrawn", targetType: "user", targetId: userId, before: { clientId } });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.management_consent.withdrawn",
+      targetType: "user",
+      targetId: userId,
+      before: { clientId },
+    });
     return true;
   });
 }
@@ -47,6 +57,9 @@ export async function listManagementConsents(ctx: DirectoryContext, userId: stri
 
 /** The name of the organization owning the app with this client id, if there is one. */
 export async function findAppOrganizationName(ctx: DirectoryContext, clientId: string): Promise<string | undefined> {
-  const app = await ctx.prisma.application.findUnique({ where: { clientId }, select: { project: { select: { org: { select: { name: true } } } } } });
+  const app = await ctx.prisma.application.findUnique({
+    where: { clientId },
+    select: { project: { select: { org: { select: { name: true } } } } },
+  });
   return app?.project.org.name;
 }

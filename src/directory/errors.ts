@@ -20,15 +20,12 @@ export class DomainError extends Error {
   }
 }
 
-export const invalidArgument = (field: string, message: string) =>
-  new DomainError("invalid_argument", `${field}: ${message}`, field);
+export const invalidArgument = (field: string, message: string) => new DomainError("invalid_argument", `${field}: ${message}`, field);
 export const notFound = (what: string, id: string) => new DomainError("not_found", `${what} ${id} not found`);
-export const alreadyExists = (field: string, message: string) =>
-  new DomainError("already_exists", `${field}: ${message}`, field);
+export const alreadyExists = (field: string, message: string) => new DomainError("already_exists", `${field}: ${message}`, field);
 export const permissionDenied = (message: string) => new DomainError("permission_denied", message);
 export const unauthenticated = (message: string) => new DomainError("unauthenticated", message);
-export const failedPrecondition = (message: string, field?: string) =>
-  new DomainError("failed_precondition", message, field);
+export const failedPrecondition = (message: string, field?: string) => new DomainError("failed_precondition", message, field);
 
 export function assertThat(condition: unknown, error: () => DomainError): asserts condition {
   if (!condition) throw error();

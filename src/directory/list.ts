@@ -46,7 +46,10 @@ export interface TextFilter {
 }
 
 /** A Prisma string filter for one of ZITADEL's text methods. */
-export function textWhere(field: string, filter: TextFilter): { equals?: string; startsWith?: string; contains?: string; endsWith?: string; mode?: "insensitive" } {
+export function textWhere(
+  field: string,
+  filter: TextFilter,
+): { equals?: string; startsWith?: string; contains?: string; endsWith?: string; mode?: "insensitive" } {
   if (typeof filter.value !== "string") throw invalidArgument(field, "must be a string");
   if (filter.value.length > 200) throw invalidArgument(field, "must be at most 200 characters");
   requireCleanText(field, filter.value);
@@ -68,9 +71,9 @@ export function textSql(column: Prisma.Sql, field: string, filter: TextFilter): 
   if (where.equals !== undefined) {
     return where.mode ? Prisma.sql`lower(${column}) = lower(${where.equals})` : Prisma.sql`${column} = ${where.equals}`;
   }
-  if (where.startsWith !== undefined) return Prisma.sql`${column} ${op} ${escaped(where.startsWith) + "%"}`;
-  if (where.contains !== undefined) return Prisma.sql`${column} ${op} ${"%" + escaped(where.contains) + "%"}`;
-  return Prisma.sql`${column} ${op} ${"%" + escaped(where.endsWith!)}`;
+  if (where.startsWith !== undefined) return Prisma.sql`${column} ${op} ${`${escaped(where.startsWith)}%`}`;
+  if (where.contains !== undefined) return Prisma.sql`${column} ${op} ${`%${escaped(where.contains)}%`}`;
+  return Prisma.sql`${column} ${op} ${`%${escaped(where.endsWith!)}`}`;
 }
 
 /**

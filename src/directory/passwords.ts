@@ -68,7 +68,11 @@ export function hashPassword(password: string): Promise<string> {
 export function hashNeedsUpgrade(storedHash: string): boolean {
   if (!storedHash.startsWith("$argon2id$")) return true;
   try {
-    return needsRehash(storedHash, { memoryCost: parameters.memoryKiB, timeCost: parameters.iterations, parallelism: parameters.parallelism });
+    return needsRehash(storedHash, {
+      memoryCost: parameters.memoryKiB,
+      timeCost: parameters.iterations,
+      parallelism: parameters.parallelism,
+    });
   } catch {
     return false; // malformed: it matches nothing anyway
   }

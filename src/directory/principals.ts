@@ -12,11 +12,15 @@ type UserWithMemberships = {
   orgId: string;
   state: string;
   org: { state: string };
-  administrators: { resource: Principal["memberships"][number]["resource"]; resourceId: string; roles: Principal["memberships"][number]["roles"] }[];
+  administrators: {
+    resource: Principal["memberships"][number]["resource"];
+    resourceId: string;
+    roles: Principal["memberships"][number]["roles"];
+  }[];
 };
 
 function toPrincipal(user: UserWithMemberships | null | undefined): Principal | null {
-  if (!user || user.state !== "ACTIVE" || user.org.state !== "ACTIVE") return null;
+  if (user?.state !== "ACTIVE" || user.org.state !== "ACTIVE") return null;
   return {
     userId: user.id,
     orgId: user.orgId,

@@ -179,7 +179,12 @@ export async function listProjectGrants(ctx: DirectoryContext, input: ListProjec
     ...(projectIds ? { projectId: { in: projectIds } } : {}),
     ...(granted ? { grantedOrgId: granted } : {}),
     ...(owner || input.projectName
-      ? { project: { ...(owner ? { orgId: owner } : {}), ...(input.projectName ? { name: textWhere("projectNameFilter", input.projectName) } : {}) } }
+      ? {
+          project: {
+            ...(owner ? { orgId: owner } : {}),
+            ...(input.projectName ? { name: textWhere("projectNameFilter", input.projectName) } : {}),
+          },
+        }
       : {}),
     ...(roleKeyMatch ? { roleKeys: { has: roleKeyMatch.equals! } } : {}),
     ...(input.visibleTo

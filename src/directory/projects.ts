@@ -193,7 +193,8 @@ export async function listProjects(ctx: DirectoryContext, input: ListProjectsInp
   const parts: Prisma.Sql[] = [];
   if (wantOwned) {
     const where = [...common, ...(ownerOrg ? [Prisma.sql`p."orgId" = ${ownerOrg}`] : [])];
-    if (visible) where.push(Prisma.sql`(${anyOf(Prisma.sql`p."orgId"`, visible.orgIds)} OR ${anyOf(Prisma.sql`p."id"`, visible.projectIds)})`);
+    if (visible)
+      where.push(Prisma.sql`(${anyOf(Prisma.sql`p."orgId"`, visible.orgIds)} OR ${anyOf(Prisma.sql`p."id"`, visible.projectIds)})`);
     parts.push(Prisma.sql`SELECT p.*, NULL::text AS "grantId", NULL::text AS "grantedOrgId", NULL::text AS "grantedOrgName",
         NULL::text[] AS "grantRoleKeys", NULL::"ActiveState" AS "grantState"
       FROM "Project" p WHERE ${and(where)}`);

@@ -268,7 +268,13 @@ async function changeState(ctx: DirectoryContext, userId: string, verb: keyof ty
       failedPrecondition(`cannot ${verb} user ${userId}: it is ${before.state.toLowerCase()}, not ${from.join(" or ").toLowerCase()}`),
     );
     const after = await tx.user.update({ where: { id: userId }, data: { state: to } });
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "user", targetId: userId, before: toPublicUser(before), after: toPublicUser(after) });
+    await writeAudit(tx, ctx.actor.id, {
+      action,
+      targetType: "user",
+      targetId: userId,
+      before: toPublicUser(before),
+      after: toPublicUser(after),
+    });
     return toPublicUser(after);
   });
 }
@@ -359,7 +365,13 @@ function userFilters(input: ListUsersInput, depth = 0): Prisma.UserWhereInput {
       ...(input.orgIds === undefined ? [] : [{ orgId: { in: requireList("orgIds", input.orgIds, requireId) } }]),
       ...(input.emails === undefined
         ? []
-        : [{ OR: requireList("inUserEmailsQuery", input.emails, requireText).map((email) => ({ email: { equals: email, mode: "insensitive" as const } })) }]),
+        : [
+            {
+              OR: requireList("inUserEmailsQuery", input.emails, requireText).map((email) => ({
+                email: { equals: email, mode: "insensitive" as const },
+              })),
+            },
+          ]),
       ...(input.and ?? []).map(nested),
       ...(input.or === undefined ? [] : [{ OR: input.or.map(nested) }]),
       ...(input.not === undefined ? [] : [{ NOT: nested(input.not) }]),
@@ -490,7 +502,12 @@ export async function addPersonalAccessToken(
   return inTransaction(ctx, async (tx) => {
     assertMachine(await loadUser(tx, userId));
     const pat = await tx.personalAccessToken.create({ data: { id: newId(), userId, tokenHash: hashSecret(token), expirationDate } });
-    await writeAudit(tx, ctx.actor.id, { action: "user.pat.added", targetType: "user", targetId: userId, after: { id: pat.id, expirationDate } });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.pat.added",
+      targetType: "user",
+      targetId: userId,
+      after: { id: pat.id, expirationDate },
+    });
     return { id: pat.id, token, createdAt: pat.createdAt, expirationDate };
   });
 }
@@ -517,7 +534,13 @@ export async function listPersonalAccessTokens(ctx: DirectoryContext, input: Lis
   const where = credentialFilters(input);
   const direction = asc ? "asc" : "desc";
   const [rows, total] = await Promise.all([
-    ctx.prisma.personalAccessToken.findMany({ where, select: CREDENTIAL_FIELDS, orderBy: credentialOrder(input.sortBy, direction), skip, take }),
+    ctx.prisma.personalAccessToken.findMany({
+      where,
+      select: CREDENTIAL_FIELDS,
+      orderBy: credentialOrder(input.sortBy, direction),
+      skip,
+      take,
+    }),
     ctx.prisma.personalAccessToken.count({ where }),
   ]);
   return { items: rows.map(toCredentialInfo), totalResult: total, appliedLimit: take };
@@ -572,7 +595,12 @@ export async function addKey(ctx: DirectoryContext, input: AddKeyInput): Promise
   return inTransaction(ctx, async (tx) => {
     assertMachine(await loadUser(tx, userId));
     const key = await tx.userKey.create({ data: { id: newId(), userId, publicKeyPem, expirationDate } });
-    await writeAudit(tx, ctx.actor.id, { action: "user.key.added", targetType: "user", targetId: userId, after: { id: key.id, expirationDate } });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.key.added",
+      targetType: "user",
+      targetId: userId,
+      after: { id: key.id, expirationDate },
+    });
     const keyContent = pair && serviceAccountKeyFile({ keyId: key.id, userId, key: pair.privateKeyPem, expirationDate });
     return { keyId: key.id, createdAt: key.createdAt, expirationDate, keyContent };
   });
@@ -656,7 +684,8 @@ const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const;
 function dateWhere(field: string, filter: DateFilter | undefined): Prisma.DateTimeFilter | undefined {
   if (filter === undefined) return undefined;
   const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
-  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime())) throw invalidArgument(`${field}.timestamp`, "must be a date");
+  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime()))
+    throw invalidArgument(`${field}.timestamp`, "must be a date");
   return { [method]: filter.value };
 }
 
@@ -697,16 +726,26 @@ export interface MetadataEntry {
 }
 
 /** Sets the given keys (overwriting their values); keys not given stay untouched. */
-export async function setUserMetadata(ctx: DirectoryContext, input: { userId: string; metadata: MetadataEntry[] }): Promise<UserMetadata[]> {
+export async function setUserMetadata(
+  ctx: DirectoryContext,
+  input: { userId: string; metadata: MetadataEntry[] },
+): Promise<UserMetadata[]> {
   const userId = requireId("userId", input.userId);
   const entries = readMetadata(input.metadata);
   return inTransaction(ctx, async (tx) => {
     await loadUser(tx, userId);
     const rows: UserMetadata[] = [];
     for (const { key, value } of entries) {
-      rows.push(await tx.userMetadata.upsert({ where: { userId_key: { userId, key } }, create: { userId, key, value }, update: { value } }));
+      rows.push(
+        await tx.userMetadata.upsert({ where: { userId_key: { userId, key } }, create: { userId, key, value }, update: { value } }),
+      );
     }
-    await writeAudit(tx, ctx.actor.id, { action: "user.metadata.set", targetType: "user", targetId: userId, after: rows.map(describeMetadata) });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.metadata.set",
+      targetType: "user",
+      targetId: userId,
+      after: rows.map(describeMetadata),
+    });
     return rows;
   });
 }
@@ -748,7 +787,12 @@ export async function deleteUserMetadata(ctx: DirectoryContext, input: { userId:
     const before = await tx.userMetadata.findMany({ where: { userId, key: { in: keys } } });
     if (before.length === 0) return 0;
     await tx.userMetadata.deleteMany({ where: { userId, key: { in: keys } } });
-    await writeAudit(tx, ctx.actor.id, { action: "user.metadata.deleted", targetType: "user", targetId: userId, before: before.map(describeMetadata) });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.metadata.deleted",
+      targetType: "user",
+      targetId: userId,
+      before: before.map(describeMetadata),
+    });
     return before.length;
   });
 }

@@ -47,7 +47,9 @@ export async function listenDual(handler: RequestHandler, port: number, host?: s
         server.close(() => resolve());
         h1.closeIdleConnections();
         for (const socket of sockets) socket.end();
-        setTimeout(() => sockets.forEach((s) => s.destroy()), 2000).unref();
+        setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 2000).unref();
       }),
   };
 }

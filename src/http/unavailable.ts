@@ -31,7 +31,15 @@ const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P203
 const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 // Node.js socket errors (pg, ioredis connecting, reading, writing).
 const SOCKET_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
 ]);
 // PostgreSQL SQLSTATEs: class 08 connection exceptions, 57P01-57P05 shutdown / crash / starting
 // up / idle session timeout, 53300 too many connections.
@@ -42,7 +50,12 @@ const NAMES = new Set(["MaxRetriesPerRequestError", "ClusterAllFailedError", "Pr
 // Messages of errors that carry no code: pg and pg-pool; ioredis (closed connection, disabled
 // offline queue, command timeout, cluster and sentinel) and Redis replies while it loads its
 // data or fails over.
-const DATABASE_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /is not queryable/, /Can't reach database server/];
+const DATABASE_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /is not queryable/,
+  /Can't reach database server/,
+];
 const REDIS_MESSAGES = [
   /^Connection is closed\.?$/,
   /Stream isn't writeable and enableOfflineQueue options is false/,

@@ -60,7 +60,10 @@ export function addressKeyOf(address: string): string {
   const right = address.includes("::") && tail ? tail.split(":") : [];
   if (right.some((part) => part.includes(".")) || left.some((part) => part.includes("."))) return address; // embedded IPv4: rare, kept whole
   const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 function keyOf(counter: Counter, { loginName, address }: Attempt): string {
@@ -111,10 +114,13 @@ export function createMemoryRateLimiter(partial: Partial<LoginLimits> = {}): Rat
     if (entry && entry.count > 0) entry.count -= 1;
   };
   // Expired counters are only dropped when touched: sweep them now and then.
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [key, entry] of counts) if (entry.until <= now) counts.delete(key);
-  }, Math.min(limits.windowMs, 60_000));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, entry] of counts) if (entry.until <= now) counts.delete(key);
+    },
+    Math.min(limits.windowMs, 60_000),
+  );
   sweep.unref();
   const isKnown = (attempt: Attempt) => current(keyOf("known", attempt)) !== undefined;
   return {

@@ -82,7 +82,16 @@ export interface ConsentsPage {
 
 export function renderConsents({ consents, action, csrfToken, branding }: ConsentsPage): string {
   const rows = consents
-    .map((c) => render("consent-row", { action, csrfToken, clientId: c.clientId, appName: c.appName, orgName: c.orgName, since: c.createdAt.toISOString().slice(0, 10) }))
+    .map((c) =>
+      render("consent-row", {
+        action,
+        csrfToken,
+        clientId: c.clientId,
+        appName: c.appName,
+        orgName: c.orgName,
+        since: c.createdAt.toISOString().slice(0, 10),
+      }),
+    )
     .join("\n");
   return renderPage("Apps that may manage rolegate for you", branding, render("consents", { empty: consents.length === 0, rows }));
 }

@@ -7,7 +7,12 @@ import type { Client } from "oidc-provider";
 import { parseScopes } from "../access/scopes.js";
 import { describeRole } from "../access/user-administration.js";
 import { findHeldRoles } from "../directory/administrators.js";
-import { findAppOrganizationName, giveManagementConsent, listManagementConsents, withdrawManagementConsent } from "../directory/consents.js";
+import {
+  findAppOrganizationName,
+  giveManagementConsent,
+  listManagementConsents,
+  withdrawManagementConsent,
+} from "../directory/consents.js";
 import { decide, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, userInOrganization } from "../oidc/access-prompt.js";
 import { narrowGrant } from "../oidc/audience-checks.js";
 import { sessionOf } from "../oidc/internals.js";
@@ -23,7 +28,14 @@ import { FormError, readForm } from "../http/form.js";
 import { isUnavailable } from "../http/unavailable.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { VerificationBusyError, type VerificationGate } from "./verification-gate.js";
-import { GENERIC_LOGIN_ERROR, renderAccessDenied, renderConsents, renderErrorPage, renderLoginPage, renderManagementConsent } from "./render.js";
+import {
+  GENERIC_LOGIN_ERROR,
+  renderAccessDenied,
+  renderConsents,
+  renderErrorPage,
+  renderLoginPage,
+  renderManagementConsent,
+} from "./render.js";
 
 export interface LoginDeps {
   provider: Provider;
@@ -64,7 +76,10 @@ function showError(ctx: Context, status: number, page: { title: string; message:
 }
 
 const EXPIRED = { title: "This sign-in has expired", message: "Go back to the application and sign in again." };
-const NOT_SIGNED_IN = { title: "Not signed in", message: "Sign in to an application with rolegate in this browser, then come back to this page." };
+const NOT_SIGNED_IN = {
+  title: "Not signed in",
+  message: "Sign in to an application with rolegate in this browser, then come back to this page.",
+};
 
 export function createLoginRouter(deps: LoginDeps): Router {
   const { provider, prisma, reads } = deps;
@@ -139,7 +154,12 @@ export function createLoginRouter(deps: LoginDeps): Router {
    * Grants what was asked for and hands back to oidc-provider; the grant's audiences are decided
    * as on every load (narrowGrant). False when the interaction's grant is gone.
    */
-  async function finishConsent(ctx: Context, details: Details, client: Client | undefined, extra: Record<string, unknown> = {}): Promise<boolean> {
+  async function finishConsent(
+    ctx: Context,
+    details: Details,
+    client: Client | undefined,
+    extra: Record<string, unknown> = {},
+  ): Promise<boolean> {
     const accountId = details.session!.accountId;
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
@@ -223,7 +243,10 @@ export function createLoginRouter(deps: LoginDeps): Router {
       // The management API's audience: the user decides, once per app.
       if (details.prompt.reasons.includes(MANAGEMENT_CONSENT)) {
         const accountId = details.session.accountId;
-        const [orgName, held] = await Promise.all([findAppOrganizationName(dir(accountId), String(details.params.client_id)), findHeldRoles(dir(accountId), accountId)]);
+        const [orgName, held] = await Promise.all([
+          findAppOrganizationName(dir(accountId), String(details.params.client_id)),
+          findHeldRoles(dir(accountId), accountId),
+        ]);
         ctx.type = "html";
         ctx.set("Cache-Control", "no-store");
         ctx.body = renderManagementConsent({
@@ -273,7 +296,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
         return;
       }
     }
-    if (!user || user.type !== "HUMAN") {
+    if (user?.type !== "HUMAN") {
       ctx.status = 401;
       return showLogin(ctx, uid, found.appName, found.branding, loginName, GENERIC_LOGIN_ERROR);
     }

@@ -10,7 +10,17 @@ import { fileURLToPath } from "node:url";
 // src/login/ under tsx and dist/login/ when compiled: both are two levels below the repository.
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
 
-export const TEMPLATE_NAMES = ["layout", "login", "access-denied", "logout-confirm", "logged-out", "error", "management-consent", "consents", "consent-row"] as const;
+export const TEMPLATE_NAMES = [
+  "layout",
+  "login",
+  "access-denied",
+  "logout-confirm",
+  "logged-out",
+  "error",
+  "management-consent",
+  "consents",
+  "consent-row",
+] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export type TemplateValues = Record<string, string | boolean | undefined>;

@@ -84,7 +84,12 @@ export function createPolicy(reads: DirectoryReads) {
     new Check(MANAGEMENT_CONSENT, "the app asks to use the management API for the user", "consent_required", async (ctx) => {
       const { session, client, params, result } = ctx.oidc;
       if (!session?.accountId || !client || kindOf(client) !== "oidc") return Check.NO_NEED_TO_PROMPT;
-      if (!String(params?.scope ?? "").split(" ").includes(SCOPE.managementAud)) return Check.NO_NEED_TO_PROMPT;
+      if (
+        !String(params?.scope ?? "")
+          .split(" ")
+          .includes(SCOPE.managementAud)
+      )
+        return Check.NO_NEED_TO_PROMPT;
       if ((result?.consent as Record<string, unknown> | undefined)?.[MANAGEMENT_DECLINED]) return Check.NO_NEED_TO_PROMPT;
       return (await managementConsented(reads, session.accountId, client.clientId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
@@ -103,7 +108,10 @@ export async function checkMachineAccess(reads: DirectoryReads, userId: string, 
   const decisions = await audienceDecisions(reads, userId, undefined, scopes);
   for (const [projectId, decision] of decisions) {
     if (!decision.allowed) {
-      throw new errors.InvalidScope(`access to project ${projectId} denied: ${decision.message}`, `urn:zitadel:iam:org:project:id:${projectId}:aud`);
+      throw new errors.InvalidScope(
+        `access to project ${projectId} denied: ${decision.message}`,
+        `urn:zitadel:iam:org:project:id:${projectId}:aud`,
+      );
     }
   }
 }

@@ -34,7 +34,10 @@ type Scopes = { openid?: { scope?: string }; resources?: Record<string, string> 
 type GrantScopes = Scopes & { rejected?: Scopes; accountId?: string; clientId?: string };
 
 const words = (s: string | undefined) => (s ? s.split(" ").filter(Boolean) : []);
-const without = (s: string | undefined, drop: Set<string>) => words(s).filter((w) => !drop.has(w)).join(" ");
+const without = (s: string | undefined, drop: Set<string>) =>
+  words(s)
+    .filter((w) => !drop.has(w))
+    .join(" ");
 
 /** Whether the user consented that the app may get management-API tokens (one read, when asked). */
 export function managementConsented(reads: DirectoryReads, userId: string, clientId: string): Promise<boolean> {
@@ -49,7 +52,9 @@ export function managementConsented(reads: DirectoryReads, userId: string, clien
 export async function narrowGrant(reads: DirectoryReads, grant: Grant, clientProjectId: string | undefined): Promise<void> {
   const g = grant as unknown as GrantScopes;
   if (!g.accountId) return;
-  const all = new Set([g, g.rejected ?? {}].flatMap((s) => [...words(s.openid?.scope), ...Object.values(s.resources ?? {}).flatMap(words)]));
+  const all = new Set(
+    [g, g.rejected ?? {}].flatMap((s) => [...words(s.openid?.scope), ...Object.values(s.resources ?? {}).flatMap(words)]),
+  );
   const scopes = [...all];
   const management = scopes.includes(SCOPE.managementAud);
   if (!management && audienceProjectsToCheck(scopes, clientProjectId).length === 0) return;
@@ -61,10 +66,12 @@ export async function narrowGrant(reads: DirectoryReads, grant: Grant, clientPro
 
   const lift = new Set(granted);
   if (g.rejected?.openid?.scope) g.rejected.openid.scope = without(g.rejected.openid.scope, lift);
-  for (const resource of Object.keys(g.rejected?.resources ?? {})) g.rejected!.resources![resource] = without(g.rejected!.resources![resource], lift);
+  for (const resource of Object.keys(g.rejected?.resources ?? {}))
+    g.rejected!.resources![resource] = without(g.rejected!.resources![resource], lift);
 
   for (const scope of denied) {
     if (words(g.openid?.scope).includes(scope)) grant.rejectOIDCScope(scope);
-    for (const [resource, value] of Object.entries(g.resources ?? {})) if (words(value).includes(scope)) grant.rejectResourceScope(resource, scope);
+    for (const [resource, value] of Object.entries(g.resources ?? {}))
+      if (words(value).includes(scope)) grant.rejectResourceScope(resource, scope);
   }
 }

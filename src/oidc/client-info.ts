@@ -19,7 +19,8 @@ function meta(client: Client | undefined): Record<string, unknown> {
 export const projectIdOf = (client: Client | undefined) => meta(client)["urn:rolegate:project_id"] as string | undefined;
 export const kindOf = (client: Client | undefined) => meta(client)["urn:rolegate:kind"] as ClientKind | undefined;
 /** The same, from the metadata the directory reads return (before oidc-provider built a Client). */
-export const kindOfMetadata = (metadata: object | undefined) => (metadata as Record<string, unknown> | undefined)?.["urn:rolegate:kind"] as ClientKind | undefined;
+export const kindOfMetadata = (metadata: object | undefined) =>
+  (metadata as Record<string, unknown> | undefined)?.["urn:rolegate:kind"] as ClientKind | undefined;
 export const machineUserIdOf = (client: Client | undefined) => meta(client)["urn:rolegate:machine_user_id"] as string | undefined;
 export const accessTokenTypeOf = (client: Client | undefined) =>
   (meta(client)["urn:rolegate:access_token_type"] as "BEARER" | "JWT" | undefined) ?? "BEARER";

@@ -12,7 +12,11 @@ import { JWT_BEARER } from "./jwt-profile.js";
 /** oidc-provider's own limit for request bodies. */
 const BODY_LIMIT = 56 * 1024;
 
-export function createFormRequests(provider: Provider, jwtProfile: (ctx: Context, form: URLSearchParams) => Promise<void>, tokenPath: string) {
+export function createFormRequests(
+  provider: Provider,
+  jwtProfile: (ctx: Context, form: URLSearchParams) => Promise<void>,
+  tokenPath: string,
+) {
   /** Returns true when the request was answered here; `adapt`: the token, introspection or revocation endpoint. */
   return async function formRequest(ctx: Context, adapt = true): Promise<boolean> {
     if (ctx.method !== "POST" || !ctx.is("application/x-www-form-urlencoded")) return false;

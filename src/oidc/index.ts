@@ -129,7 +129,8 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   };
   const keysWatch = setInterval(() => {
     void keysVersion(deps.keysDir).then(async (version) => {
-      if (version !== keysFile) await reloadKeys().catch((error: unknown) => deps.log.error({ err: error }, "reloading signing keys failed"));
+      if (version !== keysFile)
+        await reloadKeys().catch((error: unknown) => deps.log.error({ err: error }, "reloading signing keys failed"));
     });
   }, KEYS_POLL_MS);
   keysWatch.unref();
@@ -137,7 +138,9 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   return {
     middleware,
     reloadKeys,
-    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, (userId, clientId) => managementConsented(reads, userId, clientId)),
+    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, (userId, clientId) =>
+      managementConsented(reads, userId, clientId),
+    ),
     directoryChanged: changes.changed,
     close: () => {
       clearInterval(keysWatch);

@@ -74,7 +74,10 @@ export function adaptProvider(provider: Provider, hooks: ProviderHooks = {}): vo
   // find to reuse the Client it built from equal metadata. rolegate's client reads hand back the
   // same object for as long as they cache it, so the Client built from that object is kept beside
   // it (an object read again after a change is new, and gets a new Client).
-  const Clients = provider.Client as unknown as { find(id: string): Promise<Client | undefined>; adapter: { find(id: string): Promise<object | undefined> } };
+  const Clients = provider.Client as unknown as {
+    find(id: string): Promise<Client | undefined>;
+    adapter: { find(id: string): Promise<object | undefined> };
+  };
   const findClient = Clients.find.bind(Clients);
   const built = new WeakMap<object, Client>();
   Clients.find = async (id) => {

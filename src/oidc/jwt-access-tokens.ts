@@ -35,13 +35,22 @@ export interface JwtAccessTokens {
 /** Whether the token was issued in a user's sign-in (so it was recorded), by its payload. */
 export type IssuedInSignIn = (payload: JWTPayload) => Promise<boolean>;
 
-export function createJwtAccessTokens(stores: { records: Adapter; revoked: Adapter }, jwks: JWTVerifyGetKey, issuer: string, inSignIn: IssuedInSignIn): JwtAccessTokens {
+export function createJwtAccessTokens(
+  stores: { records: Adapter; revoked: Adapter },
+  jwks: JWTVerifyGetKey,
+  issuer: string,
+  inSignIn: IssuedInSignIn,
+): JwtAccessTokens {
   const { records, revoked } = stores;
   const secondsLeft = (exp: number | undefined) => Math.max(1, Math.ceil((exp ?? 0) - Date.now() / 1000));
   return {
     async record(token, expiresIn) {
       if (!token.grantId) return;
-      await records.upsert(token.jti, { jti: token.jti, grantId: token.grantId, clientId: token.clientId }, Math.max(1, Math.ceil(expiresIn)));
+      await records.upsert(
+        token.jti,
+        { jti: token.jti, grantId: token.grantId, clientId: token.clientId },
+        Math.max(1, Math.ceil(expiresIn)),
+      );
     },
     async verify(token) {
       if (token.length > 8192 || token.split(".").length !== 3) return undefined;
@@ -53,7 +62,7 @@ export function createJwtAccessTokens(stores: { records: Adapter; revoked: Adapt
       }
       if (typeof payload.jti !== "string") return undefined;
       // An unreachable store is an outage (503), not a revoked token.
-      const [recorded, denied] = await Promise.all([records.find(payload.jti), revoked.find(payload.jti)]).catch(unlessUnavailable) ?? [];
+      const [recorded, denied] = (await Promise.all([records.find(payload.jti), revoked.find(payload.jti)]).catch(unlessUnavailable)) ?? [];
       if (denied) return undefined;
       if (!recorded && (await inSignIn(payload))) return undefined;
       return payload;

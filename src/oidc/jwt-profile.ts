@@ -43,7 +43,7 @@ export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads,
     // No key has such an id or user (and PostgreSQL refuses NUL): not a lookup.
     if (textProblem(kid) || textProblem(sub)) throw new GrantError("invalid_grant", "unknown key");
     const key = await findUserKey({ prisma: reads.prisma, actor: { id: sub } }, sub, kid);
-    if (!key || key.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
+    if (key?.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
     try {
       const { payload } = await jwtVerify(assertion, await importSPKI(key.publicKeyPem, "RS256"), {
         issuer: sub,

@@ -128,8 +128,7 @@ export async function activateNextKey(keysDir: string, alg: SigningAlg): Promise
 export async function removeRetiredKeys(keysDir: string, olderThan: Date): Promise<string[]> {
   return updateSigningKeys(keysDir, async (keys) => {
     // Measured from retirement, not creation: until then the key was signing new tokens.
-    const expired = (key: StoredKey) =>
-      key.state === "retired" && Date.parse(key.retiredAt ?? key.createdAt) < olderThan.getTime();
+    const expired = (key: StoredKey) => key.state === "retired" && Date.parse(key.retiredAt ?? key.createdAt) < olderThan.getTime();
     const removed = keys.filter(expired).map((key) => key.kid);
     return { keys: removed.length ? keys.filter((key) => !expired(key)) : keys, result: removed };
   });
@@ -232,11 +231,7 @@ async function ensureCookieKeys(keysDir: string): Promise<string[]> {
   }));
 }
 
-async function ensureFile<T>(
-  file: string,
-  parse: (file: string, data: unknown) => T,
-  create: () => Promise<unknown>,
-): Promise<T> {
+async function ensureFile<T>(file: string, parse: (file: string, data: unknown) => T, create: () => Promise<unknown>): Promise<T> {
   const existing = await readJson(file);
   if (existing !== undefined) return parse(file, existing);
   const created = await create();
@@ -249,10 +244,7 @@ async function ensureFile<T>(
   return parse(file, created);
 }
 
-async function updateSigningKeys<T>(
-  keysDir: string,
-  change: (keys: StoredKey[]) => Promise<{ keys: StoredKey[]; result: T }>,
-): Promise<T> {
+async function updateSigningKeys<T>(keysDir: string, change: (keys: StoredKey[]) => Promise<{ keys: StoredKey[]; result: T }>): Promise<T> {
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
   await ensureSigningKeys(keysDir);
   const file = path.join(keysDir, SIGNING_KEYS_FILE);
@@ -286,9 +278,7 @@ async function generateKey(alg: SigningAlg, state: KeyState, rsaBits: RsaBits = 
 // sorts them stably by how many of `alg` and `use` they declare; ours declare both, so the
 // configured order stands and the first key of an algorithm signs. Hence: current first.
 function orderForSigning(keys: StoredKey[]): StoredKey[] {
-  return [...keys].sort(
-    (a, b) => SIGNING_ALGS.indexOf(a.alg) - SIGNING_ALGS.indexOf(b.alg) || STATE_ORDER[a.state] - STATE_ORDER[b.state],
-  );
+  return [...keys].sort((a, b) => SIGNING_ALGS.indexOf(a.alg) - SIGNING_ALGS.indexOf(b.alg) || STATE_ORDER[a.state] - STATE_ORDER[b.state]);
 }
 
 function toSigningJwk(key: StoredKey): SigningJwk {
@@ -323,7 +313,10 @@ function parseSigningKeys(file: string, data: unknown): StoredKey[] {
     if (use !== "sig") fail(`${at}.use must be "sig"`);
     if (state !== "current" && state !== "next" && state !== "retired") return fail(`${at}.state must be current, next or retired`);
     if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))) fail(`${at}.createdAt must be a date`);
-    for (const [name, value] of [["activatedAt", activatedAt], ["retiredAt", retiredAt]] as const) {
+    for (const [name, value] of [
+      ["activatedAt", activatedAt],
+      ["retiredAt", retiredAt],
+    ] as const) {
       if (value !== undefined && (typeof value !== "string" || Number.isNaN(Date.parse(value)))) fail(`${at}.${name} must be a date`);
     }
     for (const member of PRIVATE_MEMBERS[expectedKty]) {

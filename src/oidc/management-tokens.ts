@@ -24,7 +24,8 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
     if (token.length > 8192) return undefined;
     if (token.split(".").length === 3) {
       const payload = await jwts.verify(token);
-      if (!payload || !forManagement(payload.scope) || typeof payload.sub !== "string" || typeof payload.client_id !== "string") return undefined;
+      if (!payload || !forManagement(payload.scope) || typeof payload.sub !== "string" || typeof payload.client_id !== "string")
+        return undefined;
       const client = await provider.Client.find(payload.client_id);
       // A machine user's own token (client credentials, JWT profile) names the machine user.
       if (machineUserIdOf(client) === payload.sub) return payload.sub;
@@ -32,7 +33,8 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
     }
     const stored =
       // Unreadable: not a token of ours; an unreachable store is an outage (`unavailable`).
-      (await provider.AccessToken.find(token).catch(unlessUnavailable)) ?? (await provider.ClientCredentials.find(token).catch(unlessUnavailable));
+      (await provider.AccessToken.find(token).catch(unlessUnavailable)) ??
+      (await provider.ClientCredentials.find(token).catch(unlessUnavailable));
     if (!stored || stored.isExpired || !forManagement(stored.scope) || !stored.clientId) return undefined;
     if ("accountId" in stored && stored.accountId) return personWithConsent(stored.accountId, stored.clientId);
     return machineUserIdOf(await provider.Client.find(stored.clientId));

@@ -126,8 +126,16 @@ export function createProvider(deps: ProviderDeps): Provider {
       const { client, session } = ctx.oidc;
       if (!client || !session?.accountId) return undefined;
       const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-      const grant = (grantId && (await ctx.oidc.provider.Grant.find(grantId))) || new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-      const scopes = [...new Set(String(ctx.oidc.params?.scope ?? "").split(" ").filter(Boolean))];
+      const grant =
+        (grantId && (await ctx.oidc.provider.Grant.find(grantId))) ||
+        new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const scopes = [
+        ...new Set(
+          String(ctx.oidc.params?.scope ?? "")
+            .split(" ")
+            .filter(Boolean),
+        ),
+      ];
       const before = grantedScopes(grant);
       grant.addOIDCScope(scopes.join(" "));
       for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
@@ -188,7 +196,11 @@ export function createProvider(deps: ProviderDeps): Provider {
           if (!client) return;
           // A user's token is recorded while it lives, so it can be revoked (jwt-access-tokens.ts).
           const { jti, exp, iat } = jwt.payload as { jti?: string; exp?: number; iat?: number };
-          if (jti && exp) await jwts.record({ jti, grantId: "grantId" in token ? token.grantId : undefined, clientId: client.clientId }, exp - (iat ?? Math.floor(Date.now() / 1000)));
+          if (jti && exp)
+            await jwts.record(
+              { jti, grantId: "grantId" in token ? token.grantId : undefined, clientId: client.clientId },
+              exp - (iat ?? Math.floor(Date.now() / 1000)),
+            );
           jwt.payload.aud = audienceFor(client.clientId, projectIdOf(client), String(token.scope ?? "").split(" "));
           // A machine user's token is about the machine user (as ZITADEL), not its client id.
           const machineUserId = machineUserIdOf(client);
@@ -294,7 +306,10 @@ export async function keepOfflineAccess(ctx: Koa.Context, next: () => Promise<vo
   if (ctx.path === ROUTES.token && ctx.body && typeof ctx.body === "object") {
     const body = ctx.body as { scope?: unknown };
     if (typeof body.scope === "string" && body.scope.includes(OFFLINE_MARKER)) {
-      body.scope = body.scope.split(" ").map((s) => (s === OFFLINE_MARKER ? "offline_access" : s)).join(" ");
+      body.scope = body.scope
+        .split(" ")
+        .map((s) => (s === OFFLINE_MARKER ? "offline_access" : s))
+        .join(" ");
     }
   }
 }

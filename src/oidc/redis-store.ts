@@ -148,7 +148,10 @@ export class RedisStore implements StateStore {
     const request = this.single ? Provider.ctx : undefined;
     if (!request) return undefined;
     let ahead = this.readAhead.get(request);
-    if (!ahead && create) this.readAhead.set(request, (ahead = new Map()));
+    if (!ahead && create) {
+      ahead = new Map();
+      this.readAhead.set(request, ahead);
+    }
     return ahead;
   }
 
@@ -226,7 +229,8 @@ export class RedisStore implements StateStore {
       if (stored.consumed) payload.consumed = Number(stored.consumed);
       return payload;
     };
-    const set = (k: string, value: string, expiresIn: number | undefined) => (expiresIn ? redis.set(k, value, "EX", expiresIn) : redis.set(k, value));
+    const set = (k: string, value: string, expiresIn: number | undefined) =>
+      expiresIn ? redis.set(k, value, "EX", expiresIn) : redis.set(k, value);
 
     return {
       async upsert(id, payload, expiresIn) {

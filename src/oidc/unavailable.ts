@@ -10,7 +10,14 @@
 // Anything that still arrives as a server_error is rewritten by `answerUnconverted`.
 import type Koa from "koa";
 import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
-import { isUnavailable, logOutage, markUnavailable, RETRY_AFTER_SECONDS, respondUnavailable, UNAVAILABLE_DESCRIPTION } from "../http/unavailable.js";
+import {
+  isUnavailable,
+  logOutage,
+  markUnavailable,
+  RETRY_AFTER_SECONDS,
+  respondUnavailable,
+  UNAVAILABLE_DESCRIPTION,
+} from "../http/unavailable.js";
 import type { Logger } from "../log.js";
 
 /** oidc-provider's temporarily_unavailable, with HTTP status 503 and the outage as its cause (for logs only). */

@@ -78,7 +78,9 @@ export async function loadRoleClaims(c: ClaimContext, scopes: ScopeRequest = par
   // An aud-scope project's roles only when the user passes its checks (access/audience.ts).
   const sources = audience.flatMap((projectId) => {
     const snapshot = byProject.get(projectId)?.snapshot;
-    return snapshot && decideAccess(snapshot).allowed ? [{ projectId, projectRoleAssertion: false, authorizations: snapshot.authorizations }] : [];
+    return snapshot && decideAccess(snapshot).allowed
+      ? [{ projectId, projectRoleAssertion: false, authorizations: snapshot.authorizations }]
+      : [];
   });
   const claims: Record<string, unknown> = roleClaims(client, sources, scopes);
   if (scopes.flatRoles) claims.roles = flatRoles(claims[GENERIC_ROLES_CLAIM] as Record<string, Record<string, string>> | undefined);

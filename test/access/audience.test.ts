@@ -23,11 +23,20 @@ describe("narrowAudienceScopes", () => {
     [
       "one passes, one fails: keeps the rest",
       ["openid", aud("200"), "email", aud("300")],
-      [["200", deny("authorization_required")], ["300", allow]],
+      [
+        ["200", deny("authorization_required")],
+        ["300", allow],
+      ],
       ["openid", "email", aud("300")],
       [aud("200")],
     ],
-    ["the client's own project is not narrowed here", ["openid", aud(CLIENT)], [[CLIENT, deny("authorization_required")]], ["openid", aud(CLIENT)], []],
+    [
+      "the client's own project is not narrowed here",
+      ["openid", aud(CLIENT)],
+      [[CLIENT, deny("authorization_required")]],
+      ["openid", aud(CLIENT)],
+      [],
+    ],
     [
       "role scopes are not project aud scopes",
       ["urn:zitadel:iam:org:projects:roles", "urn:zitadel:iam:org:project:role:admin"],
@@ -50,7 +59,10 @@ describe("narrowAudienceScopes", () => {
 
   it("decides the management audience and project audiences independently", () => {
     const scopes = ["openid", MANAGEMENT, aud("200")];
-    expect(narrowAudienceScopes(scopes, CLIENT, new Map([["200", allow]]), false)).toEqual({ granted: ["openid", aud("200")], denied: [MANAGEMENT] });
+    expect(narrowAudienceScopes(scopes, CLIENT, new Map([["200", allow]]), false)).toEqual({
+      granted: ["openid", aud("200")],
+      denied: [MANAGEMENT],
+    });
     expect(narrowAudienceScopes(scopes, CLIENT, new Map([["200", deny("authorization_required")]]), true)).toEqual({
       granted: ["openid", MANAGEMENT],
       denied: [aud("200")],

@@ -18,7 +18,10 @@ const auth = (orgId: string, domain: string, roleKeys: string[], extra: Partial<
   ...extra,
 });
 
-const twoOrgs = [auth(ACME, "acme.localhost", ["admin", "viewer"]), auth(PARTNER, "partner.localhost", ["viewer"], { grantState: "ACTIVE" })];
+const twoOrgs = [
+  auth(ACME, "acme.localhost", ["admin", "viewer"]),
+  auth(PARTNER, "partner.localhost", ["viewer"], { grantState: "ACTIVE" }),
+];
 
 describe("the claim value", () => {
   it("maps each role to every holding org and its primary domain (the example of semantics.md)", () => {
@@ -30,7 +33,10 @@ describe("the claim value", () => {
 
   it("leaves out inactive authorizations and those of inactive grants", () => {
     const claim = buildRoleClaim(
-      [auth(ACME, "acme.localhost", ["admin"], { state: "INACTIVE" }), auth(PARTNER, "partner.localhost", ["viewer"], { grantState: "INACTIVE" })],
+      [
+        auth(ACME, "acme.localhost", ["admin"], { state: "INACTIVE" }),
+        auth(PARTNER, "partner.localhost", ["viewer"], { grantState: "INACTIVE" }),
+      ],
       { roleKeys: [], roleOrgIds: [] },
     );
     expect(claim).toEqual({});
@@ -70,12 +76,20 @@ describe("which projects get claims", () => {
   });
 
   it("aud-scope projects with urn:zitadel:iam:org:projects:roles, without the generic claim", () => {
-    const claims = roleClaims(client(false), [other], parseScopes([`urn:zitadel:iam:org:project:id:${Q}:aud`, "urn:zitadel:iam:org:projects:roles"]));
+    const claims = roleClaims(
+      client(false),
+      [other],
+      parseScopes([`urn:zitadel:iam:org:project:id:${Q}:aud`, "urn:zitadel:iam:org:projects:roles"]),
+    );
     expect(claims).toEqual({ [projectRolesClaim(Q)]: { reader: { [ACME]: "acme.localhost" } } });
   });
 
   it("aud-scope projects when a role scope is present", () => {
-    const claims = roleClaims(client(false), [other], parseScopes([`urn:zitadel:iam:org:project:id:${Q}:aud`, "urn:zitadel:iam:org:project:role:viewer"]));
+    const claims = roleClaims(
+      client(false),
+      [other],
+      parseScopes([`urn:zitadel:iam:org:project:id:${Q}:aud`, "urn:zitadel:iam:org:project:role:viewer"]),
+    );
     expect(Object.keys(claims).sort()).toEqual([GENERIC_ROLES_CLAIM, projectRolesClaim(P), projectRolesClaim(Q)].sort());
     expect(claims[projectRolesClaim(P)]).toEqual({ viewer: { [ACME]: "acme.localhost", [PARTNER]: "partner.localhost" } });
   });

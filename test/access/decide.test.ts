@@ -9,7 +9,11 @@ const OTHER = "100000000000000003";
 type Membership = "own org" | "granted org" | "external user grant" | "no access";
 
 /** A user of `membership`'s org on project P (owned by OWNER), with one authorization holding `roles`. */
-function snapshot(membership: Membership, settings: { authorizationRequired: boolean; projectAccessRequired: boolean }, roles = ["viewer"]): AccessSnapshot {
+function snapshot(
+  membership: Membership,
+  settings: { authorizationRequired: boolean; projectAccessRequired: boolean },
+  roles = ["viewer"],
+): AccessSnapshot {
   const userOrgId = membership === "own org" ? OWNER : membership === "granted org" ? PARTNER : OTHER;
   const authorizations: SnapshotAuthorization[] = [];
   if (membership === "own org") authorizations.push(auth(OWNER, roles, null));
@@ -55,9 +59,12 @@ describe("the two checks × how the user relates to the project", () => {
     ["no access", false, true, "project_access_required"],
     ["no access", true, true, "project_access_required"],
   ];
-  it.each(table)("%s, authorizationRequired=%s, projectAccessRequired=%s → %s", (membership, authorizationRequired, projectAccessRequired, expected) => {
-    expect(reason(snapshot(membership, { authorizationRequired, projectAccessRequired }))).toBe(expected);
-  });
+  it.each(table)(
+    "%s, authorizationRequired=%s, projectAccessRequired=%s → %s",
+    (membership, authorizationRequired, projectAccessRequired, expected) => {
+      expect(reason(snapshot(membership, { authorizationRequired, projectAccessRequired }))).toBe(expected);
+    },
+  );
 });
 
 describe("what counts as an authorization", () => {

@@ -49,9 +49,7 @@ const MAY_CHANGE: Record<string, string[]> = {
 // Reading needs only the user-manager half.
 const MAY_READ = ["iamOwner", "orgOwnerO", "userManagerO", "userManagerOAndProjectOwnerP"];
 
-const cases = Object.keys(CALLERS).flatMap((c) =>
-  Object.keys(TARGETS).flatMap((t) => USER_OPERATIONS.map((op) => [c, t, op] as const)),
-);
+const cases = Object.keys(CALLERS).flatMap((c) => Object.keys(TARGETS).flatMap((t) => USER_OPERATIONS.map((op) => [c, t, op] as const)));
 
 describe("decideUserOperation", () => {
   it.each(cases)("%s → user holding %s: %s", (c, t, op) => {
@@ -61,7 +59,11 @@ describe("decideUserOperation", () => {
   });
 
   it("names the first role the caller does not cover", () => {
-    const decision = decideUserOperation(CALLERS.userManagerO!, { userId: "target", orgId: O, roles: TARGETS.userManagerOAndIamOwner! }, "credentials");
+    const decision = decideUserOperation(
+      CALLERS.userManagerO!,
+      { userId: "target", orgId: O, roles: TARGETS.userManagerOAndIamOwner! },
+      "credentials",
+    );
     expect(decision).toEqual({ allowed: false, reason: "holds_uncovered_role", role: { role: "IAM_OWNER" } });
   });
 

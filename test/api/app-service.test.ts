@@ -26,7 +26,6 @@ const api = useApiServer();
 
 const dir = () => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
-
 const ALNUM = /^[A-Za-z0-9]{32,}$/;
 const storedApp = (id: string) => api().db.prisma.application.findUniqueOrThrow({ where: { id } });
 
@@ -51,7 +50,9 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
   const apps = (token?: string) => api().client(AppService, transport, token);
   const newProject = async (organizationId?: string) => {
     const orgId = organizationId ?? (await createOrganization(dir(), { name: unique("Org") })).id;
-    const { id } = await api().client(ProjectService, transport).createProject({ organizationId: orgId, name: unique("Project") });
+    const { id } = await api()
+      .client(ProjectService, transport)
+      .createProject({ organizationId: orgId, name: unique("Project") });
     return { orgId, projectId: id };
   };
 
@@ -138,7 +139,11 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     });
     // The secret survives a change between secret methods; a new one replaces it.
     expect(verifySecret(clientSecret, (await storedApp(web.appId)).clientSecretHash)).toBe(true);
-    const regenerated = await apps().regenerateClientSecret({ projectId, applicationId: web.appId, appType: { case: "isOidc", value: true } });
+    const regenerated = await apps().regenerateClientSecret({
+      projectId,
+      applicationId: web.appId,
+      appType: { case: "isOidc", value: true },
+    });
     expect(regenerated.clientSecret).toMatch(ALNUM);
     expect(regenerated.clientSecret).not.toBe(clientSecret);
     expect(regenerated.creationDate).toBeDefined();
@@ -169,7 +174,11 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
 
   it("creates API apps with a secret or keys; key files sign verifiably", async () => {
     const { orgId, projectId } = await newProject();
-    const basic = await apps().createApplication({ projectId, name: "Introspector", creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC) });
+    const basic = await apps().createApplication({
+      projectId,
+      name: "Introspector",
+      creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC),
+    });
     if (basic.creationResponseType.case !== "apiResponse") throw new Error("expected an apiResponse");
     expect(basic.creationResponseType.value.clientSecret).toMatch(ALNUM);
     expect((await apps().getApplication({ id: basic.appId })).app?.config).toMatchObject({
@@ -178,13 +187,24 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     });
     await expectCode(apps().createApplicationKey({ projectId, appId: basic.appId }), Code.FailedPrecondition);
     await expectCode(
-      apps().updateApplication({ projectId, id: basic.appId, updateRequestType: { case: "oidcConfigurationRequest", value: { devMode: true } } }),
+      apps().updateApplication({
+        projectId,
+        id: basic.appId,
+        updateRequestType: { case: "oidcConfigurationRequest", value: { devMode: true } },
+      }),
       Code.FailedPrecondition,
       "oidcConfigurationRequest",
     );
-    expect((await apps().regenerateClientSecret({ projectId, applicationId: basic.appId, appType: { case: "isApi", value: true } })).clientSecret).toMatch(ALNUM);
+    expect(
+      (await apps().regenerateClientSecret({ projectId, applicationId: basic.appId, appType: { case: "isApi", value: true } }))
+        .clientSecret,
+    ).toMatch(ALNUM);
 
-    const jwt = await apps().createApplication({ projectId, name: "Resource", creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT) });
+    const jwt = await apps().createApplication({
+      projectId,
+      name: "Resource",
+      creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT),
+    });
     if (jwt.creationResponseType.case !== "apiResponse") throw new Error("expected an apiResponse");
     const jwtClientId = jwt.creationResponseType.value.clientId;
     expect(jwt.creationResponseType.value.clientSecret).toBe("");
@@ -246,7 +266,11 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     for (const n of ["b", "a", "c"]) {
       ids[n] = (await apps().createApplication({ projectId, name: `${tag}-${n}`, creationRequestType: oidcRequest() })).appId;
     }
-    await apps().createApplication({ projectId, name: "api", creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC) });
+    await apps().createApplication({
+      projectId,
+      name: "api",
+      creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC),
+    });
     await apps().deactivateApplication({ projectId, id: ids.c! });
 
     const all = await apps().listApplications({ projectId, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true } });
@@ -263,9 +287,9 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     expect(page.pagination).toMatchObject({ totalResult: 3n, appliedLimit: 2n });
 
     const names = async (filter: Parameters<ReturnType<typeof apps>["listApplications"]>[0]["filters"]) =>
-      (await apps().listApplications({ projectId, filters: filter, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true } })).applications.map(
-        (a) => a.name,
-      );
+      (
+        await apps().listApplications({ projectId, filters: filter, sortingColumn: AppSorting.APP_SORT_BY_NAME, pagination: { asc: true } })
+      ).applications.map((a) => a.name);
     expect(await names([{ filter: { case: "apiAppOnly", value: true } }])).toEqual(["api"]);
     expect(await names([{ filter: { case: "oidcAppOnly", value: true } }])).toEqual([`${tag}-a`, `${tag}-b`, `${tag}-c`]);
     expect(await names([{ filter: { case: "stateFilter", value: AppState.INACTIVE } }])).toEqual([`${tag}-c`]);
@@ -280,26 +304,48 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
 
   it("answers invalid requests with the right code and field", async () => {
     const { projectId } = await newProject();
-    const create = (creationRequestType: ReturnType<typeof oidcRequest> | ReturnType<typeof apiRequest>, extra: Record<string, unknown> = {}) =>
-      apps().createApplication({ projectId, name: "x", creationRequestType, ...extra });
+    const create = (
+      creationRequestType: ReturnType<typeof oidcRequest> | ReturnType<typeof apiRequest>,
+      extra: Record<string, unknown> = {},
+    ) => apps().createApplication({ projectId, name: "x", creationRequestType, ...extra });
 
     await expectCode(apps().createApplication({ projectId, name: "x" }), Code.InvalidArgument, "creationRequestType");
     await expectCode(
-      apps().createApplication({ projectId, name: "x", creationRequestType: { case: "samlRequest", value: { metadata: { case: "metadataUrl", value: "https://idp.example.com/md" } } } }),
+      apps().createApplication({
+        projectId,
+        name: "x",
+        creationRequestType: { case: "samlRequest", value: { metadata: { case: "metadataUrl", value: "https://idp.example.com/md" } } },
+      }),
       Code.Unimplemented,
     );
     await expectCode(create(oidcRequest(), { name: "" }), Code.InvalidArgument, "name");
-    await expectCode(apps().createApplication({ projectId: "nope", name: "x", creationRequestType: oidcRequest() }), Code.InvalidArgument, "projectId");
+    await expectCode(
+      apps().createApplication({ projectId: "nope", name: "x", creationRequestType: oidcRequest() }),
+      Code.InvalidArgument,
+      "projectId",
+    );
     await expectCode(apps().createApplication({ projectId: "123", name: "x", creationRequestType: oidcRequest() }), Code.NotFound);
     await expectCode(create(oidcRequest({ redirectUris: ["not a uri"] })), Code.InvalidArgument, "redirectUris[0]");
     await expectCode(create(oidcRequest({ redirectUris: ["http://app.example.com/cb"] })), Code.InvalidArgument, "redirectUris[0]");
     await expectCode(create(oidcRequest({ redirectUris: [] })), Code.InvalidArgument, "redirectUris");
-    await expectCode(create(oidcRequest({ responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_UNSPECIFIED] })), Code.InvalidArgument, "responseTypes[0]");
+    await expectCode(
+      create(oidcRequest({ responseTypes: [OIDCResponseType.OIDC_RESPONSE_TYPE_UNSPECIFIED] })),
+      Code.InvalidArgument,
+      "responseTypes[0]",
+    );
     await expectCode(create(oidcRequest({ authMethodType: 99 })), Code.InvalidArgument, "authMethodType");
     await expectCode(create(oidcRequest({ appType: OIDCAppType.OIDC_APP_TYPE_NATIVE })), Code.InvalidArgument, "authMethodType");
     await expectCode(create(oidcRequest({ clockSkew: { seconds: 10n, nanos: 0 } })), Code.InvalidArgument, "clockSkew");
-    await expectCode(create(oidcRequest({ additionalOrigins: ["https://x.example.com/path"] })), Code.InvalidArgument, "additionalOrigins[0]");
-    await expectCode(create(oidcRequest({ backChannelLogoutUri: "https://app.example.com/logout" })), Code.InvalidArgument, "backChannelLogoutUri");
+    await expectCode(
+      create(oidcRequest({ additionalOrigins: ["https://x.example.com/path"] })),
+      Code.InvalidArgument,
+      "additionalOrigins[0]",
+    );
+    await expectCode(
+      create(oidcRequest({ backChannelLogoutUri: "https://app.example.com/logout" })),
+      Code.InvalidArgument,
+      "backChannelLogoutUri",
+    );
     await expectCode(create(apiRequest(7 as APIAuthMethodType)), Code.InvalidArgument, "authMethodType");
 
     const { appId } = await create(oidcRequest());
@@ -314,7 +360,11 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
       "authMethodType",
     );
     await expectCode(
-      apps().updateApplication({ projectId, id: appId, updateRequestType: { case: "oidcConfigurationRequest", value: { clockSkew: { seconds: 0n, nanos: 1 } } } }),
+      apps().updateApplication({
+        projectId,
+        id: appId,
+        updateRequestType: { case: "oidcConfigurationRequest", value: { clockSkew: { seconds: 0n, nanos: 1 } } },
+      }),
       Code.InvalidArgument,
       "clockSkew",
     );
@@ -357,11 +407,19 @@ describe.each(TRANSPORTS)("AppService over %s", (transport: Transport) => {
     const owner = apps(token);
 
     // Apps of B, made by the instance admin.
-    const theirs = await apps().createApplication({ projectId: b, name: "theirs", creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT) });
+    const theirs = await apps().createApplication({
+      projectId: b,
+      name: "theirs",
+      creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT),
+    });
     const theirKey = await apps().createApplicationKey({ projectId: b, appId: theirs.appId });
 
     // Project A: everything works.
-    const mine = await owner.createApplication({ projectId: a, name: "mine", creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT) });
+    const mine = await owner.createApplication({
+      projectId: a,
+      name: "mine",
+      creationRequestType: apiRequest(APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT),
+    });
     await owner.updateApplication({ projectId: a, id: mine.appId, name: "mine 2" });
     expect((await owner.getApplication({ id: mine.appId })).app?.name).toBe("mine 2");
     const myKey = await owner.createApplicationKey({ projectId: a, appId: mine.appId });

@@ -22,7 +22,6 @@ const api = useApiServer();
 
 const dir = (): DirectoryContext => ({ prisma: api().db.prisma, actor: { id: "test" } });
 
-
 type Filter = MessageInitShape<typeof AuthorizationsSearchFilterSchema>;
 const byIds = (...ids: string[]): Filter => ({ filter: { case: "authorizationIds", value: { ids } } });
 
@@ -38,7 +37,8 @@ async function scene(transport: Transport) {
   const partner = await newOrg();
   const elsewhere = await newOrg();
   const { id: projectId } = await projects.createProject({ organizationId: owner.id, name: unique("Portal") });
-  for (const key of ["admin", "editor", "viewer"]) await projects.addProjectRole({ projectId, roleKey: key, displayName: key.toUpperCase() });
+  for (const key of ["admin", "editor", "viewer"])
+    await projects.addProjectRole({ projectId, roleKey: key, displayName: key.toUpperCase() });
   await projects.createProjectGrant({ projectId, grantedOrganizationId: partner.id, roleKeys: ["viewer", "editor"] });
   const grant = await api().db.prisma.projectGrant.findFirstOrThrow({ where: { projectId, grantedOrgId: partner.id } });
   const ownUser = await makeUser(dir(), owner.id);
@@ -73,7 +73,12 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     expect(ownRow!.creationDate).toEqual(ownRow!.changeDate);
 
     // Held by the granted organization: belongs to its grant.
-    const held = await authz().createAuthorization({ userId: s.partnerUser.id, projectId: s.projectId, organizationId: s.partner.id, roleKeys: ["viewer"] });
+    const held = await authz().createAuthorization({
+      userId: s.partnerUser.id,
+      projectId: s.projectId,
+      organizationId: s.partner.id,
+      roleKeys: ["viewer"],
+    });
     expect(await get(held.id)).toMatchObject({
       organizationId: s.partner.id,
       projectOrganizationId: s.owner.id,
@@ -84,7 +89,12 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     });
 
     // External user grant: a user of a third organization authorized by the owner.
-    const external = await authz().createAuthorization({ userId: s.externalUser.id, projectId: s.projectId, organizationId: s.owner.id, roleKeys: ["viewer"] });
+    const external = await authz().createAuthorization({
+      userId: s.externalUser.id,
+      projectId: s.projectId,
+      organizationId: s.owner.id,
+      roleKeys: ["viewer"],
+    });
     expect(await get(external.id)).toMatchObject({ organizationId: s.owner.id, user: { organizationId: s.elsewhere.id } });
 
     // Update replaces the keys.
@@ -112,7 +122,12 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
   it("shows the project's cascades: removed roles, narrowed and deleted grants", async () => {
     const s = await scene(transport);
     const own = await authz().createAuthorization({ userId: s.ownUser.id, projectId: s.projectId, roleKeys: ["admin", "viewer"] });
-    const held = await authz().createAuthorization({ userId: s.partnerUser.id, projectId: s.projectId, organizationId: s.partner.id, roleKeys: ["viewer", "editor"] });
+    const held = await authz().createAuthorization({
+      userId: s.partnerUser.id,
+      projectId: s.projectId,
+      organizationId: s.partner.id,
+      roleKeys: ["viewer", "editor"],
+    });
 
     await s.projects.removeProjectRole({ projectId: s.projectId, roleKey: "admin" });
     expect((await get(own.id))!.roles).toEqual(["viewer"]);
@@ -132,10 +147,17 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     await api().db.prisma.user.update({ where: { id: second.id }, data: { displayName: `Ada ${second.username}` } });
     const a1 = await authz().createAuthorization({ userId: s.ownUser.id, projectId: s.projectId, roleKeys: ["admin"] });
     const a2 = await authz().createAuthorization({ userId: second.id, projectId: s.projectId, roleKeys: ["viewer", "editor"] });
-    const a3 = await authz().createAuthorization({ userId: s.partnerUser.id, projectId: s.projectId, organizationId: s.partner.id, roleKeys: ["viewer"] });
+    const a3 = await authz().createAuthorization({
+      userId: s.partnerUser.id,
+      projectId: s.projectId,
+      organizationId: s.partner.id,
+      roleKeys: ["viewer"],
+    });
     await authz().deactivateAuthorization({ id: a2.id });
     const ids = async (...filters: Filter[]) => {
-      const res = await authz().listAuthorizations({ filters: [{ filter: { case: "projectId", value: { id: s.projectId } } }, ...filters] });
+      const res = await authz().listAuthorizations({
+        filters: [{ filter: { case: "projectId", value: { id: s.projectId } } }, ...filters],
+      });
       return res.authorizations.map((a) => a.id).sort();
     };
     const sorted = (...list: { id: string }[]) => list.map((a) => a.id).sort();
@@ -147,15 +169,26 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     expect(await ids({ filter: { case: "userOrganizationId", value: { id: s.owner.id } } })).toEqual(sorted(a1, a2));
     expect(await ids({ filter: { case: "state", value: { state: State.INACTIVE } } })).toEqual(sorted(a2));
     expect(await ids({ filter: { case: "roleKey", value: { key: "viewer" } } })).toEqual(sorted(a2, a3));
-    expect(await ids({ filter: { case: "roleKey", value: { key: "ADM", method: TextFilterMethod.STARTS_WITH_IGNORE_CASE } } })).toEqual(sorted(a1));
-    expect(
-      await ids({ filter: { case: "userPreferredLoginName", value: { loginName: s.partnerUser.username.toUpperCase(), method: TextFilterMethod.EQUALS_IGNORE_CASE } } }),
-    ).toEqual(sorted(a3));
-    expect(await ids({ filter: { case: "userDisplayName", value: { displayName: "Ada ", method: TextFilterMethod.STARTS_WITH } } })).toEqual(sorted(a2));
-    const projectName = (await get(a1.id))!.projectName;
-    expect(await ids({ filter: { case: "projectName", value: { name: projectName.slice(2).toLowerCase(), method: TextFilterMethod.CONTAINS_IGNORE_CASE } } })).toEqual(
-      sorted(a1, a2, a3),
+    expect(await ids({ filter: { case: "roleKey", value: { key: "ADM", method: TextFilterMethod.STARTS_WITH_IGNORE_CASE } } })).toEqual(
+      sorted(a1),
     );
+    expect(
+      await ids({
+        filter: {
+          case: "userPreferredLoginName",
+          value: { loginName: s.partnerUser.username.toUpperCase(), method: TextFilterMethod.EQUALS_IGNORE_CASE },
+        },
+      }),
+    ).toEqual(sorted(a3));
+    expect(
+      await ids({ filter: { case: "userDisplayName", value: { displayName: "Ada ", method: TextFilterMethod.STARTS_WITH } } }),
+    ).toEqual(sorted(a2));
+    const projectName = (await get(a1.id))!.projectName;
+    expect(
+      await ids({
+        filter: { case: "projectName", value: { name: projectName.slice(2).toLowerCase(), method: TextFilterMethod.CONTAINS_IGNORE_CASE } },
+      }),
+    ).toEqual(sorted(a1, a2, a3));
     expect(await ids(byIds(a1.id, a3.id))).toEqual(sorted(a1, a3));
 
     const page = await authz().listAuthorizations({
@@ -165,8 +198,15 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     });
     expect(page.pagination).toMatchObject({ totalResult: 3n, appliedLimit: 2n });
     expect(page.authorizations.map((a) => a.id)).toEqual(sorted(a1, a2, a3).slice(1));
-    for (const column of [AuthorizationFieldName.USER_ORGANIZATION_ID, AuthorizationFieldName.CHANGED_DATE, AuthorizationFieldName.ORGANIZATION_ID]) {
-      const res = await authz().listAuthorizations({ sortingColumn: column, filters: [{ filter: { case: "projectId", value: { id: s.projectId } } }] });
+    for (const column of [
+      AuthorizationFieldName.USER_ORGANIZATION_ID,
+      AuthorizationFieldName.CHANGED_DATE,
+      AuthorizationFieldName.ORGANIZATION_ID,
+    ]) {
+      const res = await authz().listAuthorizations({
+        sortingColumn: column,
+        filters: [{ filter: { case: "projectId", value: { id: s.projectId } } }],
+      });
       expect(res.authorizations).toHaveLength(3);
     }
   });
@@ -202,7 +242,10 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
 
     await expectCode(authz().listAuthorizations({ pagination: { limit: 5000 } }), Code.InvalidArgument);
     await expectCode(authz().listAuthorizations({ sortingColumn: 99 as AuthorizationFieldName }), Code.InvalidArgument);
-    await expectCode(authz().listAuthorizations({ filters: [{ filter: { case: "state", value: { state: State.UNSPECIFIED } } }] }), Code.InvalidArgument);
+    await expectCode(
+      authz().listAuthorizations({ filters: [{ filter: { case: "state", value: { state: State.UNSPECIFIED } } }] }),
+      Code.InvalidArgument,
+    );
     await expectCode(authz().listAuthorizations({ filters: [{ filter: { case: "userId", value: { id: "x" } } }] }), Code.InvalidArgument);
     await expectCode(authz().listAuthorizations({ filters: [byIds("x")] }), Code.InvalidArgument);
     await expectCode(
@@ -221,7 +264,12 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     await s.projects.addProjectRole({ projectId: foreignProject.id, roleKey: "viewer", displayName: "Viewer" });
     const foreign = await authz().createAuthorization({ userId: s.externalUser.id, projectId: foreignProject.id, roleKeys: ["viewer"] });
     const ownerHeld = await authz().createAuthorization({ userId: s.ownUser.id, projectId, roleKeys: ["admin"] });
-    const grantHeld = await authz().createAuthorization({ userId: s.partnerUser.id, projectId, organizationId: partner.id, roleKeys: ["viewer"] });
+    const grantHeld = await authz().createAuthorization({
+      userId: s.partnerUser.id,
+      projectId,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     const visible = async (token: string) => (await client(token).listAuthorizations({})).authorizations.map((a) => a.id);
 
     // ORG_OWNER: everything in its organization, nothing of another tenant.
@@ -232,7 +280,10 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     expect(await visible(orgOwner.token)).toEqual(expect.arrayContaining([ownerHeld.id, grantHeld.id]));
     expect(await visible(orgOwner.token)).not.toContain(foreign.id);
     expect((await client(orgOwner.token).listAuthorizations({ filters: [byIds(foreign.id)] })).authorizations).toEqual([]);
-    await expectCode(client(orgOwner.token).createAuthorization({ userId: extra.id, projectId: foreignProject.id, roleKeys: ["viewer"] }), Code.PermissionDenied);
+    await expectCode(
+      client(orgOwner.token).createAuthorization({ userId: extra.id, projectId: foreignProject.id, roleKeys: ["viewer"] }),
+      Code.PermissionDenied,
+    );
     await expectCode(client(orgOwner.token).updateAuthorization({ id: foreign.id, roleKeys: [] }), Code.PermissionDenied);
     await expectCode(client(orgOwner.token).deactivateAuthorization({ id: foreign.id }), Code.PermissionDenied);
     await expectCode(client(orgOwner.token).deleteAuthorization({ id: foreign.id }), Code.PermissionDenied);
@@ -241,7 +292,10 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     const userManager = await makeCaller(dir(), owner.id, [{ resource: { organizationId: owner.id }, roles: ["ORG_USER_MANAGER"] }]);
     expect(await visible(userManager.token)).toContain(ownerHeld.id);
     expect(await visible(userManager.token)).not.toContain(foreign.id);
-    await expectCode(client(userManager.token).createAuthorization({ userId: (await makeUser(dir(), owner.id)).id, projectId, roleKeys: [] }), Code.PermissionDenied);
+    await expectCode(
+      client(userManager.token).createAuthorization({ userId: (await makeUser(dir(), owner.id)).id, projectId, roleKeys: [] }),
+      Code.PermissionDenied,
+    );
     await expectCode(client(userManager.token).deactivateAuthorization({ id: ownerHeld.id }), Code.PermissionDenied);
 
     // PROJECT_OWNER: its project's authorizations only.
@@ -250,22 +304,43 @@ describe.each(TRANSPORTS)("AuthorizationService over %s", (transport) => {
     await client(projectOwner.token).createAuthorization({ userId: third.id, projectId, roleKeys: ["viewer"] });
     await client(projectOwner.token).deactivateAuthorization({ id: ownerHeld.id });
     await client(projectOwner.token).activateAuthorization({ id: ownerHeld.id });
-    await expectCode(client(projectOwner.token).createAuthorization({ userId: third.id, projectId: otherProject.id, roleKeys: [] }), Code.PermissionDenied);
+    await expectCode(
+      client(projectOwner.token).createAuthorization({ userId: third.id, projectId: otherProject.id, roleKeys: [] }),
+      Code.PermissionDenied,
+    );
     expect(await visible(projectOwner.token)).not.toContain(foreign.id);
 
     // PROJECT_GRANT_OWNER: the authorizations its organization holds, within the grant's roles.
-    const grantOwner = await makeCaller(dir(), partner.id, [{ resource: { projectGrant: { projectId, projectGrantId: grant.id } }, roles: ["PROJECT_GRANT_OWNER"] }]);
+    const grantOwner = await makeCaller(dir(), partner.id, [
+      { resource: { projectGrant: { projectId, projectGrantId: grant.id } }, roles: ["PROJECT_GRANT_OWNER"] },
+    ]);
     const partnerUser2 = await makeUser(dir(), partner.id);
-    const byGrantOwner = await client(grantOwner.token).createAuthorization({ userId: partnerUser2.id, projectId, organizationId: partner.id, roleKeys: ["viewer"] });
+    const byGrantOwner = await client(grantOwner.token).createAuthorization({
+      userId: partnerUser2.id,
+      projectId,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     await client(grantOwner.token).updateAuthorization({ id: byGrantOwner.id, roleKeys: ["editor"] });
     expect((await visible(grantOwner.token)).sort()).toEqual([grantHeld.id, byGrantOwner.id].sort());
-    const outside = await expectCode(client(grantOwner.token).updateAuthorization({ id: byGrantOwner.id, roleKeys: ["admin"] }), Code.InvalidArgument);
-    expect(outside.rawMessage).toContain("roleKeys");
-    await expectCode(
-      client(grantOwner.token).createAuthorization({ userId: (await makeUser(dir(), partner.id)).id, projectId, organizationId: partner.id, roleKeys: ["admin"] }),
+    const outside = await expectCode(
+      client(grantOwner.token).updateAuthorization({ id: byGrantOwner.id, roleKeys: ["admin"] }),
       Code.InvalidArgument,
     );
-    await expectCode(client(grantOwner.token).createAuthorization({ userId: partnerUser2.id, projectId, roleKeys: ["viewer"] }), Code.PermissionDenied);
+    expect(outside.rawMessage).toContain("roleKeys");
+    await expectCode(
+      client(grantOwner.token).createAuthorization({
+        userId: (await makeUser(dir(), partner.id)).id,
+        projectId,
+        organizationId: partner.id,
+        roleKeys: ["admin"],
+      }),
+      Code.InvalidArgument,
+    );
+    await expectCode(
+      client(grantOwner.token).createAuthorization({ userId: partnerUser2.id, projectId, roleKeys: ["viewer"] }),
+      Code.PermissionDenied,
+    );
     await expectCode(client(grantOwner.token).updateAuthorization({ id: ownerHeld.id, roleKeys: ["viewer"] }), Code.PermissionDenied);
     await expectCode(client(grantOwner.token).deleteAuthorization({ id: ownerHeld.id }), Code.PermissionDenied);
 

@@ -27,7 +27,8 @@ async function post(procedure: string, body: string | Uint8Array, contentType = 
   return { status: res.status, code: res.ok ? "ok" : (json.code ?? String(res.status)), message: json.message ?? "", json };
 }
 
-const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
 
 afterAll(() => {
   // No 500 behind any of it: not one error (with its stack trace) in the server's log.
@@ -40,7 +41,17 @@ afterAll(() => {
 describe("control characters", () => {
   it("refuses NUL and other control characters in names, over Connect JSON and gRPC, naming the field", async () => {
     const before = await api().db.prisma.organization.count();
-    for (const name of ["Acme\u0000Corp", "\u0000", "Acme\u0007", "Acme\u001b[31m", "Acme\u007f", "Acme\u0085", "Acme\u009f", "Acme\nCorp", "Acme\tCorp"]) {
+    for (const name of [
+      "Acme\u0000Corp",
+      "\u0000",
+      "Acme\u0007",
+      "Acme\u001b[31m",
+      "Acme\u007f",
+      "Acme\u0085",
+      "Acme\u009f",
+      "Acme\nCorp",
+      "Acme\tCorp",
+    ]) {
       const res = await post(`${ORG}/AddOrganization`, JSON.stringify({ name }));
       expect({ name, code: res.code, status: res.status }).toEqual({ name, code: "invalid_argument", status: 400 });
       expect(res.message).toMatch(/^name: /);
@@ -59,7 +70,10 @@ describe("control characters", () => {
     const list = await post(`${ORG}/ListOrganizations`, JSON.stringify({ queries: [{ nameQuery: { name: "Acme\u0000" } }] }));
     expect(list).toMatchObject({ code: "invalid_argument" });
     expect(list.message).toContain("nameQuery");
-    const project = await post("zitadel.project.v2beta.ProjectService/ListProjects", JSON.stringify({ filters: [{ projectNameFilter: { projectName: "\u0000" } }] }));
+    const project = await post(
+      "zitadel.project.v2beta.ProjectService/ListProjects",
+      JSON.stringify({ filters: [{ projectNameFilter: { projectName: "\u0000" } }] }),
+    );
     expect(project).toMatchObject({ code: "invalid_argument" });
     expect(project.message).toContain("projectName");
     const byId = await post("zitadel.org.v2beta.OrganizationService/DeactivateOrganization", JSON.stringify({ id: "12\u00003" }));
@@ -67,7 +81,9 @@ describe("control characters", () => {
     expect(byId.message).toMatch(/^id: /);
     const grpc = api().client(InternalPermissionService, "grpc");
     await expectCode(
-      grpc.listAdministrators({ filters: [{ filter: { case: "userPreferredLoginName", value: { preferredLoginName: "a\u0000", method: 0 } } }] }),
+      grpc.listAdministrators({
+        filters: [{ filter: { case: "userPreferredLoginName", value: { preferredLoginName: "a\u0000", method: 0 } } }],
+      }),
       Code.InvalidArgument,
       "preferredLoginName",
     );
@@ -123,7 +139,10 @@ describe("unknown JSON fields", () => {
     const nested = await post(`${ORG}/ListOrganizations`, JSON.stringify({ queries: [{ nameQuery: { nmae: "nobody" } }] }));
     expect(nested).toMatchObject({ code: "invalid_argument" });
     expect(nested.message).toContain("nmae");
-    const enumName = await post(`${ORG}/ListOrganizations`, JSON.stringify({ queries: [{ nameQuery: { name: "x", method: "TEXT_QUERY_METHOD_SOUNDS_LIKE" } }] }));
+    const enumName = await post(
+      `${ORG}/ListOrganizations`,
+      JSON.stringify({ queries: [{ nameQuery: { name: "x", method: "TEXT_QUERY_METHOD_SOUNDS_LIKE" } }] }),
+    );
     expect(enumName).toMatchObject({ code: "invalid_argument" });
     // The same request spelled right filters.
     const right = await post(`${ORG}/ListOrganizations`, JSON.stringify({ queries: [{ nameQuery: { name: "nobody" } }] }));

@@ -15,7 +15,16 @@ import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_p
 import { describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 
-const SERVICES: DescService[] = [ProjectService, AuthorizationService, AppService, OrgV2, OrgV2beta, UserService, InternalPermissionService, WebKeyService];
+const SERVICES: DescService[] = [
+  ProjectService,
+  AuthorizationService,
+  AppService,
+  OrgV2,
+  OrgV2beta,
+  UserService,
+  InternalPermissionService,
+  WebKeyService,
+];
 const REQUESTS = 1200;
 
 const api = useApiServer();
@@ -75,12 +84,19 @@ const PLACEHOLDER = "\ue000PLACEHOLDER\ue000";
  * proto name (protobuf-es's own JSON errors use it: "…DeleteUserRequest.user_id from JSON: …
  * invalid UTF8"); undefined when the message has no string.
  */
-function oneStringField(desc: DescMessage, value: string, rnd: ReturnType<typeof random>, depth = 0): { json: Record<string, unknown>; field: string[] } | undefined {
+function oneStringField(
+  desc: DescMessage,
+  value: string,
+  rnd: ReturnType<typeof random>,
+  depth = 0,
+): { json: Record<string, unknown>; field: string[] } | undefined {
   const candidates = desc.fields.filter(
     (f) =>
       (f.fieldKind === "scalar" && f.scalar === ScalarType.STRING) ||
       (f.fieldKind === "list" && f.listKind === "scalar" && f.scalar === ScalarType.STRING) ||
-      ((f.fieldKind === "message" || (f.fieldKind === "list" && f.listKind === "message")) && depth < 4 && !f.message.typeName.startsWith("google.protobuf.")),
+      ((f.fieldKind === "message" || (f.fieldKind === "list" && f.listKind === "message")) &&
+        depth < 4 &&
+        !f.message.typeName.startsWith("google.protobuf.")),
   );
   for (let tries = 0; tries < 8 && candidates.length > 0; tries++) {
     const f = rnd.pick(candidates);
@@ -101,7 +117,9 @@ function classifiedBody(method: DescMethod, rnd: ReturnType<typeof random>): Cla
   const kind = rnd.pick(["control", "utf8", "unknown"] as const);
   if (kind === "control") {
     const one = oneStringField(method.input, rnd.pick(CONTROL_VALUES), rnd);
-    return one && { contentType: "application/json", body: JSON.stringify(one.json), expect: { code: "invalid_argument", field: one.field } };
+    return (
+      one && { contentType: "application/json", body: JSON.stringify(one.json), expect: { code: "invalid_argument", field: one.field } }
+    );
   }
   if (kind === "utf8") {
     const one = oneStringField(method.input, PLACEHOLDER, rnd);
@@ -121,7 +139,12 @@ function classifiedBody(method: DescMethod, rnd: ReturnType<typeof random>): Cla
 function injectUnknown(json: Record<string, unknown>, name: string): Record<string, unknown> {
   const [key, value] = Object.entries(json)[0]!;
   const inner = Array.isArray(value) ? value[0] : value;
-  if (inner && typeof inner === "object") return { [key]: Array.isArray(value) ? [injectUnknown(inner as Record<string, unknown>, name)] : injectUnknown(inner as Record<string, unknown>, name) };
+  if (inner && typeof inner === "object")
+    return {
+      [key]: Array.isArray(value)
+        ? [injectUnknown(inner as Record<string, unknown>, name)]
+        : injectUnknown(inner as Record<string, unknown>, name),
+    };
   return { ...json, [name]: "x" };
 }
 
@@ -224,6 +247,11 @@ describe("management API under malformed input", () => {
     expect(await snapshot()).toEqual(before);
     expect((await fetch(`${api().url}/healthz`)).status).toBe(200);
     // No request was a bug: not one error (with its stack trace) in the server's log.
-    expect(api().logs().filter((line) => Number(line.level) >= 50).map((line) => line.msg)).toEqual([]);
+    expect(
+      api()
+        .logs()
+        .filter((line) => Number(line.level) >= 50)
+        .map((line) => line.msg),
+    ).toEqual([]);
   }, 240_000);
 });

@@ -41,7 +41,9 @@ describe.each(TRANSPORTS)("OrganizationService over %s", (transport) => {
     let listed = await v2beta().listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: created.id } } }] });
     expect(listed.organizations[0]).toMatchObject({ name: "Renamed", state: 2 });
     await v2beta().activateOrganization({ id: created.id });
-    listed = await v2beta().listOrganizations({ filter: [{ filter: { case: "stateFilter", value: { state: 1 } } }, { filter: { case: "idFilter", value: { id: created.id } } }] });
+    listed = await v2beta().listOrganizations({
+      filter: [{ filter: { case: "stateFilter", value: { state: 1 } } }, { filter: { case: "idFilter", value: { id: created.id } } }],
+    });
     expect(listed.organizations).toHaveLength(1);
     await v2beta().deleteOrganization({ id: created.id });
     await v2beta().deleteOrganization({ id: created.id }); // idempotent
@@ -67,11 +69,17 @@ describe.each(TRANSPORTS)("OrganizationService over %s", (transport) => {
     await expectCode(v2beta().updateOrganization({ id: "1", name: "x" }), Code.NotFound);
     await expectCode(v2beta().updateOrganization({ id: "abc", name: "x" }), Code.InvalidArgument);
     await expectCode(v2beta().listOrganizations({ pagination: { limit: 1001, offset: 0n, asc: false } }), Code.InvalidArgument);
-    await expectCode(v2beta().listOrganizations({ filter: [{ filter: { case: "stateFilter", value: { state: 42 as never } } }] }), Code.InvalidArgument);
+    await expectCode(
+      v2beta().listOrganizations({ filter: [{ filter: { case: "stateFilter", value: { state: 42 as never } } }] }),
+      Code.InvalidArgument,
+    );
     const twin = unique("Twin");
     await v2beta().createOrganization({ name: twin });
     await expectCode(v2beta().createOrganization({ name: twin }), Code.AlreadyExists);
-    await expectCode(v2beta().createOrganization({ name: "x", admins: [{ userType: { case: "userId", value: "1" }, roles: [] }] }), Code.NotFound);
+    await expectCode(
+      v2beta().createOrganization({ name: "x", admins: [{ userType: { case: "userId", value: "1" }, roles: [] }] }),
+      Code.NotFound,
+    );
   });
 
   it("counts management API calls by code at /metrics", async () => {
@@ -99,7 +107,8 @@ describe.each(TRANSPORTS)("OrganizationService over %s", (transport) => {
       const deactivate = await expectCode(asOwner.deactivateOrganization({ id: target.id }), Code.PermissionDenied);
       expect(deactivate.message).toContain("IAM_OWNER");
       await expectCode(asOwner.deleteOrganization({ id: target.id }), Code.PermissionDenied);
-      const [still] = (await v2beta().listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: target.id } } }] })).organizations;
+      const [still] = (await v2beta().listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: target.id } } }] }))
+        .organizations;
       expect(still?.state).toBe(1); // ACTIVE
 
       // Without the instance owner among its users, the owner may.

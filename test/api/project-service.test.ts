@@ -10,7 +10,6 @@ import { expectCode } from "../support/connect.js";
 
 const api = useApiServer();
 
-
 const newOrg = () => createOrganization({ prisma: api().db.prisma, actor: { id: "test" } }, { name: unique("Org") });
 
 describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
@@ -48,7 +47,10 @@ describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
     });
 
     await projects().updateProject({ id: projectId, projectRoleCheck: false, hasProjectCheck: true });
-    expect((await projects().getProject({ id: projectId })).project).toMatchObject({ authorizationRequired: false, projectAccessRequired: true });
+    expect((await projects().getProject({ id: projectId })).project).toMatchObject({
+      authorizationRequired: false,
+      projectAccessRequired: true,
+    });
 
     await projects().updateProjectGrant({ projectId, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
     await projects().deactivateProjectGrant({ projectId, grantedOrganizationId: partner.id });
@@ -82,7 +84,12 @@ describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
       pagination: { asc: true, limit: 2, offset: 1n },
       filters: [
         { filter: { case: "projectResourceOwnerFilter", value: { id: org.id } } },
-        { filter: { case: "projectNameFilter", value: { projectName: tag.toUpperCase(), method: TextFilterMethod.STARTS_WITH_IGNORE_CASE } } },
+        {
+          filter: {
+            case: "projectNameFilter",
+            value: { projectName: tag.toUpperCase(), method: TextFilterMethod.STARTS_WITH_IGNORE_CASE },
+          },
+        },
       ],
     });
     expect(res.projects.map((p) => p.name)).toEqual([`${tag}-b`, `${tag}-c`]);
@@ -92,7 +99,10 @@ describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
   it("answers bad input with invalid_argument, unknown ids with not_found, duplicates with already_exists", async () => {
     const org = await newOrg();
     await expectCode(projects().createProject({ organizationId: org.id, name: "" }), Code.InvalidArgument);
-    await expectCode(projects().createProject({ organizationId: org.id, name: "x", privateLabelingSetting: 99 as PrivateLabelingSetting }), Code.InvalidArgument);
+    await expectCode(
+      projects().createProject({ organizationId: org.id, name: "x", privateLabelingSetting: 99 as PrivateLabelingSetting }),
+      Code.InvalidArgument,
+    );
     await expectCode(projects().getProject({ id: "nope" }), Code.InvalidArgument);
     await expectCode(projects().getProject({ id: "123" }), Code.NotFound);
     await expectCode(projects().listProjects({ pagination: { limit: 5000 } }), Code.InvalidArgument);
@@ -100,7 +110,10 @@ describe.each(TRANSPORTS)("ProjectService over %s", (transport) => {
     await projects().addProjectRole({ projectId: id, roleKey: "a", displayName: "A" });
     const dup = await expectCode(projects().addProjectRole({ projectId: id, roleKey: "a", displayName: "A" }), Code.AlreadyExists);
     expect(dup.rawMessage).toContain("roleKey");
-    await expectCode(projects().createProjectGrant({ projectId: id, grantedOrganizationId: (await newOrg()).id, roleKeys: ["zzz"] }), Code.InvalidArgument);
+    await expectCode(
+      projects().createProjectGrant({ projectId: id, grantedOrganizationId: (await newOrg()).id, roleKeys: ["zzz"] }),
+      Code.InvalidArgument,
+    );
   });
 
   it("requires a valid bearer token", async () => {

@@ -4,7 +4,7 @@ import { Code } from "@connectrpc/connect";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { TextFilterMethod, TimestampFilterMethod } from "@zitadel/proto/zitadel/filter/v2/filter_pb.js";
 import { KeyFieldName } from "@zitadel/proto/zitadel/user/v2/key_pb.js";
-import { SearchQuerySchema, Type, UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
+import { type SearchQuerySchema, Type, UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
 import { AccessTokenType, UserState, type User } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { generateKeyPairSync } from "node:crypto";
@@ -128,7 +128,11 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
 
     const byId = await users().addHumanUser({ organization: { org: { case: "orgId", value: org.id } }, profile, email: email() });
     expect(byId.details?.resourceOwner).toBe(org.id);
-    const byDomain = await users().addHumanUser({ organization: { org: { case: "orgDomain", value: org.primaryDomain } }, profile, email: email() });
+    const byDomain = await users().addHumanUser({
+      organization: { org: { case: "orgDomain", value: org.primaryDomain } },
+      profile,
+      email: email(),
+    });
     expect(await owner(byDomain.userId)).toBe(org.id);
     const byHeader = await users().addHumanUser({ profile, email: email() }, { headers: { "x-zitadel-orgid": org.id } });
     expect(await owner(byHeader.userId)).toBe(org.id);
@@ -175,7 +179,10 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     expect(listed.pagination?.totalResult).toBe(1n);
     const later = timestampFromDate(new Date(Date.now() + 60_000));
     const none = await users().listPersonalAccessTokens({
-      filters: [{ filter: { case: "userIdFilter", value: { id } } }, { filter: { case: "createdDateFilter", value: { timestamp: later, method: TimestampFilterMethod.AFTER } } }],
+      filters: [
+        { filter: { case: "userIdFilter", value: { id } } },
+        { filter: { case: "createdDateFilter", value: { timestamp: later, method: TimestampFilterMethod.AFTER } } },
+      ],
     });
     expect(none.result).toHaveLength(0);
     await users().removePersonalAccessToken({ userId: id, tokenId: pat.tokenId });
@@ -218,8 +225,20 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
   it("sets, lists and deletes metadata as bytes", async () => {
     const { id } = await newHuman((await newOrg()).id);
     const binary = new Uint8Array([0, 255, 1, 254]);
-    await users().setUserMetadata({ userId: id, metadata: [{ key: "a", value: bytes("1") }, { key: "b", value: binary }] });
-    await users().setUserMetadata({ userId: id, metadata: [{ key: "a", value: bytes("one") }, { key: "c", value: bytes("3") }] });
+    await users().setUserMetadata({
+      userId: id,
+      metadata: [
+        { key: "a", value: bytes("1") },
+        { key: "b", value: binary },
+      ],
+    });
+    await users().setUserMetadata({
+      userId: id,
+      metadata: [
+        { key: "a", value: bytes("one") },
+        { key: "c", value: bytes("3") },
+      ],
+    });
     let listed = await users().listUserMetadata({ userId: id, pagination: { offset: 0n, limit: 0, asc: true } });
     expect(listed.metadata.map((m) => m.key)).toEqual(["a", "b", "c"]);
     expect(text(listed.metadata[0]!.value)).toBe("one");
@@ -239,7 +258,10 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     listed = await users().listUserMetadata({ userId: id });
     expect(listed.metadata.map((m) => m.key)).toEqual(["b"]);
 
-    const empty = await expectCode(users().setUserMetadata({ userId: id, metadata: [{ key: "x", value: new Uint8Array() }] }), Code.InvalidArgument);
+    const empty = await expectCode(
+      users().setUserMetadata({ userId: id, metadata: [{ key: "x", value: new Uint8Array() }] }),
+      Code.InvalidArgument,
+    );
     expect(empty.message).toContain("metadata[0].value");
     expect((await expectCode(users().deleteUserMetadata({ userId: id, keys: [] }), Code.InvalidArgument)).message).toContain("keys");
     await expectCode(users().listUserMetadata({ userId: "1" }), Code.NotFound);
@@ -294,13 +316,17 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     expect(machine(all.result[0])?.name).toBe("Robot");
     expect(await ids(inOrg, query({ case: "stateQuery", value: { state: UserState.INACTIVE } }))).toEqual([c.id]);
     expect(await ids(query({ case: "stateQuery", value: { state: UserState.DELETED } }), inOrg)).toEqual([]);
-    expect(await ids(query({ case: "userNameQuery", value: { userName: `${tag.toUpperCase()}-`, method: TextQueryMethod.STARTS_WITH_IGNORE_CASE } }))).toEqual(
-      [a.id, b.id, c.id, robot].sort(),
-    );
-    expect(await ids(query({ case: "emailQuery", value: { emailAddress: `${tag}-A@EXAMPLE.COM`, method: TextQueryMethod.EQUALS_IGNORE_CASE } }))).toEqual([a.id]);
-    expect(await ids(query({ case: "inUserEmailsQuery", value: { userEmails: [`${tag}-a@example.com`, `${tag}-b@example.com`] } }))).toEqual(
-      [a.id, b.id].sort(),
-    );
+    expect(
+      await ids(
+        query({ case: "userNameQuery", value: { userName: `${tag.toUpperCase()}-`, method: TextQueryMethod.STARTS_WITH_IGNORE_CASE } }),
+      ),
+    ).toEqual([a.id, b.id, c.id, robot].sort());
+    expect(
+      await ids(query({ case: "emailQuery", value: { emailAddress: `${tag}-A@EXAMPLE.COM`, method: TextQueryMethod.EQUALS_IGNORE_CASE } })),
+    ).toEqual([a.id]);
+    expect(
+      await ids(query({ case: "inUserEmailsQuery", value: { userEmails: [`${tag}-a@example.com`, `${tag}-b@example.com`] } })),
+    ).toEqual([a.id, b.id].sort());
     expect(await ids(query({ case: "loginNameQuery", value: { loginName: `${tag}-b`, method: TextQueryMethod.EQUALS } }))).toEqual([b.id]);
     expect(await ids(query({ case: "inUserIdsQuery", value: { userIds: [a.id, robot, "1"] } }))).toEqual([a.id, robot].sort());
     expect(
@@ -308,11 +334,18 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
         inOrg,
         query({
           case: "orQuery",
-          value: { queries: [query({ case: "inUserIdsQuery", value: { userIds: [a.id] } }), query({ case: "typeQuery", value: { type: Type.MACHINE } })] },
+          value: {
+            queries: [
+              query({ case: "inUserIdsQuery", value: { userIds: [a.id] } }),
+              query({ case: "typeQuery", value: { type: Type.MACHINE } }),
+            ],
+          },
         }),
       ),
     ).toEqual([a.id, robot].sort());
-    expect(await ids(inOrg, query({ case: "notQuery", value: { query: query({ case: "typeQuery", value: { type: Type.HUMAN } }) } }))).toEqual([robot]);
+    expect(
+      await ids(inOrg, query({ case: "notQuery", value: { query: query({ case: "typeQuery", value: { type: Type.HUMAN } }) } })),
+    ).toEqual([robot]);
 
     const page = await users().listUsers({
       queries: [inOrg],
@@ -324,10 +357,16 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     expect(page.sortingColumn).toBe(UserFieldName.USER_NAME);
 
     await expectCode(users().listUsers({ query: { offset: 0n, limit: 1001, asc: false } }), Code.InvalidArgument);
-    const badState = await expectCode(users().listUsers({ queries: [query({ case: "stateQuery", value: { state: 42 as UserState } })] }), Code.InvalidArgument);
+    const badState = await expectCode(
+      users().listUsers({ queries: [query({ case: "stateQuery", value: { state: 42 as UserState } })] }),
+      Code.InvalidArgument,
+    );
     expect(badState.message).toContain("queries[0].stateQuery.state");
     await expectCode(users().listUsers({ sortingColumn: 99 as UserFieldName }), Code.InvalidArgument);
-    const badOrg = await expectCode(users().listUsers({ queries: [query({ case: "organizationIdQuery", value: { organizationId: "x" } })] }), Code.InvalidArgument);
+    const badOrg = await expectCode(
+      users().listUsers({ queries: [query({ case: "organizationIdQuery", value: { organizationId: "x" } })] }),
+      Code.InvalidArgument,
+    );
     expect(badOrg.message).toContain("organizationId");
   });
 
@@ -337,7 +376,11 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
       expect((await expectCode(promise, Code.InvalidArgument)).message).toContain(field);
     const profile = { givenName: "Linus", familyName: "T" };
     const humanReq = (value: Record<string, unknown>, username?: string) =>
-      users().createUser({ organizationId: org.id, username, userType: { case: "human", value: { profile, email: { email: `${unique("l")}@example.com` }, ...value } } });
+      users().createUser({
+        organizationId: org.id,
+        username,
+        userType: { case: "human", value: { profile, email: { email: `${unique("l")}@example.com` }, ...value } },
+      });
 
     await invalid(users().createUser({ organizationId: org.id }), "userType");
     await invalid(users().createUser({ organizationId: org.id, userType: { case: "human", value: { profile } } }), "email");
@@ -345,10 +388,16 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     await invalid(humanReq({ profile: { givenName: " ", familyName: "T" } }), "givenName");
     await invalid(humanReq({ passwordType: { case: "password", value: { password: "short", changeRequired: false } } }), "password");
     await invalid(humanReq({ phone: { phone: "+41791234567" } }), "phone");
-    await invalid(humanReq({ passwordType: { case: "hashedPassword", value: { hash: "$2y$10$abc", changeRequired: false } } }), "hashedPassword");
+    await invalid(
+      humanReq({ passwordType: { case: "hashedPassword", value: { hash: "$2y$10$abc", changeRequired: false } } }),
+      "hashedPassword",
+    );
     await invalid(humanReq({ profile: { ...profile, preferredLanguage: "--" } }), "preferredLanguage");
     await invalid(users().createUser({ organizationId: org.id, userType: { case: "machine", value: { name: "" } } }), "name");
-    await invalid(users().createUser({ organizationId: org.id, userId: "abc", userType: { case: "machine", value: { name: "x" } } }), "userId");
+    await invalid(
+      users().createUser({ organizationId: org.id, userId: "abc", userType: { case: "machine", value: { name: "x" } } }),
+      "userId",
+    );
     await invalid(users().getUserByID({ userId: "abc" }), "userId");
     const someone = (await newHuman(org.id)).id;
     await invalid(users().setPassword({ userId: someone }), "newPassword");
@@ -364,7 +413,10 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     const { id, username } = await newHuman(org.id);
     const dupe = await expectCode(humanReq({}, username.toUpperCase()), Code.AlreadyExists);
     expect(dupe.message).toContain("username");
-    await expectCode(users().createUser({ organizationId: org.id, userId: id, userType: { case: "machine", value: { name: "x" } } }), Code.AlreadyExists);
+    await expectCode(
+      users().createUser({ organizationId: org.id, userId: id, userType: { case: "machine", value: { name: "x" } } }),
+      Code.AlreadyExists,
+    );
     const other = await newHuman(org.id);
     await expectCode(users().updateHumanUser({ userId: other.id, username }), Code.AlreadyExists);
 
@@ -375,7 +427,10 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
 
     const robot = await newMachine(org.id);
     await expectCode(users().updateHumanUser({ userId: robot, profile: { givenName: "R", familyName: "2" } }), Code.FailedPrecondition);
-    await expectCode(users().setPassword({ userId: robot, newPassword: { password: "Val1d!password", changeRequired: false } }), Code.FailedPrecondition);
+    await expectCode(
+      users().setPassword({ userId: robot, newPassword: { password: "Val1d!password", changeRequired: false } }),
+      Code.FailedPrecondition,
+    );
     await expectCode(users().addSecret({ userId: id }), Code.FailedPrecondition);
     await expectCode(users().addPersonalAccessToken({ userId: id }), Code.FailedPrecondition);
     await expectCode(users().addKey({ userId: id }), Code.FailedPrecondition);
@@ -399,7 +454,10 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     const adminKey = await users().addKey({ userId: admin.userId });
     const snapshot = async (userId: string) => {
       const { prisma } = dir();
-      return prisma.user.findUnique({ where: { id: userId }, include: { secret: true, personalAccessTokens: true, keys: true, metadata: true } });
+      return prisma.user.findUnique({
+        where: { id: userId },
+        include: { secret: true, personalAccessTokens: true, keys: true, metadata: true },
+      });
     };
     const before = { admin: await snapshot(admin.userId), orgOwner: await snapshot(orgOwner.id) };
 
@@ -453,9 +511,15 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
     // Organization A: create (named, or the manager's own by default), read, update, list.
     const { id: inA } = await asManager.createUser({
       organizationId: orgA.id,
-      userType: { case: "human", value: { profile: { givenName: "A", familyName: "User" }, email: { email: `${unique("a")}@example.com` } } },
+      userType: {
+        case: "human",
+        value: { profile: { givenName: "A", familyName: "User" }, email: { email: `${unique("a")}@example.com` } },
+      },
     });
-    const byDefault = await asManager.addHumanUser({ profile: { givenName: "B", familyName: "User" }, email: { email: `${unique("b")}@example.com` } });
+    const byDefault = await asManager.addHumanUser({
+      profile: { givenName: "B", familyName: "User" },
+      email: { email: `${unique("b")}@example.com` },
+    });
     expect(byDefault.details?.resourceOwner).toBe(orgA.id);
     await asManager.updateHumanUser({ userId: inA, profile: { givenName: "Renamed", familyName: "" } });
     expect(human((await asManager.getUserByID({ userId: inA })).user)?.profile?.givenName).toBe("Renamed");
@@ -469,12 +533,21 @@ describe.each(TRANSPORTS)("UserService over %s", (transport) => {
       Code.PermissionDenied,
     );
     expect(denied.message).toContain(orgB.id);
-    await expectCode(asManager.addHumanUser({ profile: { givenName: "C", familyName: "D" }, email: { email: "c@example.com" } }, { headers: { "x-zitadel-orgid": orgB.id } }), Code.PermissionDenied);
+    await expectCode(
+      asManager.addHumanUser(
+        { profile: { givenName: "C", familyName: "D" }, email: { email: "c@example.com" } },
+        { headers: { "x-zitadel-orgid": orgB.id } },
+      ),
+      Code.PermissionDenied,
+    );
     await expectCode(asManager.getUserByID({ userId: inB.id }), Code.NotFound);
     await expectCode(asManager.updateHumanUser({ userId: inB.id, username: unique("x") }), Code.NotFound);
     await expectCode(asManager.deleteUser({ userId: inB.id }), Code.NotFound);
     await expectCode(asManager.deactivateUser({ userId: inB.id }), Code.NotFound);
-    await expectCode(asManager.setPassword({ userId: inB.id, newPassword: { password: "Val1d!password", changeRequired: false } }), Code.NotFound);
+    await expectCode(
+      asManager.setPassword({ userId: inB.id, newPassword: { password: "Val1d!password", changeRequired: false } }),
+      Code.NotFound,
+    );
     await expectCode(asManager.addSecret({ userId: robotB }), Code.NotFound);
     await expectCode(asManager.addPersonalAccessToken({ userId: robotB }), Code.NotFound);
     await expectCode(asManager.listUserMetadata({ userId: inB.id }), Code.NotFound);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeEscaped, requestTextDecoder } from "../../src/api/utf8.js";
 
-const bytes = (...parts: (string | number[])[]) => new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p)))));
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p)))));
 const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 
 describe("request body decoding", () => {
@@ -15,7 +16,16 @@ describe("request body decoding", () => {
   });
 
   it("turns each invalid byte into a lone surrogate, never U+FFFD", () => {
-    const invalid = [[0xff], [0x80], [0xc3], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98]];
+    const invalid = [
+      [0xff],
+      [0x80],
+      [0xc3],
+      [0xc0, 0xaf],
+      [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf0, 0x9f, 0x98],
+    ];
     for (const bad of invalid) {
       const decoded = requestTextDecoder.decode(bytes("a", bad, "b"));
       expect({ bad, wellFormed: wellFormed(decoded) }).toEqual({ bad, wellFormed: false });

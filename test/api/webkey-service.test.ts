@@ -97,7 +97,11 @@ describe.each(TRANSPORTS)("WebKeyService over %s", (transport) => {
   it("answers bad input with invalid_argument and unknown ids with not_found", async () => {
     await expectCode(keys().createWebKey({ key: { case: "ed25519", value: {} } }), Code.InvalidArgument, "ed25519");
     await expectCode(keys().createWebKey({ key: { case: "rsa", value: { bits: 1, hasher: 2 } } }), Code.InvalidArgument, "rsa.hasher");
-    await expectCode(keys().createWebKey({ key: { case: "rsa", value: { bits: 42 as never, hasher: 1 } } }), Code.InvalidArgument, "rsa.bits");
+    await expectCode(
+      keys().createWebKey({ key: { case: "rsa", value: { bits: 42 as never, hasher: 1 } } }),
+      Code.InvalidArgument,
+      "rsa.bits",
+    );
     await expectCode(keys().createWebKey({ key: { case: "ecdsa", value: { curve: 2 } } }), Code.InvalidArgument, "ecdsa.curve");
     await expectCode(keys().activateWebKey({ id: "" }), Code.InvalidArgument, "id");
     await expectCode(keys().activateWebKey({ id: "abc" }), Code.InvalidArgument, "id");

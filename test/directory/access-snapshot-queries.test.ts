@@ -10,12 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideAccess, type SnapshotAuthorization } from "../../src/access/decide.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
-import {
-  loadProjectAccess,
-  loadProjectsAccess,
-  loadUserProfile,
-  type ProjectAccess,
-} from "../../src/directory/access-snapshots.js";
+import { loadProjectAccess, loadProjectsAccess, loadUserProfile, type ProjectAccess } from "../../src/directory/access-snapshots.js";
 import { createAuthorization, deactivateAuthorization } from "../../src/directory/authorizations.js";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { deactivateOrganization } from "../../src/directory/organizations.js";
@@ -56,7 +51,10 @@ const legacyAuthorization = (a: LegacyAuthorizationRow): SnapshotAuthorization =
 const legacy = {
   async projectAccess(prisma: PrismaClient, userId: string, projectId: string): Promise<ProjectAccess | null> {
     const [user, project, userOrgGrant, authorizations] = await Promise.all([
-      prisma.user.findUnique({ where: { id: userId }, select: { id: true, orgId: true, state: true, org: { select: { id: true, state: true } } } }),
+      prisma.user.findUnique({
+        where: { id: userId },
+        select: { id: true, orgId: true, state: true, org: { select: { id: true, state: true } } },
+      }),
       prisma.project.findUnique({
         where: { id: projectId },
         select: {
@@ -70,7 +68,10 @@ const legacy = {
           roles: { select: { key: true } },
         },
       }),
-      prisma.projectGrant.findFirst({ where: { projectId, grantedOrg: { users: { some: { id: userId } } } }, select: { id: true, state: true } }),
+      prisma.projectGrant.findFirst({
+        where: { projectId, grantedOrg: { users: { some: { id: userId } } } },
+        select: { id: true, state: true },
+      }),
       prisma.authorization.findMany({ where: { userId, projectId }, select: AUTHORIZATION_SELECT }),
     ]);
     if (!user || !project) return null;
@@ -105,7 +106,11 @@ const legacy = {
 const byOrg = (list: SnapshotAuthorization[]) => [...list].sort((a, b) => a.orgId.localeCompare(b.orgId));
 function normalized(access: ProjectAccess | null) {
   if (!access) return access;
-  return { ...access, snapshot: { ...access.snapshot, authorizations: byOrg(access.snapshot.authorizations) }, projectRoleKeys: [...access.projectRoleKeys].sort() };
+  return {
+    ...access,
+    snapshot: { ...access.snapshot, authorizations: byOrg(access.snapshot.authorizations) },
+    projectRoleKeys: [...access.projectRoleKeys].sort(),
+  };
 }
 
 // ---- A directory with every case of the checks. ----
@@ -115,7 +120,11 @@ async function scene(ctx: DirectoryContext) {
   const revokedOrg = await makeOrg(ctx);
   const stranger = await makeOrg(ctx);
   const closed = await makeOrg(ctx);
-  const gated = await makeProject(ctx, owner.id, ["admin", "viewer", "editor"], { authorizationRequired: true, projectAccessRequired: true, projectRoleAssertion: true });
+  const gated = await makeProject(ctx, owner.id, ["admin", "viewer", "editor"], {
+    authorizationRequired: true,
+    projectAccessRequired: true,
+    projectRoleAssertion: true,
+  });
   const retired = await makeProject(ctx, owner.id);
   const open = await makeProject(ctx, owner.id, ["r"]);
   const closedOwned = await makeProject(ctx, closed.id, ["r"], { authorizationRequired: true });
@@ -275,7 +284,9 @@ describe("access snapshot reads on PostgreSQL", () => {
     expect(more.statements).toBe(1);
     expect(more.result.get(retired.id)!.snapshot.project.state).toBe("INACTIVE");
     // Concurrent requests share the loads.
-    const both = await counted(() => Promise.all([reads.projectsAccess(s.users.granted.id, [gated.id, open.id]), reads.projectAccess(s.users.granted.id, open.id)]));
+    const both = await counted(() =>
+      Promise.all([reads.projectsAccess(s.users.granted.id, [gated.id, open.id]), reads.projectAccess(s.users.granted.id, open.id)]),
+    );
     expect(both.statements).toBe(1);
     expect(both.result[1]).toBe(both.result[0].get(open.id));
   });
@@ -284,7 +295,9 @@ describe("access snapshot reads on PostgreSQL", () => {
     const aud = (id: string) => `urn:zitadel:iam:org:project:id:${id}:aud`;
     const reads = directReads(prisma);
     const { gated, open, retired } = s.projects;
-    const ok = await counted(() => checkMachineAccess(reads, s.users.own.id, ["openid", aud(gated.id), aud(open.id), "urn:zitadel:iam:org:projects:roles"]));
+    const ok = await counted(() =>
+      checkMachineAccess(reads, s.users.own.id, ["openid", aud(gated.id), aud(open.id), "urn:zitadel:iam:org:projects:roles"]),
+    );
     expect(ok.statements).toBe(1);
     expect((await counted(() => checkMachineAccess(reads, s.users.own.id, ["openid"]))).statements).toBe(0);
 

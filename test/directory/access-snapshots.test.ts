@@ -16,7 +16,11 @@ async function scene() {
   const owner = await makeOrg(ctx());
   const partner = await makeOrg(ctx());
   const stranger = await makeOrg(ctx());
-  const project = await makeProject(ctx(), owner.id, ["admin", "viewer"], { authorizationRequired: true, projectAccessRequired: true, projectRoleAssertion: true });
+  const project = await makeProject(ctx(), owner.id, ["admin", "viewer"], {
+    authorizationRequired: true,
+    projectAccessRequired: true,
+    projectRoleAssertion: true,
+  });
   await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
   return { owner, partner, stranger, project };
 }
@@ -67,7 +71,12 @@ describe("access snapshots from the directory", () => {
   it("sees the states of grants, authorizations, projects and orgs as they change", async () => {
     const { owner, partner, project } = await scene();
     const granted = await makeUser(ctx(), partner.id);
-    const auth = await createAuthorization(ctx(), { userId: granted.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer"] });
+    const auth = await createAuthorization(ctx(), {
+      userId: granted.id,
+      projectId: project.id,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     expect(await decide(granted.id, project.id)).toBe("allowed");
 
     await deactivateProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id });

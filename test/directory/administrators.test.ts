@@ -32,7 +32,11 @@ describe("administrators", () => {
     const { org, partner, project, user } = await scene();
     const onInstance = await createAdministrator(ctx(), { userId: user.id, resource: { instance: true }, roles: ["IAM_OWNER"] });
     expect(onInstance).toMatchObject({ resource: "INSTANCE", resourceId: "", roles: ["IAM_OWNER"] });
-    const onOrg = await createAdministrator(ctx(), { userId: user.id, resource: { organizationId: org.id }, roles: ["ORG_OWNER", "ORG_USER_MANAGER"] });
+    const onOrg = await createAdministrator(ctx(), {
+      userId: user.id,
+      resource: { organizationId: org.id },
+      roles: ["ORG_OWNER", "ORG_USER_MANAGER"],
+    });
     expect(onOrg).toMatchObject({ resource: "ORGANIZATION", resourceId: org.id, orgId: org.id });
     const onProject = await createAdministrator(ctx(), { userId: user.id, resource: { projectId: project.id }, roles: ["PROJECT_OWNER"] });
     expect(onProject).toMatchObject({ resource: "PROJECT", projectId: project.id });
@@ -64,18 +68,37 @@ describe("administrators", () => {
 
   it("validates roles against the resource, the resource, and the user", async () => {
     const { org, project, user } = await scene();
-    await expectDomainError(createAdministrator(ctx(), { userId: user.id, resource: { organizationId: org.id }, roles: ["IAM_OWNER"] }), "invalid_argument", "roles[0]");
-    await expectDomainError(createAdministrator(ctx(), { userId: user.id, resource: { projectId: project.id }, roles: [] }), "invalid_argument", "roles");
-    await expectDomainError(createAdministrator(ctx(), { userId: user.id, resource: {}, roles: ["IAM_OWNER"] }), "invalid_argument", "resource");
+    await expectDomainError(
+      createAdministrator(ctx(), { userId: user.id, resource: { organizationId: org.id }, roles: ["IAM_OWNER"] }),
+      "invalid_argument",
+      "roles[0]",
+    );
+    await expectDomainError(
+      createAdministrator(ctx(), { userId: user.id, resource: { projectId: project.id }, roles: [] }),
+      "invalid_argument",
+      "roles",
+    );
+    await expectDomainError(
+      createAdministrator(ctx(), { userId: user.id, resource: {}, roles: ["IAM_OWNER"] }),
+      "invalid_argument",
+      "resource",
+    );
     await expectDomainError(
       createAdministrator(ctx(), { userId: user.id, resource: { instance: true, projectId: project.id }, roles: ["IAM_OWNER"] }),
       "invalid_argument",
       "resource",
     );
-    await expectDomainError(createAdministrator(ctx(), { userId: user.id, resource: { projectId: "1" }, roles: ["PROJECT_OWNER"] }), "not_found");
+    await expectDomainError(
+      createAdministrator(ctx(), { userId: user.id, resource: { projectId: "1" }, roles: ["PROJECT_OWNER"] }),
+      "not_found",
+    );
     await expectDomainError(createAdministrator(ctx(), { userId: "1", resource: { instance: true }, roles: ["IAM_OWNER"] }), "not_found");
     await expectDomainError(
-      createAdministrator(ctx(), { userId: user.id, resource: { projectGrant: { projectId: project.id, organizationId: org.id } }, roles: ["PROJECT_GRANT_OWNER"] }),
+      createAdministrator(ctx(), {
+        userId: user.id,
+        resource: { projectGrant: { projectId: project.id, organizationId: org.id } },
+        roles: ["PROJECT_GRANT_OWNER"],
+      }),
       "not_found",
     );
   });
@@ -84,8 +107,14 @@ describe("administrators", () => {
     const { org, user } = await scene();
     const resource = { organizationId: org.id };
     await createAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_OWNER"] });
-    await expectDomainError(createAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_USER_MANAGER"] }), "already_exists", "userId");
-    expect((await updateAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_USER_MANAGER"] })).roles).toEqual(["ORG_USER_MANAGER"]);
+    await expectDomainError(
+      createAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_USER_MANAGER"] }),
+      "already_exists",
+      "userId",
+    );
+    expect((await updateAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_USER_MANAGER"] })).roles).toEqual([
+      "ORG_USER_MANAGER",
+    ]);
     expect(await deleteAdministrator(ctx(), { userId: user.id, resource })).toBe(true);
     expect(await deleteAdministrator(ctx(), { userId: user.id, resource })).toBe(false);
     await expectDomainError(updateAdministrator(ctx(), { userId: user.id, resource, roles: ["ORG_OWNER"] }), "not_found");
@@ -132,14 +161,32 @@ describe("administrator lists for the management API", () => {
     const partnerUser = await makeUser(ctx(), s.partner.id);
     await ctx().prisma.user.update({ where: { id: second.id }, data: { displayName: `Grace ${second.username}` } });
     const owner = await createAdministrator(ctx(), { userId: s.user.id, resource: { organizationId: s.org.id }, roles: ["ORG_OWNER"] });
-    const manager = await createAdministrator(ctx(), { userId: second.id, resource: { organizationId: s.org.id }, roles: ["ORG_USER_MANAGER"] });
-    const projectOwner = await createAdministrator(ctx(), { userId: second.id, resource: { projectId: s.project.id }, roles: ["PROJECT_OWNER"] });
+    const manager = await createAdministrator(ctx(), {
+      userId: second.id,
+      resource: { organizationId: s.org.id },
+      roles: ["ORG_USER_MANAGER"],
+    });
+    const projectOwner = await createAdministrator(ctx(), {
+      userId: second.id,
+      resource: { projectId: s.project.id },
+      roles: ["PROJECT_OWNER"],
+    });
     const grantOwner = await createAdministrator(ctx(), {
       userId: partnerUser.id,
       resource: { projectGrant: { projectId: s.project.id, projectGrantId: grant.id } },
       roles: ["PROJECT_GRANT_OWNER"],
     });
-    return { ...s, grant, second, partnerUser, owner, manager, projectOwner, grantOwner, mine: { userIds: [s.user.id, second.id, partnerUser.id] } };
+    return {
+      ...s,
+      grant,
+      second,
+      partnerUser,
+      owner,
+      manager,
+      projectOwner,
+      grantOwner,
+      mine: { userIds: [s.user.id, second.id, partnerUser.id] },
+    };
   }
   const ids = (...list: { id: string }[]) => list.map((a) => a.id);
 
@@ -153,7 +200,9 @@ describe("administrator lists for the management API", () => {
     expect(await list({ resource: "INSTANCE" })).toEqual([]);
     expect(await list({ role: "PROJECT_OWNER" })).toEqual(ids(s.projectOwner));
     expect(await list({ userOrganizationId: s.partner.id })).toEqual(ids(s.grantOwner));
-    expect(await list({ userPreferredLoginName: { value: s.user.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(ids(s.owner));
+    expect(await list({ userPreferredLoginName: { value: s.user.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(
+      ids(s.owner),
+    );
     expect(await list({ userDisplayName: { value: "Grace", method: "STARTS_WITH" } })).toEqual(ids(s.manager, s.projectOwner));
     expect(await list({ or: [{ role: "ORG_OWNER" }, { role: "PROJECT_GRANT_OWNER" }] })).toEqual(ids(s.owner, s.grantOwner));
     expect(await list({ or: [] })).toHaveLength(4);
@@ -165,9 +214,21 @@ describe("administrator lists for the management API", () => {
     expect(await list({ updatedAt: { method: "lte", value: past } })).toEqual([]);
 
     await expectDomainError(list({ userIds: ["x"] }), "invalid_argument", "filters[0].inUserIdsFilter.ids[0]");
-    await expectDomainError(list({}, { and: [{ not: { role: "BOSS" as never } }] }), "invalid_argument", "filters[1].and.queries[0].not.query.role.roleKey");
-    await expectDomainError(list({ createdAt: { method: "after" as never, value: past } }), "invalid_argument", "filters[0].creationDate.method");
-    await expectDomainError(list({ updatedAt: { method: "gt", value: new Date(NaN) } }), "invalid_argument", "filters[0].changeDate.timestamp");
+    await expectDomainError(
+      list({}, { and: [{ not: { role: "BOSS" as never } }] }),
+      "invalid_argument",
+      "filters[1].and.queries[0].not.query.role.roleKey",
+    );
+    await expectDomainError(
+      list({ createdAt: { method: "after" as never, value: past } }),
+      "invalid_argument",
+      "filters[0].creationDate.method",
+    );
+    await expectDomainError(
+      list({ updatedAt: { method: "gt", value: new Date(NaN) } }),
+      "invalid_argument",
+      "filters[0].changeDate.timestamp",
+    );
     await expectDomainError(
       list({ userPreferredLoginName: { value: "x".repeat(201) } }),
       "invalid_argument",
@@ -185,7 +246,11 @@ describe("administrator lists for the management API", () => {
     expect(page.items.map((a) => a.userId)).toEqual([s.user.id, s.second.id, s.second.id, s.partnerUser.id].sort().slice(1, 3));
     const newestFirst = await listAdministrators(ctx(), { ...s.mine });
     expect(ids(...newestFirst.items)).toEqual(ids(s.grantOwner, s.projectOwner, s.manager, s.owner));
-    await updateAdministrator(ctx(), { userId: s.user.id, resource: { organizationId: s.org.id }, roles: ["ORG_OWNER", "ORG_USER_MANAGER"] });
+    await updateAdministrator(ctx(), {
+      userId: s.user.id,
+      resource: { organizationId: s.org.id },
+      roles: ["ORG_OWNER", "ORG_USER_MANAGER"],
+    });
     expect((await listAdministrators(ctx(), { ...s.mine, sortBy: "changeDate" })).items[0]!.id).toBe(s.owner.id);
     await expectDomainError(listAdministrators(ctx(), { sortBy: "role" as never }), "invalid_argument", "sortingColumn");
   });
@@ -205,10 +270,19 @@ describe("administrator lists for the management API", () => {
     expect(await visible({ ...none, userId: s.user.id, grantIds: [s.grant.id] })).toEqual(ids(s.owner, s.grantOwner));
 
     const rows = (await listAdministrators(ctx(), { ...s.mine, pagination: { asc: true } })).items;
-    expect(rows[0]).toMatchObject({ user: { id: s.user.id, username: s.user.username }, org: { id: s.org.id, name: s.org.name }, project: null });
+    expect(rows[0]).toMatchObject({
+      user: { id: s.user.id, username: s.user.username },
+      org: { id: s.org.id, name: s.org.name },
+      project: null,
+    });
     expect(rows[2]).toMatchObject({ project: { id: s.project.id, name: s.project.name, orgId: s.org.id }, org: null });
     expect(rows[3]).toMatchObject({
-      projectGrant: { id: s.grant.id, projectId: s.project.id, grantedOrgId: s.partner.id, project: { name: s.project.name, orgId: s.org.id } },
+      projectGrant: {
+        id: s.grant.id,
+        projectId: s.project.id,
+        grantedOrgId: s.partner.id,
+        project: { name: s.project.name, orgId: s.org.id },
+      },
     });
   });
 
@@ -227,13 +301,25 @@ describe("administrator lists for the management API", () => {
     expect(await findResourceOwners(ctx(), { organizationId: org.id })).toBeNull();
     expect(await findResourceOwners(ctx(), { instance: true })).toBeNull();
     await expectDomainError(findResourceOwners(ctx(), { projectId: "x" }), "invalid_argument", "resource.projectId");
-    await expectDomainError(findResourceOwners(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }), "invalid_argument", "resource.projectGrant.projectId");
+    await expectDomainError(
+      findResourceOwners(ctx(), { projectGrant: { projectId: "x", projectGrantId: grant.id } }),
+      "invalid_argument",
+      "resource.projectGrant.projectId",
+    );
   });
 
   it("refuse control characters in text filters (NUL, which PostgreSQL refuses, above all)", async () => {
     for (const value of ["a\u0000", "\u0000", "a\u001fb", "a\u0085"]) {
-      await expectDomainError(listAdministrators(ctx(), { userPreferredLoginName: { value } }), "invalid_argument", "userPreferredLoginName.preferredLoginName");
-      await expectDomainError(listAdministrators(ctx(), { userDisplayName: { value, method: "CONTAINS" } }), "invalid_argument", "userDisplayName.displayName");
+      await expectDomainError(
+        listAdministrators(ctx(), { userPreferredLoginName: { value } }),
+        "invalid_argument",
+        "userPreferredLoginName.preferredLoginName",
+      );
+      await expectDomainError(
+        listAdministrators(ctx(), { userDisplayName: { value, method: "CONTAINS" } }),
+        "invalid_argument",
+        "userDisplayName.displayName",
+      );
       await expectDomainError(listAdministrators(ctx(), { filters: [{ resourceId: value }] }), "invalid_argument", "filters[0].resourceId");
     }
   });

@@ -123,7 +123,14 @@ describe("applications: creation", () => {
   it("creates API apps without OIDC settings", async () => {
     const { projectId } = await newProject();
     const { app } = await createApplication(ctx(), { projectId, name: "api", api: { authMethod: "PRIVATE_KEY_JWT" } });
-    expect(app).toMatchObject({ kind: "API", authMethod: "PRIVATE_KEY_JWT", appType: null, redirectUris: [], grantTypes: [], responseTypes: [] });
+    expect(app).toMatchObject({
+      kind: "API",
+      authMethod: "PRIVATE_KEY_JWT",
+      appType: null,
+      redirectUris: [],
+      grantTypes: [],
+      responseTypes: [],
+    });
     await expectDomainError(
       createApplication(ctx(), { projectId, name: "api", api: { authMethod: "POST" as "BASIC" } }),
       "invalid_argument",
@@ -196,7 +203,11 @@ describe("applications: validation", () => {
   it("requires additional origins to be origins", async () => {
     const { projectId } = await newProject();
     await expectOidcRejected(projectId, { ...WEB, additionalOrigins: ["https://spa.example.com/app"] }, "additionalOrigins[0]");
-    await expectOidcRejected(projectId, { ...WEB, additionalOrigins: ["https://ok.example.com", "https://spa.example.com/"] }, "additionalOrigins[1]");
+    await expectOidcRejected(
+      projectId,
+      { ...WEB, additionalOrigins: ["https://ok.example.com", "https://spa.example.com/"] },
+      "additionalOrigins[1]",
+    );
     await expectOidcRejected(projectId, { ...WEB, additionalOrigins: ["https://spa.example.com?x=1"] }, "additionalOrigins[0]");
     await expectOidcRejected(projectId, { ...WEB, additionalOrigins: ["spa.example.com"] }, "additionalOrigins[0]");
     await expectOidcRejected(projectId, { ...WEB, additionalOrigins: ["https://user@spa.example.com"] }, "additionalOrigins[0]");
@@ -257,16 +268,37 @@ describe("applications: changes", () => {
     const { app } = await createOidc(projectId, { redirectUris: ["http://dev.example.com/cb"], devMode: true });
 
     const renamed = await updateApplication(ctx(), { projectId, id: app.id, name: "Renamed", oidc: { idTokenRoleAssertion: true } });
-    expect(renamed).toMatchObject({ name: "Renamed", idTokenRoleAssertion: true, devMode: true, redirectUris: ["http://dev.example.com/cb"] });
+    expect(renamed).toMatchObject({
+      name: "Renamed",
+      idTokenRoleAssertion: true,
+      devMode: true,
+      redirectUris: ["http://dev.example.com/cb"],
+    });
     expect(renamed).not.toHaveProperty("clientSecretHash");
 
     // Turning dev mode off makes the stored http URI invalid.
-    await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, oidc: { devMode: false } }), "invalid_argument", "redirectUris[0]");
+    await expectDomainError(
+      updateApplication(ctx(), { projectId, id: app.id, oidc: { devMode: false } }),
+      "invalid_argument",
+      "redirectUris[0]",
+    );
     // A NATIVE app must be public: the stored BASIC method no longer fits.
-    await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, oidc: { appType: "NATIVE" } }), "invalid_argument", "authMethod");
-    await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, oidc: { grantTypes: [] } }), "invalid_argument", "grantTypes");
+    await expectDomainError(
+      updateApplication(ctx(), { projectId, id: app.id, oidc: { appType: "NATIVE" } }),
+      "invalid_argument",
+      "authMethod",
+    );
+    await expectDomainError(
+      updateApplication(ctx(), { projectId, id: app.id, oidc: { grantTypes: [] } }),
+      "invalid_argument",
+      "grantTypes",
+    );
     await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, name: "" }), "invalid_argument", "name");
-    await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, api: { authMethod: "BASIC" } }), "failed_precondition", "api");
+    await expectDomainError(
+      updateApplication(ctx(), { projectId, id: app.id, api: { authMethod: "BASIC" } }),
+      "failed_precondition",
+      "api",
+    );
     const unchanged = await getApplication(ctx(), { id: app.id });
     expect(unchanged).toMatchObject({ name: "Renamed", devMode: true, appType: "WEB", authMethod: "BASIC" });
 
@@ -294,7 +326,11 @@ describe("applications: changes", () => {
     const { projectId } = await newProject();
     const { app } = await createApplication(ctx(), { projectId, name: "api", api: { authMethod: "BASIC" } });
     await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, oidc: { devMode: true } }), "failed_precondition", "oidc");
-    await expectDomainError(updateApplication(ctx(), { projectId, id: app.id, api: { authMethod: "NONE" as "BASIC" } }), "invalid_argument", "authMethod");
+    await expectDomainError(
+      updateApplication(ctx(), { projectId, id: app.id, api: { authMethod: "NONE" as "BASIC" } }),
+      "invalid_argument",
+      "authMethod",
+    );
     const updated = await updateApplication(ctx(), { projectId, id: app.id, api: { authMethod: "PRIVATE_KEY_JWT" } });
     expect(updated).toMatchObject({ kind: "API", authMethod: "PRIVATE_KEY_JWT" });
     expect((await ctx().prisma.application.findUniqueOrThrow({ where: { id: app.id } })).clientSecretHash).toBeNull();
@@ -356,7 +392,11 @@ describe("applications: changes", () => {
     const { app, clientId } = await createOidc(projectId);
     await ctx().prisma.project.update({ where: { id: projectId }, data: { state: "INACTIVE" } });
     const found = await findApplicationByClientId(ctx(), clientId);
-    expect(found).toMatchObject({ id: app.id, state: "ACTIVE", project: { id: projectId, state: "INACTIVE", org: { id: orgId, state: "ACTIVE" } } });
+    expect(found).toMatchObject({
+      id: app.id,
+      state: "ACTIVE",
+      project: { id: projectId, state: "INACTIVE", org: { id: orgId, state: "ACTIVE" } },
+    });
     expect(found?.clientSecretHash).toBeTruthy();
     expect(await findApplicationByClientId(ctx(), newId())).toBeNull();
     expect(await findApplicationByClientId(ctx(), "")).toBeNull();
@@ -439,7 +479,9 @@ describe("applications: keys", () => {
     expect(await deleteApplicationKey(ctx(), { id: k1.keyId, projectId: a.projectId })).toBe(true);
     expect(await deleteApplicationKey(ctx(), { id: k1.keyId })).toBe(false);
     await expectDomainError(getApplicationKey(ctx(), { id: k1.keyId }), "not_found");
-    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: k1.keyId }, orderBy: { id: "asc" } })).map((e) => e.action);
+    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: k1.keyId }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(["application.key.created", "application.key.deleted"]);
   });
 });
@@ -463,10 +505,9 @@ describe("applications: listing and audit", () => {
     const named = await listApplications(ctx(), { name: { value: tag.toUpperCase(), method: "STARTS_WITH_IGNORE_CASE" } });
     expect(named.totalResult).toBe(4);
     expect((await listApplications(ctx(), { projectId, type: "API" })).items.map((x) => x.id)).toEqual([a.app.id]);
-    expect((await listApplications(ctx(), { projectId, type: "OIDC", sortBy: "name", pagination: { asc: true } })).items.map((x) => x.id)).toEqual([
-      b.app.id,
-      c.app.id,
-    ]);
+    expect(
+      (await listApplications(ctx(), { projectId, type: "OIDC", sortBy: "name", pagination: { asc: true } })).items.map((x) => x.id),
+    ).toEqual([b.app.id, c.app.id]);
     expect((await listApplications(ctx(), { projectId, state: "INACTIVE" })).items.map((x) => x.id)).toEqual([c.app.id]);
     expect((await listApplications(ctx(), { clientId: b.clientId })).items.map((x) => x.id)).toEqual([b.app.id]);
 

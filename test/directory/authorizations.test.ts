@@ -43,7 +43,12 @@ describe("authorizations", () => {
 
   it("held by a granted organization belong to its grant and may use only the grant's keys", async () => {
     const { partner, project, partnerUser } = await scene();
-    const a = await createAuthorization(ctx(), { userId: partnerUser.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer"] });
+    const a = await createAuthorization(ctx(), {
+      userId: partnerUser.id,
+      projectId: project.id,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     const grant = await ctx().prisma.projectGrant.findFirstOrThrow({ where: { projectId: project.id, grantedOrgId: partner.id } });
     expect(a).toMatchObject({ orgId: partner.id, projectGrantId: grant.id });
     const other = await makeUser(ctx(), partner.id);
@@ -57,7 +62,12 @@ describe("authorizations", () => {
 
   it("can be external user grants: held by an org other than the user's own", async () => {
     const { owner, partner, project, ownUser } = await scene();
-    const a = await createAuthorization(ctx(), { userId: ownUser.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer"] });
+    const a = await createAuthorization(ctx(), {
+      userId: ownUser.id,
+      projectId: project.id,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     expect(a.orgId).toBe(partner.id);
     expect(ownUser.orgId).toBe(owner.id);
   });
@@ -105,7 +115,12 @@ describe("authorizations", () => {
 
   it("replace their role keys on update, within what the holder may give", async () => {
     const { partner, project, partnerUser } = await scene();
-    const a = await createAuthorization(ctx(), { userId: partnerUser.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer"] });
+    const a = await createAuthorization(ctx(), {
+      userId: partnerUser.id,
+      projectId: project.id,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     expect((await updateAuthorization(ctx(), { id: a.id, roleKeys: ["editor"] })).roleKeys).toEqual(["editor"]);
     await expectDomainError(updateAuthorization(ctx(), { id: a.id, roleKeys: ["admin"] }), "invalid_argument", "roleKeys[0]");
     await expectDomainError(updateAuthorization(ctx(), { id: "1", roleKeys: [] }), "not_found");
@@ -128,7 +143,12 @@ describe("authorizations", () => {
   it("list with filters and pagination", async () => {
     const { owner, partner, project, ownUser, partnerUser } = await scene();
     const a1 = await createAuthorization(ctx(), { userId: ownUser.id, projectId: project.id, roleKeys: ["admin"] });
-    const a2 = await createAuthorization(ctx(), { userId: partnerUser.id, projectId: project.id, organizationId: partner.id, roleKeys: ["viewer"] });
+    const a2 = await createAuthorization(ctx(), {
+      userId: partnerUser.id,
+      projectId: project.id,
+      organizationId: partner.id,
+      roleKeys: ["viewer"],
+    });
     await deactivateAuthorization(ctx(), a2.id);
     const ids = (p: { items: { id: string }[] }) => p.items.map((a) => a.id);
     expect(ids(await listAuthorizations(ctx(), { projectId: project.id, pagination: { asc: true } }))).toEqual([a1.id, a2.id]);
@@ -137,7 +157,10 @@ describe("authorizations", () => {
     expect(ids(await listAuthorizations(ctx(), { projectId: project.id, state: "ACTIVE" }))).toEqual([a1.id]);
     expect(ids(await listAuthorizations(ctx(), { projectId: project.id, roleKey: { value: "viewer" } }))).toEqual([a2.id]);
     expect(ids(await listAuthorizations(ctx(), { userId: ownUser.id }))).toEqual([a1.id]);
-    expect(ids(await listAuthorizations(ctx(), { projectName: { value: project.name }, pagination: { asc: true } }))).toEqual([a1.id, a2.id]);
+    expect(ids(await listAuthorizations(ctx(), { projectName: { value: project.name }, pagination: { asc: true } }))).toEqual([
+      a1.id,
+      a2.id,
+    ]);
     expect(ids(await listAuthorizations(ctx(), { projectGrantId: a2.projectGrantId! }))).toEqual([a2.id]);
     const page = await listAuthorizations(ctx(), { projectId: project.id, pagination: { asc: true, limit: 1, offset: 1 } });
     expect(page).toMatchObject({ totalResult: 2, appliedLimit: 1 });
@@ -153,7 +176,12 @@ describe("authorization lists for the management API", () => {
     await ctx().prisma.user.update({ where: { id: second.id }, data: { displayName: `Ada ${second.username}` } });
     const a1 = await createAuthorization(ctx(), { userId: s.ownUser.id, projectId: s.project.id, roleKeys: ["admin"] });
     const a2 = await createAuthorization(ctx(), { userId: second.id, projectId: s.project.id, roleKeys: ["viewer", "editor"] });
-    const a3 = await createAuthorization(ctx(), { userId: s.partnerUser.id, projectId: s.project.id, organizationId: s.partner.id, roleKeys: ["viewer"] });
+    const a3 = await createAuthorization(ctx(), {
+      userId: s.partnerUser.id,
+      projectId: s.project.id,
+      organizationId: s.partner.id,
+      roleKeys: ["viewer"],
+    });
     await deactivateAuthorization(ctx(), a2.id);
     return { ...s, second, a1, a2, a3 };
   }
@@ -168,11 +196,15 @@ describe("authorization lists for the management API", () => {
     expect(await ids({ roleKey: { value: "ADM", method: "STARTS_WITH_IGNORE_CASE" } })).toEqual(sorted(s.a1));
     expect(await ids({ roleKey: { value: "EDITOR", method: "EQUALS_IGNORE_CASE" } })).toEqual(sorted(s.a2));
     expect(await ids({ roleKey: { value: "no-such-role", method: "CONTAINS" } })).toEqual([]);
-    expect(await ids({ userPreferredLoginName: { value: s.partnerUser.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(sorted(s.a3));
+    expect(await ids({ userPreferredLoginName: { value: s.partnerUser.username.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).toEqual(
+      sorted(s.a3),
+    );
     expect(await ids({ userDisplayName: { value: "Ada ", method: "STARTS_WITH" } })).toEqual(sorted(s.a2));
     // Without a display name, the login name is shown and matched.
     expect(await ids({ userDisplayName: { value: s.ownUser.username } })).toEqual(sorted(s.a1));
-    expect(await ids({ projectName: { value: s.project.name.slice(2).toLowerCase(), method: "CONTAINS_IGNORE_CASE" } })).toEqual(sorted(s.a1, s.a2, s.a3));
+    expect(await ids({ projectName: { value: s.project.name.slice(2).toLowerCase(), method: "CONTAINS_IGNORE_CASE" } })).toEqual(
+      sorted(s.a1, s.a2, s.a3),
+    );
     expect(await ids({ ids: [s.a1.id, s.a3.id] }, { organizationId: s.partner.id })).toEqual(sorted(s.a3));
     expect(await ids({ userOrganizationId: s.owner.id }, { state: "ACTIVE" })).toEqual(sorted(s.a1));
     // One kind may repeat: both must hold.
@@ -227,13 +259,24 @@ describe("authorization lists for the management API", () => {
   it("resolve who would hold a new authorization", async () => {
     const { owner, partner, project } = await scene();
     const stranger = await makeOrg(ctx());
-    expect(await authorizationHolder(ctx(), { projectId: project.id })).toMatchObject({ project: { id: project.id }, orgId: owner.id, grant: null });
+    expect(await authorizationHolder(ctx(), { projectId: project.id })).toMatchObject({
+      project: { id: project.id },
+      orgId: owner.id,
+      grant: null,
+    });
     expect(await authorizationHolder(ctx(), { projectId: project.id, organizationId: "" })).toMatchObject({ orgId: owner.id, grant: null });
     const held = await authorizationHolder(ctx(), { projectId: project.id, organizationId: partner.id });
     expect(held).toMatchObject({ orgId: partner.id, grant: { projectId: project.id, grantedOrgId: partner.id } });
-    expect(await authorizationHolder(ctx(), { projectId: project.id, organizationId: stranger.id })).toMatchObject({ orgId: stranger.id, grant: null });
+    expect(await authorizationHolder(ctx(), { projectId: project.id, organizationId: stranger.id })).toMatchObject({
+      orgId: stranger.id,
+      grant: null,
+    });
     await expectDomainError(authorizationHolder(ctx(), { projectId: "1" }), "not_found");
     await expectDomainError(authorizationHolder(ctx(), { projectId: "x" }), "invalid_argument", "projectId");
-    await expectDomainError(authorizationHolder(ctx(), { projectId: project.id, organizationId: "x" }), "invalid_argument", "organizationId");
+    await expectDomainError(
+      authorizationHolder(ctx(), { projectId: project.id, organizationId: "x" }),
+      "invalid_argument",
+      "organizationId",
+    );
   });
 });

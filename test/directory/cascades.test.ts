@@ -17,7 +17,11 @@ async function scene() {
   const owner = await makeOrg(ctx());
   const partner = await makeOrg(ctx());
   const project = await makeProject(ctx(), owner.id, ["admin", "editor", "viewer"]);
-  const grant = await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["editor", "viewer"] });
+  const grant = await createProjectGrant(ctx(), {
+    projectId: project.id,
+    grantedOrganizationId: partner.id,
+    roleKeys: ["editor", "viewer"],
+  });
   const ownUser = await makeUser(ctx(), owner.id);
   const partnerUser = await makeUser(ctx(), partner.id);
   const ownAuth = await createAuthorization(ctx(), { userId: ownUser.id, projectId: project.id, roleKeys: ["admin", "viewer"] });
@@ -80,7 +84,12 @@ describe("cascades (semantics.md)", () => {
   it("delete an organization → its users, projects, and every authorization it holds or that refers to it", async () => {
     const s = await scene();
     // The partner also holds an external user grant for the owner's user.
-    const external = await createAuthorization(ctx(), { userId: s.ownUser.id, projectId: s.project.id, organizationId: s.partner.id, roleKeys: ["viewer"] });
+    const external = await createAuthorization(ctx(), {
+      userId: s.ownUser.id,
+      projectId: s.project.id,
+      organizationId: s.partner.id,
+      roleKeys: ["viewer"],
+    });
     // And the partner's user holds an authorization on a project of a third organization.
     const third = await makeOrg(ctx());
     const thirdProject = await makeProject(ctx(), third.id, ["member"]);

@@ -33,7 +33,14 @@ async function expectClientRecords(ctx: DirectoryContext, prisma: PrismaClient):
 
   const webRecord = await loadClientRecords(prisma, web.clientId);
   expect(webRecord.app).toMatchObject({
-    app: { id: web.app.id, clientId: web.clientId, kind: "OIDC", state: "ACTIVE", authMethod: "BASIC", redirectUris: ["https://app.example.com/cb"] },
+    app: {
+      id: web.app.id,
+      clientId: web.clientId,
+      kind: "OIDC",
+      state: "ACTIVE",
+      authMethod: "BASIC",
+      redirectUris: ["https://app.example.com/cb"],
+    },
     projectState: "ACTIVE",
     orgState: "ACTIVE",
     keys: [],
@@ -48,7 +55,14 @@ async function expectClientRecords(ctx: DirectoryContext, prisma: PrismaClient):
   const username = unique("Robot");
   const machine = await createMachineUser(ctx, { orgId: org.id, username, name: "robot", accessTokenType: "JWT" });
   const keyOnly = await loadClientRecords(prisma, machine.id);
-  expect(keyOnly.machine).toMatchObject({ id: machine.id, state: "ACTIVE", orgState: "ACTIVE", accessTokenType: "JWT", secretHash: null, keys: [] });
+  expect(keyOnly.machine).toMatchObject({
+    id: machine.id,
+    state: "ACTIVE",
+    orgState: "ACTIVE",
+    accessTokenType: "JWT",
+    secretHash: null,
+    keys: [],
+  });
   await addSecret(ctx, machine.id);
   const key = await addKey(ctx, { userId: machine.id });
   const byName = await loadClientRecords(prisma, username.toUpperCase());
@@ -59,7 +73,11 @@ async function expectClientRecords(ctx: DirectoryContext, prisma: PrismaClient):
   await deactivateProject(ctx, project.id);
   expect((await loadClientRecords(prisma, web.clientId)).app).toMatchObject({ projectState: "INACTIVE" });
   expect(await findClientMetadata(prisma, web.clientId)).toBeUndefined();
-  expect(await findClientMetadata(prisma, machine.id)).toMatchObject({ client_id: machine.id, "urn:rolegate:kind": "machine", "urn:rolegate:machine_user_id": machine.id });
+  expect(await findClientMetadata(prisma, machine.id)).toMatchObject({
+    client_id: machine.id,
+    "urn:rolegate:kind": "machine",
+    "urn:rolegate:machine_user_id": machine.id,
+  });
   expect(await loadClientRecords(prisma, "no-such-client")).toEqual({ app: null, machine: null });
 }
 

@@ -82,9 +82,7 @@ describe("organizations", () => {
     expect((await deactivateOrganization(ctx(), org.id)).state).toBe("INACTIVE");
     await expectDomainError(deactivateOrganization(ctx(), org.id), "failed_precondition");
     expect((await activateOrganization(ctx(), org.id)).state).toBe("ACTIVE");
-    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: org.id }, orderBy: { id: "asc" } })).map(
-      (a) => a.action,
-    );
+    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: org.id }, orderBy: { id: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(["organization.created", "organization.deactivated", "organization.activated"]);
   });
 

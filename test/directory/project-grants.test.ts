@@ -24,7 +24,11 @@ async function scene() {
 describe("project grants", () => {
   it("grants a project to another organization with a subset of its roles (the seed example)", async () => {
     const { partner, project } = await scene();
-    const grant = await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer", "editor"] });
+    const grant = await createProjectGrant(ctx(), {
+      projectId: project.id,
+      grantedOrganizationId: partner.id,
+      roleKeys: ["viewer", "editor"],
+    });
     expect(grant).toMatchObject({ projectId: project.id, grantedOrgId: partner.id, roleKeys: ["viewer", "editor"], state: "ACTIVE" });
     expect(await getProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id })).toMatchObject({ id: grant.id });
     const audit = await ctx().prisma.auditEntry.findFirst({ where: { targetId: grant.id } });
@@ -62,7 +66,11 @@ describe("project grants", () => {
     );
     await expectDomainError(createProjectGrant(ctx(), { projectId: "1", grantedOrganizationId: partner.id }), "not_found");
     await expectDomainError(createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: "1" }), "not_found");
-    await expectDomainError(createProjectGrant(ctx(), { projectId: "p", grantedOrganizationId: partner.id }), "invalid_argument", "projectId");
+    await expectDomainError(
+      createProjectGrant(ctx(), { projectId: "p", grantedOrganizationId: partner.id }),
+      "invalid_argument",
+      "projectId",
+    );
     await expectDomainError(
       createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: "viewer" as never }),
       "invalid_argument",
@@ -108,10 +116,12 @@ describe("project grants", () => {
     expect(byProject.items[0]!.project).toEqual({ name: project.name, orgId: owner.id });
     expect((await listProjectGrants(ctx(), { grantedOrganizationId: other.id })).items.map((g) => g.projectId)).toEqual([project.id]);
     expect((await listProjectGrants(ctx(), { projectOwnerId: owner.id })).totalResult).toBe(2);
-    expect((await listProjectGrants(ctx(), { projectOwnerId: owner.id, roleKey: { value: "admin" } })).items.map((g) => g.grantedOrgId)).toEqual([
-      other.id,
-    ]);
-    expect((await listProjectGrants(ctx(), { projectName: { value: project.name.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).totalResult).toBe(2);
+    expect(
+      (await listProjectGrants(ctx(), { projectOwnerId: owner.id, roleKey: { value: "admin" } })).items.map((g) => g.grantedOrgId),
+    ).toEqual([other.id]);
+    expect(
+      (await listProjectGrants(ctx(), { projectName: { value: project.name.toUpperCase(), method: "EQUALS_IGNORE_CASE" } })).totalResult,
+    ).toBe(2);
     const page = await listProjectGrants(ctx(), { projectIds: [project.id], pagination: { asc: true, limit: 1, offset: 1 } });
     expect(page.items.map((g) => g.grantedOrgId)).toEqual([other.id]);
     expect(page.totalResult).toBe(2);

@@ -89,7 +89,9 @@ describe("projects", () => {
     expect((await deactivateProject(ctx(), project.id)).state).toBe("INACTIVE");
     expect((await activateProject(ctx(), project.id)).state).toBe("ACTIVE");
     expect((await activateProject(ctx(), project.id)).state).toBe("ACTIVE");
-    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: project.id }, orderBy: { id: "asc" } })).map((a) => a.action);
+    const actions = (await ctx().prisma.auditEntry.findMany({ where: { targetId: project.id }, orderBy: { id: "asc" } })).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(["project.created", "project.deactivated", "project.activated"]);
     await expectDomainError(deactivateProject(ctx(), "1"), "not_found");
   });
@@ -108,7 +110,12 @@ describe("project roles", () => {
   it("adds roles with key, display name and group; keys are unique per project", async () => {
     const org = await makeOrg(ctx());
     const project = await makeProject(ctx(), org.id);
-    const role = await addProjectRole(ctx(), { projectId: project.id, roleKey: "admin", displayName: "Administrator", group: "Management" });
+    const role = await addProjectRole(ctx(), {
+      projectId: project.id,
+      roleKey: "admin",
+      displayName: "Administrator",
+      group: "Management",
+    });
     expect(role).toMatchObject({ key: "admin", displayName: "Administrator", group: "Management" });
     await expectDomainError(
       addProjectRole(ctx(), { projectId: project.id, roleKey: "admin", displayName: "Again" }),
@@ -129,8 +136,16 @@ describe("project roles", () => {
       "invalid_argument",
       "roleKey",
     );
-    await expectDomainError(addProjectRole(ctx(), { projectId: project.id, roleKey: "a b", displayName: "x" }), "invalid_argument", "roleKey");
-    await expectDomainError(addProjectRole(ctx(), { projectId: project.id, roleKey: "k", displayName: "" }), "invalid_argument", "displayName");
+    await expectDomainError(
+      addProjectRole(ctx(), { projectId: project.id, roleKey: "a b", displayName: "x" }),
+      "invalid_argument",
+      "roleKey",
+    );
+    await expectDomainError(
+      addProjectRole(ctx(), { projectId: project.id, roleKey: "k", displayName: "" }),
+      "invalid_argument",
+      "displayName",
+    );
     await expectDomainError(addProjectRole(ctx(), { projectId: "1", roleKey: "k", displayName: "K" }), "not_found");
   });
 
@@ -180,7 +195,12 @@ describe("listProjects", () => {
     const granted = await listProjects(ctx(), { grantedTo: partner.id, sortBy: "name", pagination: asc });
     expect(granted.items).toHaveLength(1);
     expect(granted.items[0]!.project.id).toBe(a.id);
-    expect(granted.items[0]!.grant).toMatchObject({ grantedOrgId: partner.id, grantedOrgName: partner.name, roleKeys: ["viewer"], state: "ACTIVE" });
+    expect(granted.items[0]!.grant).toMatchObject({
+      grantedOrgId: partner.id,
+      grantedOrgName: partner.name,
+      roleKeys: ["viewer"],
+      state: "ACTIVE",
+    });
 
     const either = await listProjects(ctx(), { ownedOrGrantedTo: partner.id, sortBy: "name", pagination: asc });
     expect(either.items.map((r) => [r.project.name, r.grant ? "granted" : "owned"])).toEqual([
@@ -194,9 +214,18 @@ describe("listProjects", () => {
     const tag = unique("names").toLowerCase();
     const org = await makeOrg(ctx());
     for (const n of ["Apple", "apricot", "Banana"]) await createProject(ctx(), { organizationId: org.id, name: `${tag}-${n}` });
-    const names = async (value: string, method: Parameters<typeof listProjects>[1] extends infer I ? I extends { name?: infer F } ? F extends { method?: infer M } ? M : never : never : never) =>
-      (await listProjects(ctx(), { ownedBy: org.id, name: { value, method }, sortBy: "name", pagination: { asc: true } })).items.map(
-        (r) => r.project.name.slice(tag.length + 1),
+    const names = async (
+      value: string,
+      method: Parameters<typeof listProjects>[1] extends infer I
+        ? I extends { name?: infer F }
+          ? F extends { method?: infer M }
+            ? M
+            : never
+          : never
+        : never,
+    ) =>
+      (await listProjects(ctx(), { ownedBy: org.id, name: { value, method }, sortBy: "name", pagination: { asc: true } })).items.map((r) =>
+        r.project.name.slice(tag.length + 1),
       );
     expect(await names(`${tag}-Apple`, "EQUALS")).toEqual(["Apple"]);
     expect(await names(`${tag}-APPLE`, "EQUALS")).toEqual([]);
@@ -224,7 +253,11 @@ describe("listProjects", () => {
 
     await expectDomainError(listProjects(ctx(), { pagination: { limit: 1001 } }), "invalid_argument", "pagination.limit");
     await expectDomainError(listProjects(ctx(), { ownedBy: "x" }), "invalid_argument", "organizationIdFilter");
-    await expectDomainError(listProjects(ctx(), { name: { value: "a", method: "LIKE" as never } }), "invalid_argument", "projectNameFilter.method");
+    await expectDomainError(
+      listProjects(ctx(), { name: { value: "a", method: "LIKE" as never } }),
+      "invalid_argument",
+      "projectNameFilter.method",
+    );
   });
 
   it("filters by ids", async () => {

@@ -73,11 +73,28 @@ describe("creating users", () => {
   it("refuses control characters in names (NUL, which PostgreSQL refuses, above all); a description keeps line breaks", async () => {
     const org = await newOrg();
     for (const bad of ["Ada\u0000", "Ada\u0007", "Ada\nLovelace", "Ada\u007f", "Ada\u009b", "Ada\ud800"]) {
-      await expectDomainError(createHumanUser(ctx(), { orgId: org.id, email: newEmail(), givenName: bad, familyName: "Lovelace" }), "invalid_argument", "givenName");
-      await expectDomainError(createMachineUser(ctx(), { orgId: org.id, username: `svc${bad}`, name: "Robot" }), "invalid_argument", "username");
+      await expectDomainError(
+        createHumanUser(ctx(), { orgId: org.id, email: newEmail(), givenName: bad, familyName: "Lovelace" }),
+        "invalid_argument",
+        "givenName",
+      );
+      await expectDomainError(
+        createMachineUser(ctx(), { orgId: org.id, username: `svc${bad}`, name: "Robot" }),
+        "invalid_argument",
+        "username",
+      );
     }
-    await expectDomainError(createMachineUser(ctx(), { orgId: org.id, username: unique("svc"), name: "Robot", description: "a\u0000b" }), "invalid_argument", "description");
-    const robot = await createMachineUser(ctx(), { orgId: org.id, username: unique("svc"), name: "Robot", description: "Runs nightly.\r\n\tThen sleeps." });
+    await expectDomainError(
+      createMachineUser(ctx(), { orgId: org.id, username: unique("svc"), name: "Robot", description: "a\u0000b" }),
+      "invalid_argument",
+      "description",
+    );
+    const robot = await createMachineUser(ctx(), {
+      orgId: org.id,
+      username: unique("svc"),
+      name: "Robot",
+      description: "Runs nightly.\r\n\tThen sleeps.",
+    });
     expect(robot.description).toBe("Runs nightly.\r\n\tThen sleeps.");
   });
 
@@ -407,14 +424,24 @@ describe("updating users", () => {
       nickName: "Addy",
       preferredLanguage: "en",
     });
-    const again = await updateHumanUser(ctx(), { userId: user.id, displayName: "", nickName: "", preferredLanguage: "de-ch", emailVerified: true });
+    const again = await updateHumanUser(ctx(), {
+      userId: user.id,
+      displayName: "",
+      nickName: "",
+      preferredLanguage: "de-ch",
+      emailVerified: true,
+    });
     expect(again).toMatchObject({ displayName: "Grace Hopper", nickName: null, preferredLanguage: "de-CH", emailVerified: true });
     expect((await updateHumanUser(ctx(), { userId: user.id, email })).emailVerified).toBe(true); // same address
 
     // The old name is free again, the user may change the case of its own, and other names are taken.
     await newHuman(org.id, { username: user.username });
     expect((await updateHumanUser(ctx(), { userId: user.id, username: username.toUpperCase() })).loginKey).toBe(username.toLowerCase());
-    await expectDomainError(updateHumanUser(ctx(), { userId: user.id, username: other.username.toUpperCase() }), "already_exists", "username");
+    await expectDomainError(
+      updateHumanUser(ctx(), { userId: user.id, username: other.username.toUpperCase() }),
+      "already_exists",
+      "username",
+    );
 
     const audit = await auditOf(user.id);
     expect(audit.map((a) => a.action)).toEqual(["user.created", "user.updated", "user.updated", "user.updated", "user.updated"]);
@@ -576,7 +603,11 @@ describe("listing users", () => {
     await deactivateUser(ctx(), c.id);
     const names = (page: { items: { username: string }[] }) => page.items.map((u) => u.username);
 
-    const byName = await listUsers(ctx(), { username: { value: tag, method: "STARTS_WITH" }, sortBy: "userName", pagination: { asc: true } });
+    const byName = await listUsers(ctx(), {
+      username: { value: tag, method: "STARTS_WITH" },
+      sortBy: "userName",
+      pagination: { asc: true },
+    });
     expect(names(byName)).toEqual([a, b, c, m].map((u) => u.username));
     expect(byName.totalResult).toBe(4);
     expect(byName.appliedLimit).toBe(100);
@@ -711,7 +742,13 @@ describe("machine credentials", () => {
     await removePersonalAccessToken(ctx(), { tokenId: second.id }); // the user id is optional
 
     const audit = await auditOf(user.id);
-    expect(audit.map((a) => a.action)).toEqual(["user.created", "user.pat.added", "user.pat.added", "user.pat.removed", "user.pat.removed"]);
+    expect(audit.map((a) => a.action)).toEqual([
+      "user.created",
+      "user.pat.added",
+      "user.pat.added",
+      "user.pat.removed",
+      "user.pat.removed",
+    ]);
     const logged = JSON.stringify(audit);
     for (const secret of [pat.token, second.token, hashSecret(pat.token)]) expect(logged).not.toContain(secret);
   });
@@ -752,7 +789,13 @@ describe("machine credentials", () => {
     const listed = await listKeys(ctx(), { userId: user.id, pagination: { asc: true } });
     expect(listed.items.map((k) => k.id)).toEqual(expect.arrayContaining([generated.keyId, own.keyId]));
     expect(listed.totalResult).toBe(3);
-    expect(listed.items[0]).toEqual({ id: generated.keyId, userId: user.id, orgId: org.id, createdAt: expect.any(Date), expirationDate: NEVER_EXPIRES });
+    expect(listed.items[0]).toEqual({
+      id: generated.keyId,
+      userId: user.id,
+      orgId: org.id,
+      createdAt: expect.any(Date),
+      expirationDate: NEVER_EXPIRES,
+    });
     expect((await listKeys(ctx(), { orgId: org.id })).totalResult).toBe(3);
     expect(JSON.stringify(listed)).not.toContain("BEGIN");
 
@@ -791,11 +834,27 @@ describe("metadata", () => {
   it("sets, overwrites, lists and deletes metadata, validating keys and values", async () => {
     const org = await newOrg();
     const user = await newHuman(org.id);
-    await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "b", value: bytes("2") }, { key: " a ", value: bytes("1") }] });
+    await setUserMetadata(ctx(), {
+      userId: user.id,
+      metadata: [
+        { key: "b", value: bytes("2") },
+        { key: " a ", value: bytes("1") },
+      ],
+    });
     await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "a", value: bytes("one") }] });
-    await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "c", value: bytes("x") }, { key: "c", value: bytes("y") }] });
+    await setUserMetadata(ctx(), {
+      userId: user.id,
+      metadata: [
+        { key: "c", value: bytes("x") },
+        { key: "c", value: bytes("y") },
+      ],
+    });
     const entries = async () => (await listUserMetadata(ctx(), user.id)).map((m) => [m.key, text(m.value)]);
-    expect(await entries()).toEqual([["a", "one"], ["b", "2"], ["c", "y"]]);
+    expect(await entries()).toEqual([
+      ["a", "one"],
+      ["b", "2"],
+      ["c", "y"],
+    ]);
 
     const max = new Uint8Array(64 * 1024);
     await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "big", value: max }] });
@@ -804,7 +863,13 @@ describe("metadata", () => {
       [undefined, "metadata"],
       [[{ key: "", value: bytes("v") }], "metadata[0].key"],
       [[{ key: "x".repeat(201), value: bytes("v") }], "metadata[0].key"],
-      [[{ key: "ok", value: bytes("v") }, { key: "k", value: new Uint8Array(64 * 1024 + 1) }], "metadata[1].value"],
+      [
+        [
+          { key: "ok", value: bytes("v") },
+          { key: "k", value: new Uint8Array(64 * 1024 + 1) },
+        ],
+        "metadata[1].value",
+      ],
       [[{ key: "k", value: new Uint8Array() }], "metadata[0].value"],
       [[{ key: "k", value: "text" }], "metadata[0].value"],
     ];
@@ -815,7 +880,10 @@ describe("metadata", () => {
 
     expect(await deleteUserMetadata(ctx(), { userId: user.id, keys: ["a", "big", "unknown"] })).toBe(2);
     expect(await deleteUserMetadata(ctx(), { userId: user.id, keys: ["a"] })).toBe(0);
-    expect(await entries()).toEqual([["b", "2"], ["c", "y"]]);
+    expect(await entries()).toEqual([
+      ["b", "2"],
+      ["c", "y"],
+    ]);
     await expectDomainError(deleteUserMetadata(ctx(), { userId: user.id, keys: [] }), "invalid_argument", "keys");
 
     await expectDomainError(setUserMetadata(ctx(), { userId: "1", metadata: [{ key: "k", value: bytes("v") }] }), "not_found");

@@ -178,7 +178,10 @@ async function exchange(params: Record<string, string>): Promise<Tokens> {
 }
 
 const userinfo = (accessToken: string) =>
-  fetch(new URL("/oidc/v1/userinfo", base), { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  fetch(new URL("/oidc/v1/userinfo", base), {
+    headers: { authorization: `Bearer ${accessToken}` },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
 
 const get = (pathname: string) => fetch(new URL(pathname, base), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 
@@ -197,7 +200,9 @@ const listProjects = () =>
 /** Nothing internal in a response: no stack lines, no driver messages, no library names. */
 function expectClean(body: string) {
   expect(body).not.toMatch(/\n\s+at /);
-  expect(body).not.toMatch(/ECONNREFUSED|ECONNRESET|prisma|invocation|ioredis|redis|postgres|Stream isn't|Connection is closed|terminat|P1001|P2010|57P0/i);
+  expect(body).not.toMatch(
+    /ECONNREFUSED|ECONNRESET|prisma|invocation|ioredis|redis|postgres|Stream isn't|Connection is closed|terminat|P1001|P2010|57P0/i,
+  );
 }
 
 async function expectUnavailablePage(res: Response) {
@@ -215,7 +220,10 @@ async function expectUnavailableJson(res: Response) {
   expect(res.status, text).toBe(503);
   expect(res.headers.get("content-type")).toMatch(/application\/json/);
   expect(res.headers.get("retry-after")).toBe("5");
-  expect(JSON.parse(text)).toEqual({ error: "temporarily_unavailable", error_description: "the service is temporarily unavailable, try again shortly" });
+  expect(JSON.parse(text)).toEqual({
+    error: "temporarily_unavailable",
+    error_description: "the service is temporarily unavailable, try again shortly",
+  });
   expectClean(text);
 }
 
@@ -268,8 +276,20 @@ function startLoginRun() {
   return {
     attempts,
     /** Resolves once a login that started after `since` succeeded. */
-    succeededSince: (since: number) => until("a login succeeds", async () => attempts, (list) => list.some((a) => a.ok && a.at >= since), 30_000),
-    failedSince: (since: number) => until("a login fails", async () => attempts, (list) => list.some((a) => !a.ok && a.at >= since), 30_000),
+    succeededSince: (since: number) =>
+      until(
+        "a login succeeds",
+        async () => attempts,
+        (list) => list.some((a) => a.ok && a.at >= since),
+        30_000,
+      ),
+    failedSince: (since: number) =>
+      until(
+        "a login fails",
+        async () => attempts,
+        (list) => list.some((a) => !a.ok && a.at >= since),
+        30_000,
+      ),
     stop: async () => {
       running = false;
       await done;
@@ -348,7 +368,10 @@ describe("failure behaviour", () => {
     expect(res.status, text).toBe(503);
     expect(JSON.parse(text)).toEqual({ code: "unavailable", message: "the service is temporarily unavailable, try again shortly" });
     expectClean(text);
-    const error = await seed.projects.getProject({ id: lastProjectId }).then(() => undefined, (e: unknown) => e);
+    const error = await seed.projects.getProject({ id: lastProjectId }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConnectError);
     expect(Code[(error as ConnectError).code]).toBe("Unavailable");
 

@@ -70,7 +70,9 @@ ${script}
     if (pathname === "/oidc-client-ts.js") {
       res.writeHead(200, { "content-type": "text/javascript" }).end(await readFile(bundlePath));
     } else if (pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end(appPage(`userManager.signinRedirect().catch((e) => show({ error: String(e) }));`));
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end(appPage(`userManager.signinRedirect().catch((e) => show({ error: String(e) }));`));
     } else if (pathname === "/callback") {
       res.writeHead(200, { "content-type": "text/html" }).end(
         appPage(`userManager.signinRedirectCallback().then(async (user) => {
@@ -86,7 +88,9 @@ ${script}
   it("signs in with PKCE and no client secret, has the role claim in the profile, and calls userinfo cross-origin", async () => {
     const app = await listen((req, res) => void spa(req, res));
     // An origin that is not the app's: same pages, but not among the app's redirect URIs.
-    const stranger = await listen((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>other</title>"));
+    const stranger = await listen((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>other</title>"),
+    );
     servers.push(app.server, stranger.server);
 
     const s = await scene();
@@ -163,7 +167,8 @@ ${script}
     expect(control).toBe(200);
     // What the browser saw: the answer names the app's origin only, never the stranger's.
     const answerTo = async (requestOrigin: string) =>
-      (await fetch(`${api().url}/oidc/v1/userinfo`, { headers: { Origin: requestOrigin, Authorization: `Bearer ${result.accessToken}` } })).headers;
+      (await fetch(`${api().url}/oidc/v1/userinfo`, { headers: { Origin: requestOrigin, Authorization: `Bearer ${result.accessToken}` } }))
+        .headers;
     expect((await answerTo(app.origin)).get("access-control-allow-origin")).toBe(app.origin);
     expect((await answerTo(app.origin)).get("content-type")).toMatch(/^application\/json/);
     expect((await answerTo(stranger.origin)).get("access-control-allow-origin")).toBeNull();
@@ -206,7 +211,12 @@ describe("Auth.js (@auth/core) with its built-in ZITADEL provider", () => {
   it("signs in through the login page to a session with the user's id and email, and the roles in the ID token profile", async () => {
     let config: AuthConfig | undefined;
     let origin = "";
-    const authApp = await listen(authServer(() => config!, () => origin));
+    const authApp = await listen(
+      authServer(
+        () => config!,
+        () => origin,
+      ),
+    );
     servers.push(authApp.server);
     origin = authApp.origin;
 

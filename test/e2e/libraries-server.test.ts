@@ -37,7 +37,8 @@ async function scene() {
   const projectId = await seed.project(orgId, { authorizationRequired: true, projectRoleAssertion: true }, ["reader", "writer"]);
   const { id: machineId, username } = await seed.machine(orgId);
   await seed.authorize(machineId, projectId, ["reader"]);
-  const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!.primaryDomain;
+  const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!
+    .primaryDomain;
   return { orgId, projectId, machineId, username, roles: { reader: { [orgId]: domain } } };
 }
 
@@ -45,7 +46,9 @@ async function scene() {
 async function machineToken(s: Awaited<ReturnType<typeof scene>>, extraScope = "") {
   const { clientSecret } = await seed.users.addSecret({ userId: s.machineId });
   const config = await discover(api().url, s.username, clientSecret);
-  const tokens = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud ${extraScope}`.trim() });
+  const tokens = await oidc.clientCredentialsGrant(config, {
+    scope: `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud ${extraScope}`.trim(),
+  });
   return tokens.access_token;
 }
 
@@ -58,8 +61,14 @@ describe("passport-zitadel: the introspection strategy protects an Express route
     expect(profile).toMatchObject({ type: "application", clientId: expect.any(String), keyId: expect.any(String) });
 
     // As its README shows, with rolegate's URL as the authority.
-    passport.use("zitadel-basic", new ZitadelIntrospectionStrategy({ authority: api().url, authorization: { type: "basic", clientId, clientSecret } }));
-    passport.use("zitadel-key", new ZitadelIntrospectionStrategy({ authority: api().url, authorization: { type: "jwt-profile", profile } }));
+    passport.use(
+      "zitadel-basic",
+      new ZitadelIntrospectionStrategy({ authority: api().url, authorization: { type: "basic", clientId, clientSecret } }),
+    );
+    passport.use(
+      "zitadel-key",
+      new ZitadelIntrospectionStrategy({ authority: api().url, authorization: { type: "jwt-profile", profile } }),
+    );
     const app = express();
     app.use(passport.initialize());
     for (const strategy of ["zitadel-basic", "zitadel-key"]) {
@@ -86,7 +95,10 @@ describe("passport-zitadel: the introspection strategy protects an Express route
 describe("@zitadel/node: a service account key file", () => {
   it("authenticates to a token the management API accepts over gRPC and introspection reports active with its roles", async () => {
     const s = await scene();
-    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: s.machineId, resource: { organizationId: s.orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator(
+      { prisma: api().db.prisma, actor: { id: "test" } },
+      { userId: s.machineId, resource: { organizationId: s.orgId }, roles: ["ORG_OWNER"] },
+    );
     const { keyId, keyContent } = await seed.users.addKey({ userId: s.machineId, expirationDate: undefined } as never);
     const keyFile = Buffer.from(keyContent).toString("utf8");
     expect(JSON.parse(keyFile)).toMatchObject({ type: "serviceaccount", userId: s.machineId, keyId });
@@ -104,7 +116,9 @@ describe("@zitadel/node: a service account key file", () => {
 
     // Without API access the management API refuses the token; a removed key no longer signs in.
     const withoutApi = await account.authenticate(api().url, { projectAudiences: [s.projectId] });
-    await expect(createApiClient(api().url, OrganizationService, "grpc", withoutApi).listOrganizations({})).rejects.toMatchObject({ code: 16 });
+    await expect(createApiClient(api().url, OrganizationService, "grpc", withoutApi).listOrganizations({})).rejects.toMatchObject({
+      code: 16,
+    });
     await seed.users.removeKey({ userId: s.machineId, keyId });
     await expect(account.authenticate(api().url, { apiAccess: true })).rejects.toMatchObject({ response: { status: 400 } });
   });

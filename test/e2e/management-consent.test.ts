@@ -42,13 +42,22 @@ async function nativeApp(projectId: string) {
   const res = await seed.apps.createApplication({
     projectId,
     name: unique("Dashboard"),
-    creationRequestType: { case: "oidcRequest", value: { redirectUris: [CALLBACK], responseTypes: [1], grantTypes: [0, 2], appType: 2, authMethodType: 2 } },
+    creationRequestType: {
+      case: "oidcRequest",
+      value: { redirectUris: [CALLBACK], responseTypes: [1], grantTypes: [0, 2], appType: 2, authMethodType: 2 },
+    },
   } as never);
   return { clientId: (res.creationResponseType.value as { clientId: string }).clientId };
 }
 
 /** An authorization request in `page`; signs in when the form shows; stops at the consent page or the callback. */
-async function authorize(page: Page, config: oidc.Configuration, scope: string, user?: { username: string }, extra: Record<string, string> = {}) {
+async function authorize(
+  page: Page,
+  config: oidc.Configuration,
+  scope: string,
+  user?: { username: string },
+  extra: Record<string, string> = {},
+) {
   const { url, verifier } = await authorizationRequest(config, scope, extra);
   await page.goto(url.href);
   if (user && !atCallback(new URL(page.url()))) {
@@ -72,12 +81,17 @@ describe("the management audience in user flows", () => {
     const orgId = await seed.org(orgName);
     const projectId = await seed.project(orgId);
     const user = await seed.human(orgId);
-    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: user.id, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator(
+      { prisma: api().db.prisma, actor: { id: "test" } },
+      { userId: user.id, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] },
+    );
     // An app of another tenant asks for the management audience of this user.
     const otherProject = await seed.project(await seed.org());
     const { clientId } = await nativeApp(otherProject);
     const appName = (await api().db.prisma.application.findUniqueOrThrow({ where: { clientId } })).name;
-    const otherOrgName = (await api().db.prisma.application.findUniqueOrThrow({ where: { clientId }, include: { project: { include: { org: true } } } })).project.org.name;
+    const otherOrgName = (
+      await api().db.prisma.application.findUniqueOrThrow({ where: { clientId }, include: { project: { include: { org: true } } } })
+    ).project.org.name;
     const config = await discover(api().url, clientId, oidc.None());
     const orgs = (token: string) => createApiClient(api().url, OrganizationService, "connect", token);
     const page = await browser().newPage();

@@ -52,7 +52,9 @@ describe("pages under their Content-Security-Policy", () => {
       await page.setViewportSize({ width, height: 800 });
       // The branding's primary color (#5469d4) and the layout's rules come from the inline styles.
       expect(await button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe("rgb(84, 105, 212)");
-      const main = await page.locator("main").evaluate((m) => ({ width: m.getBoundingClientRect().width, padding: getComputedStyle(m).paddingTop }));
+      const main = await page
+        .locator("main")
+        .evaluate((m) => ({ width: m.getBoundingClientRect().width, padding: getComputedStyle(m).paddingTop }));
       expect(main.width).toBeLessThanOrEqual(Math.min(width, 416));
       expect(main.padding).toBe(width < 480 ? "24px" : "32px");
       await page.screenshot({ path: path.join(SCREENSHOTS, `login-${width}.png`), fullPage: true });

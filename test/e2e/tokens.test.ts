@@ -23,7 +23,8 @@ async function scene(settings = { authorizationRequired: true, projectRoleAssert
   const projectId = await seed.project(orgId, settings, ["admin", "viewer"]);
   const user = await seed.human(orgId);
   const authorizationId = await seed.authorize(user.id, projectId, ["viewer"]);
-  const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!.primaryDomain;
+  const domain = (await seed.orgs.listOrganizations({ filter: [{ filter: { case: "idFilter", value: { id: orgId } } }] })).organizations[0]!
+    .primaryDomain;
   return { orgId, projectId, user, authorizationId, roles: { viewer: { [orgId]: domain } } };
 }
 
@@ -33,7 +34,14 @@ async function nativeApp(projectId: string, oidcSettings: Record<string, unknown
     name: unique("mobile"),
     creationRequestType: {
       case: "oidcRequest",
-      value: { redirectUris: [CALLBACK, "com.example.app:/callback"], responseTypes: [1], grantTypes: [0, 2], appType: 2, authMethodType: 2, ...oidcSettings },
+      value: {
+        redirectUris: [CALLBACK, "com.example.app:/callback"],
+        responseTypes: [1],
+        grantTypes: [0, 2],
+        appType: 2,
+        authMethodType: 2,
+        ...oidcSettings,
+      },
     },
   } as never);
   return (res.creationResponseType.value as { clientId: string }).clientId;
@@ -196,7 +204,9 @@ describe("service accounts: client credentials", () => {
 
     // A project whose checks the machine user fails: invalid_scope naming the project.
     const other = await seed.project(await seed.org(), { authorizationRequired: true }, ["x"]);
-    await expect(oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${other}:aud` })).rejects.toMatchObject({
+    await expect(
+      oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${other}:aud` }),
+    ).rejects.toMatchObject({
       error: "invalid_scope",
     });
     // A wrong secret is invalid_client.
@@ -214,7 +224,9 @@ describe("service accounts: client credentials", () => {
       await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: type } });
       const authorizationId = await seed.authorize(machineId, s.projectId, ["admin"]);
       const config = await discover(api().url, username, clientSecret);
-      const { access_token } = await oidc.clientCredentialsGrant(config, { scope: `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud` });
+      const { access_token } = await oidc.clientCredentialsGrant(config, {
+        scope: `openid urn:zitadel:iam:org:project:id:${s.projectId}:aud`,
+      });
       expect(await oidc.tokenIntrospection(apiConfig, access_token), type).toMatchObject({ active: true, sub: machineId });
       await seed.authorizations.deleteAuthorization({ id: authorizationId });
       expect(await oidc.tokenIntrospection(apiConfig, access_token), type).toEqual({ active: false });
@@ -230,7 +242,10 @@ describe("the management API with issued tokens", () => {
     const { id: machineId, username } = await seed.machine(orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     const { createAdministrator } = await import("../../src/directory/administrators.js");
-    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator(
+      { prisma: api().db.prisma, actor: { id: "test" } },
+      { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] },
+    );
 
     const config = await discover(api().url, username, clientSecret);
     const withAudience = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
@@ -293,7 +308,10 @@ describe("JWT access tokens: revocation", () => {
     const { id: machineId, username } = await seed.machine(orgId);
     const { clientSecret } = await seed.users.addSecret({ userId: machineId });
     await api().db.prisma.user.update({ where: { id: machineId }, data: { accessTokenType: "JWT" } });
-    await createAdministrator({ prisma: api().db.prisma, actor: { id: "test" } }, { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] });
+    await createAdministrator(
+      { prisma: api().db.prisma, actor: { id: "test" } },
+      { userId: machineId, resource: { organizationId: orgId }, roles: ["ORG_OWNER"] },
+    );
     const config = await discover(api().url, username, clientSecret);
     const { access_token } = await oidc.clientCredentialsGrant(config, { scope: "openid urn:zitadel:iam:org:project:id:zitadel:aud" });
     expect(access_token.split(".")).toHaveLength(3);
@@ -392,9 +410,13 @@ describe("CORS for browser apps", () => {
     const { tokens, page } = await signInWithCode(browser(), config, s.user, "openid");
     const callbackOrigin = new URL(CALLBACK).origin;
     // An additional origin of the app is allowed like its redirect URIs' origins.
-    expect((await fetch(`${api().url}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin: "https://spa.example.com" } })).headers.get(
-      "access-control-allow-origin",
-    )).toBe("https://spa.example.com");
+    expect(
+      (
+        await fetch(`${api().url}/oidc/v1/userinfo`, {
+          headers: { authorization: `Bearer ${tokens.access_token}`, origin: "https://spa.example.com" },
+        })
+      ).headers.get("access-control-allow-origin"),
+    ).toBe("https://spa.example.com");
     const ask = (origin: string) =>
       fetch(`${api().url}/oidc/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}`, origin } });
     const own = await ask(callbackOrigin);

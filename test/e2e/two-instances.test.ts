@@ -46,7 +46,13 @@ describe("several instances", () => {
       name: unique("mobile"),
       creationRequestType: {
         case: "oidcRequest",
-        value: { redirectUris: [(await import("../support/relying-party.js")).CALLBACK], responseTypes: [1], grantTypes: [0, 2], appType: 2, authMethodType: 2 },
+        value: {
+          redirectUris: [(await import("../support/relying-party.js")).CALLBACK],
+          responseTypes: [1],
+          grantTypes: [0, 2],
+          appType: 2,
+          authMethodType: 2,
+        },
       },
     } as never);
     const clientId = (created.creationResponseType.value as { clientId: string }).clientId;

@@ -62,7 +62,9 @@ describe("web app (code flow, client_secret_basic)", () => {
     const projectId = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
     const user = await seed.human(orgId);
     const app = await seed.webApp(projectId, CALLBACK);
-    const config = await oidc.discovery(new URL(api().url), app.clientId, app.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(api().url), app.clientId, app.clientSecret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "s1" });
     const page = await browser().newPage();
     await page.goto(url.href);
@@ -107,7 +109,9 @@ describe("single sign-on and sign-out", () => {
 
     // End session with the ID token: back to the app's post-logout URI at once, with state.
     const bye = CALLBACK.replace(/\/cb$/, "/bye");
-    await page.goto(oidc.buildEndSessionUrl(config1, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: bye, state: "later" }).href);
+    await page.goto(
+      oidc.buildEndSessionUrl(config1, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: bye, state: "later" }).href,
+    );
     await page.waitForURL((u) => u.href.startsWith(bye));
     expect(new URL(page.url()).searchParams.get("state")).toBe("later");
     // The session is gone: the next sign-in shows the login form again.
@@ -131,21 +135,33 @@ describe("organization scopes", () => {
     const page = await browser().newPage();
 
     // Another organization's scope: the login form refuses this user.
-    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${otherOrg}`, state: "s" }).href);
+    await page.goto(
+      oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${otherOrg}`, state: "s" }).href,
+    );
     await page.getByLabel(/login name/i).fill(user.username);
     await page.getByLabel(/password/i).fill(PASSWORD);
     await page.getByRole("button", { name: /sign in/i }).click();
     await page.getByText("This user cannot sign in to this organization.").waitFor();
 
     // The user's own organization: signed in, with the organization and resource-owner claims.
-    const { tokens } = await signInWithCode(page, config, user, `openid urn:zitadel:iam:org:id:${orgId} urn:zitadel:iam:user:resourceowner`);
+    const { tokens } = await signInWithCode(
+      page,
+      config,
+      user,
+      `openid urn:zitadel:iam:org:id:${orgId} urn:zitadel:iam:user:resourceowner`,
+    );
     const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
     expect(info["urn:zitadel:iam:org:id"]).toBe(orgId);
     expect(info["urn:zitadel:iam:user:resourceowner:id"]).toBe(orgId);
     expect(info["urn:zitadel:iam:user:resourceowner:primary_domain"]).toMatch(/\.localhost$/);
 
     // With that session, prompt=none for another organization needs a new login.
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${otherOrg}`, prompt: "none", state: "n" });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: `openid urn:zitadel:iam:org:id:${otherOrg}`,
+      prompt: "none",
+      state: "n",
+    });
     await page.goto(url.href);
     await page.waitForURL((u) => u.href.startsWith(CALLBACK));
     expect(new URL(page.url()).searchParams.get("error")).toBe("login_required");
@@ -171,13 +187,17 @@ describe("private labeling", () => {
 
       const enforced = await seed.webApp(enforce, CALLBACK);
       const c1 = await discover(api().url, enforced.clientId, enforced.clientSecret);
-      await page.goto(oidc.buildAuthorizationUrl(c1, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href);
+      await page.goto(
+        oidc.buildAuthorizationUrl(c1, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href,
+      );
       expect(await page.locator("header").innerText()).toContain("Owner Login");
       expect(await page.content()).toContain("#112233");
 
       const allowed = await seed.webApp(allow, CALLBACK);
       const c2 = await discover(api().url, allowed.clientId, allowed.clientSecret);
-      await page.goto(oidc.buildAuthorizationUrl(c2, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href);
+      await page.goto(
+        oidc.buildAuthorizationUrl(c2, { redirect_uri: CALLBACK, scope: `openid urn:zitadel:iam:org:id:${partner}`, state: "s" }).href,
+      );
       expect(await page.locator("header").innerText()).toContain("Partner Login");
       await page.goto(oidc.buildAuthorizationUrl(c2, { redirect_uri: CALLBACK, scope: "openid", state: "s" }).href);
       expect(await page.locator("header").innerText()).toContain("Owner Login");

@@ -26,7 +26,9 @@ describe("isUnavailable", () => {
 
   it("recognises Redis outages through ioredis", () => {
     expect(dependencyOf(error("Stream isn't writeable and enableOfflineQueue options is false"))).toBe("redis");
-    expect(dependencyOf(error("Reached the max retries per request limit (which is 1).", { name: "MaxRetriesPerRequestError" }))).toBe("redis");
+    expect(dependencyOf(error("Reached the max retries per request limit (which is 1).", { name: "MaxRetriesPerRequestError" }))).toBe(
+      "redis",
+    );
     expect(isUnavailable(error("Connection is closed."))).toBe(true);
     expect(isUnavailable(error("Command timed out"))).toBe(true);
     expect(isUnavailable(error("LOADING Redis is loading the dataset in memory", { name: "ReplyError" }))).toBe(true);
@@ -40,7 +42,9 @@ describe("isUnavailable", () => {
 
   it("leaves everything else alone: bugs and bad input are not outages", () => {
     expect(isUnavailable(error("boom"))).toBe(false);
-    expect(isUnavailable(prisma("P2002", { kind: "UniqueConstraintViolation" }, "Unique constraint failed on the fields: (`name`)"))).toBe(false);
+    expect(isUnavailable(prisma("P2002", { kind: "UniqueConstraintViolation" }, "Unique constraint failed on the fields: (`name`)"))).toBe(
+      false,
+    );
     expect(isUnavailable(prisma("P2010", { kind: "postgres", code: "42601" }, "Raw query failed. Code: `42601`."))).toBe(false); // syntax error
     expect(isUnavailable(error("ERR wrong number of arguments", { name: "ReplyError" }))).toBe(false);
     expect(isUnavailable(error("aborted", { code: "ECONNRESET" }))).toBe(false); // the client went away
@@ -49,6 +53,9 @@ describe("isUnavailable", () => {
   });
 
   it("logs the driver's reason, not Prisma's invocation and source excerpt", () => {
-    expect(outageLog(prisma("P1001", { kind: "DatabaseNotReachable" }))).toEqual({ dependency: "database", reason: "Can't reach database server" });
+    expect(outageLog(prisma("P1001", { kind: "DatabaseNotReachable" }))).toEqual({
+      dependency: "database",
+      reason: "Can't reach database server",
+    });
   });
 });

@@ -135,7 +135,8 @@ describe.each([
     const user = await setup.seed.human(setup.orgId);
     const [a, b] = [freshAddress(), freshAddress()];
     const wrong = [];
-    for (let i = 0; i < 12; i++) wrong.push((await (await LoginPage.open(api().url, setup.clientId)).submit(user.username, WRONG, a)).status);
+    for (let i = 0; i < 12; i++)
+      wrong.push((await (await LoginPage.open(api().url, setup.clientId)).submit(user.username, WRONG, a)).status);
     const fromB = await (await LoginPage.open(api().url, setup.clientId)).submit(user.username, PASSWORD, b);
     expect(fromB.status, fromB.body.slice(0, 300)).toBe(303);
     expect(wrong).toEqual([...Array(PER_NAME_AND_ADDRESS).fill(401), ...Array(12 - PER_NAME_AND_ADDRESS).fill(429)]);
@@ -149,12 +150,18 @@ describe.each([
     const known = await Promise.all([1, 2, 3, 4, 5].map(() => setup.seed.human(setup.orgId)));
     const names = [...known.map((u) => u.username), ...Array.from({ length: 25 }, () => unique("nobody"))];
     const before = await verifications(api());
-    const results = await concurrently(api(), setup.clientId, names.map((loginName) => ({ loginName, password: WRONG, address })));
+    const results = await concurrently(
+      api(),
+      setup.clientId,
+      names.map((loginName) => ({ loginName, password: WRONG, address })),
+    );
     expect(statuses(results)).toEqual({ 401: PER_ADDRESS, 429: names.length - PER_ADDRESS });
     expect((await verifications(api())) - before).toBe(PER_ADDRESS);
     // Refused now, whether the name exists or not: the same status and message.
     const refusals = await Promise.all(
-      [known[0]!.username, unique("nobody")].map(async (loginName) => (await LoginPage.open(api().url, setup.clientId)).submit(loginName, WRONG, address)),
+      [known[0]!.username, unique("nobody")].map(async (loginName) =>
+        (await LoginPage.open(api().url, setup.clientId)).submit(loginName, WRONG, address),
+      ),
     );
     expect(refusals.map((r) => r.status)).toEqual([429, 429]);
     expect(refusals.map((r) => alertOf(r.body))).toEqual(Array(2).fill("Too many failed attempts. Try again later."));

@@ -20,10 +20,15 @@ beforeAll(async () => {
 
 afterAll(() => {
   // Not one error (with its stack trace) in the server's log.
-  expect(api().logs().filter((line) => Number(line.level) >= 50)).toEqual([]);
+  expect(
+    api()
+      .logs()
+      .filter((line) => Number(line.level) >= 50),
+  ).toEqual([]);
 });
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 
 async function postForm(path: string, params: Record<string, string>, headers: Record<string, string> = {}) {
   const res = await fetch(`${api().url}${path}`, {
@@ -80,9 +85,19 @@ describe("client ids with control characters", () => {
 
 describe("authorization request parameters with control characters", () => {
   it("refuses a scope naming an organization by a domain with NUL, never a 500", async () => {
-    for (const scope of ["openid urn:zitadel:iam:org:domain:primary:acme\u0000.example.com", "openid urn:zitadel:iam:org:project:role:\u0000", "openid\u0000"]) {
+    for (const scope of [
+      "openid urn:zitadel:iam:org:domain:primary:acme\u0000.example.com",
+      "openid urn:zitadel:iam:org:project:role:\u0000",
+      "openid\u0000",
+    ]) {
       const url = new URL("/oauth/v2/authorize", api().url);
-      url.search = new URLSearchParams({ client_id: web.clientId, redirect_uri: CALLBACK, response_type: "code", scope, state: "s" }).toString();
+      url.search = new URLSearchParams({
+        client_id: web.clientId,
+        redirect_uri: CALLBACK,
+        response_type: "code",
+        scope,
+        state: "s",
+      }).toString();
       let res = await fetch(url, { redirect: "manual" });
       const cookies: string[] = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
       // Follow the redirects to the login page (if any) with the interaction's cookies.
@@ -105,7 +120,13 @@ describe("authorization request parameters with control characters", () => {
 
   it("the login form refuses a login name with NUL (a bad request, not a 500)", async () => {
     const url = new URL("/oauth/v2/authorize", api().url);
-    url.search = new URLSearchParams({ client_id: web.clientId, redirect_uri: CALLBACK, response_type: "code", scope: "openid", state: "s" }).toString();
+    url.search = new URLSearchParams({
+      client_id: web.clientId,
+      redirect_uri: CALLBACK,
+      response_type: "code",
+      scope: "openid",
+      state: "s",
+    }).toString();
     let res = await fetch(url, { redirect: "manual" });
     const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]!);
     const login = new URL(res.headers.get("location")!, url);
@@ -144,7 +165,11 @@ describe("jwt-bearer assertions with control characters", () => {
       ["1\u0000", "123"],
       ["\u0007", "123\u009f"],
     ] as const) {
-      const res = await postForm("/oauth/v2/token", { grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: await assertion(kid, sub), scope: "openid" });
+      const res = await postForm("/oauth/v2/token", {
+        grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        assertion: await assertion(kid, sub),
+        scope: "openid",
+      });
       expect({ kid, sub, status: res.status }).toEqual({ kid, sub, status: 400 });
       expect(["invalid_grant", "invalid_request"]).toContain(res.error);
     }

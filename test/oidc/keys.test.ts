@@ -37,8 +37,7 @@ afterEach(async () => {
 const signingFile = () => path.join(keysDir, SIGNING_KEYS_FILE);
 const cookieFile = () => path.join(keysDir, COOKIE_KEYS_FILE);
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
-const kidsOf = (material: KeyMaterial, alg: SigningAlg) =>
-  material.jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
+const kidsOf = (material: KeyMaterial, alg: SigningAlg) => material.jwks.keys.filter((key) => key.alg === alg).map((key) => key.kid);
 const signingKid = (material: KeyMaterial, alg: SigningAlg) => kidsOf(material, alg)[0];
 
 /** Signs an ID token through oidc-provider itself, to see which key it picks. */
@@ -48,9 +47,7 @@ async function kidSignedByProvider(material: KeyMaterial, alg: SigningAlg): Prom
     cookies: { keys: material.cookieKeys },
     ttl: { IdToken: 60 },
     features: { devInteractions: { enabled: false } },
-    clients: [
-      { client_id: "app", client_secret: "secret", redirect_uris: ["https://app.example/cb"], id_token_signed_response_alg: alg },
-    ],
+    clients: [{ client_id: "app", client_secret: "secret", redirect_uris: ["https://app.example/cb"], id_token_signed_response_alg: alg }],
   });
   const client = await provider.Client.find("app");
   const token = await new provider.IdToken({ sub: "user" }, { client }).issue({ use: "idtoken" });
@@ -249,7 +246,8 @@ describe("kid-based key operations (WebKeyService)", () => {
     const material = await loadKeys(keysDir);
     expect(publicJwks(material).keys.map((key) => key.kid)).toEqual(expect.arrayContaining([first.kid, second.kid, ec.kid]));
     expect(await kidSignedByProvider(material, "RS256")).toBe(rsKid);
-    for (const key of material.jwks.keys) for (const member of ["state", "createdAt", "activatedAt", "retiredAt"]) expect(key).not.toHaveProperty(member);
+    for (const key of material.jwks.keys)
+      for (const member of ["state", "createdAt", "activatedAt", "retiredAt"]) expect(key).not.toHaveProperty(member);
   });
 
   it("refuses RSA sizes for EC keys and sizes it does not know", async () => {
@@ -319,6 +317,11 @@ describe("kid-based key operations (WebKeyService)", () => {
     const listed = await listKeys(keysDir);
     expect(listed).toHaveLength(5);
     for (const key of created) expect(listed.map((k) => k.id)).toContain(key.kid);
-    expect(listed.filter((key) => key.state === "current").map((key) => key.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(
+      listed
+        .filter((key) => key.state === "current")
+        .map((key) => key.alg)
+        .sort(),
+    ).toEqual(["ES256", "RS256"]);
   });
 });

@@ -36,7 +36,12 @@ describe("user claims", () => {
         `urn:zitadel:iam:org:domain:primary:${org.primaryDomain}`,
       ],
     });
-    expect(claims!.profile).toMatchObject({ name: "Ada Lovelace", given_name: "Ada", family_name: "Lovelace", preferred_username: `ada-${org.id}` });
+    expect(claims!.profile).toMatchObject({
+      name: "Ada Lovelace",
+      given_name: "Ada",
+      family_name: "Lovelace",
+      preferred_username: `ada-${org.id}`,
+    });
     expect(claims!.email).toEqual({ email: "ada@example.com", email_verified: true });
     expect(claims!.reserved).toEqual({
       "urn:zitadel:iam:user:resourceowner:id": org.id,
@@ -51,10 +56,18 @@ describe("user claims", () => {
 
   it("leave the reserved claims out unless their scopes ask, and know no deleted user", async () => {
     const org = await makeOrg(ctx());
-    const user = await createHumanUser(ctx(), { orgId: org.id, username: `bob-${org.id}`, email: "bob@example.com", givenName: "Bob", familyName: "B" });
+    const user = await createHumanUser(ctx(), {
+      orgId: org.id,
+      username: `bob-${org.id}`,
+      email: "bob@example.com",
+      givenName: "Bob",
+      familyName: "B",
+    });
     const plain = await loadUserClaims({ reads: directReads(ctx().prisma), userId: user.id, projectId: undefined, scopes: ["openid"] });
     expect(plain!.reserved).toEqual({});
     expect(plain!.roles).toEqual({});
-    expect(await loadUserClaims({ reads: directReads(ctx().prisma), userId: "1", projectId: undefined, scopes: ["openid"] })).toBeUndefined();
+    expect(
+      await loadUserClaims({ reads: directReads(ctx().prisma), userId: "1", projectId: undefined, scopes: ["openid"] }),
+    ).toBeUndefined();
   });
 });

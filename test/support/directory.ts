@@ -29,7 +29,9 @@ export async function expectDomainError(promise: Promise<unknown>, code: ErrorCo
     caught = error;
   }
   if (!(caught instanceof DomainError)) {
-    throw new Error(`expected a DomainError ${code}${field ? ` on ${field}` : ""}, got ${caught === undefined ? "success" : String(caught)}`);
+    throw new Error(
+      `expected a DomainError ${code}${field ? ` on ${field}` : ""}, got ${caught === undefined ? "success" : String(caught)}`,
+    );
   }
   if (caught.code !== code || (field !== undefined && caught.field !== field)) {
     throw new Error(`expected ${code}${field ? ` on ${field}` : ""}, got ${caught.code} on ${caught.field}: ${caught.message}`);

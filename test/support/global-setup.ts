@@ -18,7 +18,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const started: RunningServer[] = [];
-  const stopAll = () => started.reverse().forEach((server) => server.stop());
+  const stopAll = () => {
+    for (const server of started.reverse()) server.stop();
+  };
   try {
     let databaseUrl = process.env.TEST_DATABASE_URL;
     if (!databaseUrl) {

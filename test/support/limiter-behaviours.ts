@@ -19,7 +19,12 @@ export function limiterBehaviours(make: (limits: Partial<LoginLimits>) => RateLi
     it("reserves atomically: of 40 concurrent attempts for one name from one address, exactly the limit pass", async () => {
       const limiter = make({ perNameAndAddress: 5, perName: 100, perAddress: 100 });
       const { name, a } = fresh();
-      expect(await allowedOf(limiter, Array.from({ length: 40 }, () => ({ loginName: name, address: a })))).toBe(5);
+      expect(
+        await allowedOf(
+          limiter,
+          Array.from({ length: 40 }, () => ({ loginName: name, address: a })),
+        ),
+      ).toBe(5);
       // The name in another case is the same name.
       expect(await limiter.reserve({ loginName: name.toUpperCase(), address: a })).toBe(false);
     });
@@ -27,7 +32,12 @@ export function limiterBehaviours(make: (limits: Partial<LoginLimits>) => RateLi
     it("lets the name sign in from another address while one address is throttled", async () => {
       const limiter = make({ perNameAndAddress: 3, perName: 20, perAddress: 100 });
       const { name, a, b } = fresh();
-      expect(await allowedOf(limiter, Array.from({ length: 30 }, () => ({ loginName: name, address: a })))).toBe(3);
+      expect(
+        await allowedOf(
+          limiter,
+          Array.from({ length: 30 }, () => ({ loginName: name, address: a })),
+        ),
+      ).toBe(3);
       expect(await limiter.reserve({ loginName: name, address: b })).toBe(true);
     });
 
@@ -53,15 +63,30 @@ export function limiterBehaviours(make: (limits: Partial<LoginLimits>) => RateLi
       // From `a` the user still gets in (the name-and-address counter still applies there).
       expect(await limiter.reserve({ loginName: name, address: a })).toBe(true);
       await limiter.succeeded({ loginName: name, address: a });
-      expect(await allowedOf(limiter, Array.from({ length: 5 }, () => ({ loginName: name, address: a })))).toBe(3);
+      expect(
+        await allowedOf(
+          limiter,
+          Array.from({ length: 5 }, () => ({ loginName: name, address: a })),
+        ),
+      ).toBe(3);
     });
 
     it("an attempt refused for its name and address counts nowhere else (no lock-out from other addresses)", async () => {
       const limiter = make({ perNameAndAddress: 2, perName: 5, perAddress: 100 });
       const { name, a, b } = fresh();
       // 50 attempts from one address: 2 reach the per-name counter, 48 are refused before it.
-      expect(await allowedOf(limiter, Array.from({ length: 50 }, () => ({ loginName: name, address: a })))).toBe(2);
-      expect(await allowedOf(limiter, [{ loginName: name, address: b }, { loginName: name, address: b }])).toBe(2);
+      expect(
+        await allowedOf(
+          limiter,
+          Array.from({ length: 50 }, () => ({ loginName: name, address: a })),
+        ),
+      ).toBe(2);
+      expect(
+        await allowedOf(limiter, [
+          { loginName: name, address: b },
+          { loginName: name, address: b },
+        ]),
+      ).toBe(2);
     });
 
     it("a success clears the name-and-address counter and gives the attempt back; a cancel gives it back too", async () => {
@@ -75,7 +100,12 @@ export function limiterBehaviours(make: (limits: Partial<LoginLimits>) => RateLi
       expect(await limiter.reserve(attempt)).toBe(true);
       await limiter.cancel(attempt);
       // Per address: 3 reserved so far (the refused one never reached it), 2 given back.
-      expect(await allowedOf(limiter, [1, 2, 3].map((i) => ({ loginName: `${other}-${i}`, address: a })))).toBe(2);
+      expect(
+        await allowedOf(
+          limiter,
+          [1, 2, 3].map((i) => ({ loginName: `${other}-${i}`, address: a })),
+        ),
+      ).toBe(2);
     });
 
     it("forgets attempts after the window, counted from the first", async () => {

@@ -74,7 +74,7 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
       await codes.consume("c3");
       const first = (await codes.find("c3"))?.consumed;
       expect(typeof first).toBe("number");
-      await redis.set(prefix + "AuthorizationCode:c3", JSON.stringify({ jti: "c3", consumed: 1 }), "KEEPTTL");
+      await redis.set(`${prefix}AuthorizationCode:c3`, JSON.stringify({ jti: "c3", consumed: 1 }), "KEEPTTL");
       await codes.consume("c3");
       expect((await codes.find("c3"))?.consumed).toBeGreaterThanOrEqual(first!);
       // Storing it again replaces it whole, the consumption with it.
@@ -96,16 +96,20 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
 
     it("reads and consumes entries of the earlier format (a hash {payload, consumed?}), and replaces them", async () => {
       const codes = store.adapterFor("AuthorizationCode");
-      const k = prefix + "AuthorizationCode:old";
-      await redis.multi().hset(k, "payload", JSON.stringify({ jti: "old", accountId: "u1" })).expire(k, 60).exec();
+      const k = `${prefix}AuthorizationCode:old`;
+      await redis
+        .multi()
+        .hset(k, "payload", JSON.stringify({ jti: "old", accountId: "u1" }))
+        .expire(k, 60)
+        .exec();
       expect(await codes.find("old")).toEqual({ jti: "old", accountId: "u1" });
       await codes.consume("old");
       expect(typeof (await codes.find("old"))?.consumed).toBe("number");
       expect(await ttl("AuthorizationCode:old")).toBeGreaterThan(55);
       const sessions = store.adapterFor("Session");
-      const s = prefix + "Session:old";
+      const s = `${prefix}Session:old`;
       await redis.hset(s, "payload", JSON.stringify({ uid: "uid-old", accountId: "u2" }));
-      await redis.set(prefix + "uid:uid-old", "old");
+      await redis.set(`${prefix}uid:uid-old`, "old");
       expect(await sessions.findByUid("uid-old")).toMatchObject({ accountId: "u2" });
       await sessions.upsert("old", { uid: "uid-old", accountId: "u3" }, 60);
       expect(await redis.type(s)).toBe("string");
@@ -144,94 +148,100 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
       expect(await access.find("a1")).toBeUndefined();
       expect(await refresh.find("r1")).toBeUndefined();
       expect(await codes.find("c9")).toBeUndefined();
-      expect(await redis.exists(prefix + "grant:g9")).toBe(0);
+      expect(await redis.exists(`${prefix}grant:g9`)).toBe(0);
       expect(await access.find("a2")).toBeDefined();
     });
   });
 
-    describe("within a request", () => {
-      // Counts the commands the store sends (pipelined ones included) while `work` runs.
-      const commandsDuring = async <T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> => {
-        const commands: string[] = [];
-        const send = redis.sendCommand.bind(redis);
-        const spy = (command: Parameters<RedisClient["sendCommand"]>[0], ...rest: unknown[]) => {
-          commands.push((command as { name: string }).name);
-          return (send as (...args: unknown[]) => unknown)(command, ...rest);
-        };
-        (redis as { sendCommand: unknown }).sendCommand = spy;
-        try {
-          return { result: await work(), commands };
-        } finally {
-          (redis as { sendCommand: unknown }).sendCommand = send;
-        }
+  describe("within a request", () => {
+    // Counts the commands the store sends (pipelined ones included) while `work` runs.
+    const commandsDuring = async <T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> => {
+      const commands: string[] = [];
+      const send = redis.sendCommand.bind(redis);
+      const spy = (command: Parameters<RedisClient["sendCommand"]>[0], ...rest: unknown[]) => {
+        commands.push((command as { name: string }).name);
+        return (send as (...args: unknown[]) => unknown)(command, ...rest);
       };
-      const seed = async () => {
-        const n = ++runs;
-        const [sessions, grants, access] = ["Session", "Grant", "AccessToken"].map((m) => store.adapterFor(m)) as [Adapter, Adapter, Adapter];
-        await sessions.upsert(`s-${n}`, { uid: `uid-${n}`, accountId: "u1", authorizations: { app: { grantId: `g-${n}` } } }, 60);
-        await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid" } }, 60);
-        await access.upsert(`at-${n}`, { accountId: "u1", clientId: "app", grantId: `g-${n}`, expiresWithSession: true, sessionUid: `uid-${n}` }, 60);
-        await withinProviderRequest(() => access.find(`at-${n}`)); // the server knows the script now (else EVALSHA, then EVAL)
-        return { n, sessions, grants, access };
-      };
+      (redis as { sendCommand: unknown }).sendCommand = spy;
+      try {
+        return { result: await work(), commands };
+      } finally {
+        (redis as { sendCommand: unknown }).sendCommand = send;
+      }
+    };
+    const seed = async () => {
+      const n = ++runs;
+      const [sessions, grants, access] = ["Session", "Grant", "AccessToken"].map((m) => store.adapterFor(m)) as [Adapter, Adapter, Adapter];
+      await sessions.upsert(`s-${n}`, { uid: `uid-${n}`, accountId: "u1", authorizations: { app: { grantId: `g-${n}` } } }, 60);
+      await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid" } }, 60);
+      await access.upsert(
+        `at-${n}`,
+        { accountId: "u1", clientId: "app", grantId: `g-${n}`, expiresWithSession: true, sessionUid: `uid-${n}` },
+        60,
+      );
+      await withinProviderRequest(() => access.find(`at-${n}`)); // the server knows the script now (else EVALSHA, then EVAL)
+      return { n, sessions, grants, access };
+    };
 
-      it("finds a token with its session and grant in one round trip on one server, and the same everywhere", async () => {
-        const { n, sessions, grants, access } = await seed();
-        const { result, commands } = await commandsDuring(() =>
-          withinProviderRequest(async () => {
-            const token = await access.find(`at-${n}`);
-            return { token, session: await sessions.findByUid(`uid-${n}`), grant: await grants.find(`g-${n}`) };
-          }),
-        );
-        expect(result.token).toMatchObject({ grantId: `g-${n}` });
-        expect(result.session).toMatchObject({ accountId: "u1", uid: `uid-${n}` });
-        expect(result.grant).toMatchObject({ clientId: "app", openid: { scope: "openid" } });
-        expect(commands).toEqual(redis.isCluster ? ["get", "get", "get", "get"] : ["evalsha"]);
-      });
-
-      it("reads a session's grants ahead, and outside a request reads each artifact itself", async () => {
-        const { n, sessions, grants } = await seed();
-        const inside = await commandsDuring(() => withinProviderRequest(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]));
-        expect(inside.result[1]).toMatchObject({ clientId: "app" });
-        expect(inside.commands).toEqual(redis.isCluster ? ["get", "get"] : ["evalsha"]);
-        const outside = await commandsDuring(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]);
-        expect(outside.result[1]).toMatchObject({ clientId: "app" });
-        expect(outside.commands).toEqual(["get", "get"]);
-      });
-
-      it("never answers from what was read ahead after a write to it, nor twice", async () => {
-        const { n, grants, access } = await seed();
-        const result = await withinProviderRequest(async () => {
-          await access.find(`at-${n}`);
-          await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid email" } }, 60);
-          const changed = await grants.find(`g-${n}`);
-          await access.find(`at-${n}`);
-          await grants.destroy(`g-${n}`);
-          const destroyed = await grants.find(`g-${n}`);
-          await access.find(`at-${n}`);
-          // Changed behind the store's back: the first find takes what was read ahead, the next asks Redis.
-          await redis.set(`${prefix}Grant:g-${n}`, JSON.stringify({ clientId: "elsewhere" }));
-          const [first, second] = [await grants.find(`g-${n}`), await grants.find(`g-${n}`)];
-          return { changed, destroyed, first, second };
-        });
-        expect(result.changed).toMatchObject({ openid: { scope: "openid email" } });
-        expect(result.destroyed).toBeUndefined();
-        // Read ahead when the grant was gone (a Cluster reads nothing ahead).
-        expect(result.first).toEqual(redis.isCluster ? { clientId: "elsewhere" } : undefined);
-        expect(result.second).toMatchObject({ clientId: "elsewhere" });
-      });
-
-      it("forgets everything read ahead when a grant is revoked", async () => {
-        const { n, sessions, access } = await seed();
-        const session = await withinProviderRequest(async () => {
-          await access.find(`at-${n}`);
-          await access.revokeByGrantId("unrelated");
-          await redis.set(`${prefix}uid:uid-${n}`, "elsewhere");
-          return sessions.findByUid(`uid-${n}`);
-        });
-        expect(session).toBeUndefined();
-      });
+    it("finds a token with its session and grant in one round trip on one server, and the same everywhere", async () => {
+      const { n, sessions, grants, access } = await seed();
+      const { result, commands } = await commandsDuring(() =>
+        withinProviderRequest(async () => {
+          const token = await access.find(`at-${n}`);
+          return { token, session: await sessions.findByUid(`uid-${n}`), grant: await grants.find(`g-${n}`) };
+        }),
+      );
+      expect(result.token).toMatchObject({ grantId: `g-${n}` });
+      expect(result.session).toMatchObject({ accountId: "u1", uid: `uid-${n}` });
+      expect(result.grant).toMatchObject({ clientId: "app", openid: { scope: "openid" } });
+      expect(commands).toEqual(redis.isCluster ? ["get", "get", "get", "get"] : ["evalsha"]);
     });
+
+    it("reads a session's grants ahead, and outside a request reads each artifact itself", async () => {
+      const { n, sessions, grants } = await seed();
+      const inside = await commandsDuring(() =>
+        withinProviderRequest(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]),
+      );
+      expect(inside.result[1]).toMatchObject({ clientId: "app" });
+      expect(inside.commands).toEqual(redis.isCluster ? ["get", "get"] : ["evalsha"]);
+      const outside = await commandsDuring(async () => [await sessions.find(`s-${n}`), await grants.find(`g-${n}`)]);
+      expect(outside.result[1]).toMatchObject({ clientId: "app" });
+      expect(outside.commands).toEqual(["get", "get"]);
+    });
+
+    it("never answers from what was read ahead after a write to it, nor twice", async () => {
+      const { n, grants, access } = await seed();
+      const result = await withinProviderRequest(async () => {
+        await access.find(`at-${n}`);
+        await grants.upsert(`g-${n}`, { accountId: "u1", clientId: "app", openid: { scope: "openid email" } }, 60);
+        const changed = await grants.find(`g-${n}`);
+        await access.find(`at-${n}`);
+        await grants.destroy(`g-${n}`);
+        const destroyed = await grants.find(`g-${n}`);
+        await access.find(`at-${n}`);
+        // Changed behind the store's back: the first find takes what was read ahead, the next asks Redis.
+        await redis.set(`${prefix}Grant:g-${n}`, JSON.stringify({ clientId: "elsewhere" }));
+        const [first, second] = [await grants.find(`g-${n}`), await grants.find(`g-${n}`)];
+        return { changed, destroyed, first, second };
+      });
+      expect(result.changed).toMatchObject({ openid: { scope: "openid email" } });
+      expect(result.destroyed).toBeUndefined();
+      // Read ahead when the grant was gone (a Cluster reads nothing ahead).
+      expect(result.first).toEqual(redis.isCluster ? { clientId: "elsewhere" } : undefined);
+      expect(result.second).toMatchObject({ clientId: "elsewhere" });
+    });
+
+    it("forgets everything read ahead when a grant is revoked", async () => {
+      const { n, sessions, access } = await seed();
+      const session = await withinProviderRequest(async () => {
+        await access.find(`at-${n}`);
+        await access.revokeByGrantId("unrelated");
+        await redis.set(`${prefix}uid:uid-${n}`, "elsewhere");
+        return sessions.findByUid(`uid-${n}`);
+      });
+      expect(session).toBeUndefined();
+    });
+  });
 
   describe("Redis rate limiter", () => {
     limiterBehaviours((limits) => createRedisRateLimiter(redis, { ...limits, prefix: `${prefix}ratelimit:` }));
@@ -239,7 +249,9 @@ export function redisStateBehaviours(connect: () => RedisClient | Promise<RedisC
     it("keeps each counter under its own key, with the window as its TTL", async () => {
       const limiter = createRedisRateLimiter(redis, { windowMs: 60_000, prefix: `${prefix}ratelimit-keys:` });
       await limiter.reserve({ loginName: "Carol", address: "192.0.2.9" });
-      const keys = (await Promise.all(["name-address:carol:192.0.2.9", "address:192.0.2.9", "name:carol"].map((k) => redis.pttl(`${prefix}ratelimit-keys:${k}`))));
+      const keys = await Promise.all(
+        ["name-address:carol:192.0.2.9", "address:192.0.2.9", "name:carol"].map((k) => redis.pttl(`${prefix}ratelimit-keys:${k}`)),
+      );
       for (const ttl of keys) {
         expect(ttl).toBeGreaterThan(55_000);
         expect(ttl).toBeLessThanOrEqual(60_000);

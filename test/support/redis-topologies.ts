@@ -35,8 +35,22 @@ function startServer(dir: string, name: string, port: number, extra: string[]): 
   const pidfile = path.join(dir, `${name}.pid`);
   execFileSync(binary("redis-server"), [
     ...extra,
-    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-    "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, `${name}.log`),
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--daemonize",
+    "yes",
+    "--pidfile",
+    pidfile,
+    "--dir",
+    dir,
+    "--logfile",
+    path.join(dir, `${name}.log`),
   ]);
   return pidfile;
 }
@@ -102,9 +116,20 @@ export async function startSentinelSet(): Promise<RedisTopology> {
     const pidfile = path.join(dir, "sentinel.pid");
     pidfiles.push(pidfile);
     execFileSync(binary("redis-server"), [
-      config, "--sentinel",
-      "--port", String(sentinelPort), "--bind", "127.0.0.1",
-      "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, "sentinel.log"),
+      config,
+      "--sentinel",
+      "--port",
+      String(sentinelPort),
+      "--bind",
+      "127.0.0.1",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      pidfile,
+      "--dir",
+      dir,
+      "--logfile",
+      path.join(dir, "sentinel.log"),
     ]);
     await waitForPort(masterPort);
     await waitForPort(sentinelPort);
@@ -133,17 +158,39 @@ export async function startCluster(): Promise<RedisTopology> {
       ports.push(port);
       pidfiles.push(
         startServer(dir, `node-${port}`, port, [
-          "--cluster-enabled", "yes", "--cluster-config-file", path.join(dir, `nodes-${port}.conf`),
-          "--cluster-port", String(busPort), "--cluster-node-timeout", "5000",
-          "--requirepass", "default-user-secret",
-          "--user", CLUSTER_USER, "on", `>${CLUSTER_PASSWORD}`, "~*", "&*", "+@all",
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          path.join(dir, `nodes-${port}.conf`),
+          "--cluster-port",
+          String(busPort),
+          "--cluster-node-timeout",
+          "5000",
+          "--requirepass",
+          "default-user-secret",
+          "--user",
+          CLUSTER_USER,
+          "on",
+          `>${CLUSTER_PASSWORD}`,
+          "~*",
+          "&*",
+          "+@all",
         ]),
       );
     }
     for (const port of ports) await waitForPort(port);
     execFileSync(
       binary("redis-cli"),
-      ["--no-auth-warning", ...auth, "--cluster", "create", ...ports.map((port) => `127.0.0.1:${port}`), "--cluster-replicas", "0", "--cluster-yes"],
+      [
+        "--no-auth-warning",
+        ...auth,
+        "--cluster",
+        "create",
+        ...ports.map((port) => `127.0.0.1:${port}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     for (const port of ports) {

@@ -56,6 +56,9 @@ export async function signInWithCode(
   const page = "newPage" in browser ? await browser.newPage() : browser;
   const { url, verifier } = await authorizationRequest(config, scope, extra);
   const callback = await visit(page, url, user);
-  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, idTokenExpected: scope.includes("openid") });
+  const tokens = await oidc.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+    idTokenExpected: scope.includes("openid"),
+  });
   return { tokens, page };
 }

@@ -25,7 +25,11 @@ export function seeder(api: ApiServer) {
       const { id } = await orgs.createOrganization({ name });
       return id;
     },
-    async project(orgId: string, settings: { authorizationRequired?: boolean; projectAccessRequired?: boolean; projectRoleAssertion?: boolean } = {}, roles: string[] = []) {
+    async project(
+      orgId: string,
+      settings: { authorizationRequired?: boolean; projectAccessRequired?: boolean; projectRoleAssertion?: boolean } = {},
+      roles: string[] = [],
+    ) {
       const { id } = await projects.createProject({ organizationId: orgId, name: unique("Project"), ...settings });
       for (const roleKey of roles) await projects.addProjectRole({ projectId: id, roleKey, displayName: roleKey });
       return id;
@@ -49,14 +53,28 @@ export function seeder(api: ApiServer) {
     },
     /** An API app authenticating with basic auth. */
     async basicApiApp(projectId: string) {
-      const res = await apps.createApplication({ projectId, name: unique("api"), creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } } });
+      const res = await apps.createApplication({
+        projectId,
+        name: unique("api"),
+        creationRequestType: { case: "apiRequest", value: { authMethodType: 0 } },
+      });
       return res.creationResponseType.value as { clientId: string; clientSecret: string };
     },
     /** An API app authenticating with a key, and its key file as the console downloads it. */
     async keyFileApiApp(projectId: string) {
-      const res = await apps.createApplication({ projectId, name: unique("api"), creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } } });
+      const res = await apps.createApplication({
+        projectId,
+        name: unique("api"),
+        creationRequestType: { case: "apiRequest", value: { authMethodType: 1 } },
+      });
       const key = await apps.createApplicationKey({ projectId, appId: res.appId });
-      return JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as { type: "application"; keyId: string; key: string; appId: string; clientId: string };
+      return JSON.parse(Buffer.from(key.keyDetails).toString("utf8")) as {
+        type: "application";
+        keyId: string;
+        key: string;
+        appId: string;
+        clientId: string;
+      };
     },
     async authorize(userId: string, projectId: string, roleKeys: string[], organizationId?: string) {
       const res = await authorizations.createAuthorization({ userId, projectId, roleKeys, ...(organizationId ? { organizationId } : {}) });

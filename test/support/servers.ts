@@ -73,8 +73,15 @@ export async function startPostgres(): Promise<RestartableServer> {
   };
   const start = () =>
     run([
-      pgCtl, "-D", data, "-l", path.join(dir, "log"), "-w", "start",
-      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      pgCtl,
+      "-D",
+      data,
+      "-l",
+      path.join(dir, "log"),
+      "-w",
+      "start",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
     ]);
   run([initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync"]);
   start();
@@ -112,8 +119,21 @@ export async function startRedis(options: RedisOptions = {}): Promise<Restartabl
   const persistence = options.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const start = async () => {
     execFileSync(redis, [
-      "--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence,
-      "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", path.join(dir, "log"),
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      ...persistence,
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      pidfile,
+      "--dir",
+      dir,
+      "--logfile",
+      path.join(dir, "log"),
     ]);
     await waitForPort(port);
   };
