@@ -5,7 +5,7 @@ import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
 import { describeAddress, listenDual } from "./http/listener.js";
-import { createSignIn } from "./oidc/index.js";
+import { createSignIn } from "./sign-in.js";
 import { createHandler } from "./server.js";
 import { setPasswordHashParameters } from "./directory/passwords.js";
 import { isUnavailable, logOutage } from "./http/unavailable.js";

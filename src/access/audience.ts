@@ -6,6 +6,20 @@
 import type { AccessDecision } from "./decide.js";
 import { parseScopes, SCOPE } from "./scopes.js";
 
+/** The audience of the instance's own management API (urn:zitadel:iam:org:project:id:zitadel:aud). */
+export const MANAGEMENT_AUDIENCE = "zitadel";
+
+/**
+ * A token's audience as ZITADEL sets it: the client id, the client's project, the projects named
+ * by aud scopes, and the management API when its scope is present.
+ */
+export function audienceFor(clientId: string, projectId: string | undefined, scopes: readonly string[]): string[] {
+  const request = parseScopes(scopes);
+  const aud = [clientId, ...(projectId ? [projectId] : []), ...request.audienceProjects];
+  if (request.managementAudience) aud.push(MANAGEMENT_AUDIENCE);
+  return [...new Set(aud)];
+}
+
 export interface NarrowedScopes {
   /** The scopes the token may carry, in request order. */
   granted: string[];

@@ -78,3 +78,64 @@ export function roleClaims(
 export function flatRoles(claim: RoleClaim | undefined): string[] {
   return claim ? Object.keys(claim).sort() : [];
 }
+
+/** The standard claims of the profile and email scopes: oidc-provider's claims configuration. */
+export const PROFILE_CLAIMS = ["name", "given_name", "family_name", "nickname", "preferred_username", "locale", "updated_at"] as const;
+export const EMAIL_CLAIMS = ["email", "email_verified"] as const;
+const STANDARD = new Set<string>(["sub", ...PROFILE_CLAIMS, ...EMAIL_CLAIMS]);
+/** Whether oidc-provider knows a claim by name (the others have names made at run time). */
+export const isStandardClaim = (name: string) => STANDARD.has(name);
+
+/** What the claims need to know of a user (the directory's user rows fit it). */
+export interface SubjectProfile {
+  id: string;
+  username: string;
+  name: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  nickName: string | null;
+  preferredLanguage: string | null;
+  email: string | null;
+  emailVerified: boolean;
+  updatedAt: Date;
+  org: { id: string; name: string; primaryDomain: string };
+  metadata: { key: string; value: Uint8Array }[];
+}
+
+/** The profile scope's claims (undefined ones left out). */
+export function profileClaims(user: SubjectProfile): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    name: user.displayName ?? user.name ?? user.username,
+    given_name: user.givenName ?? undefined,
+    family_name: user.familyName ?? undefined,
+    nickname: user.nickName ?? undefined,
+    preferred_username: user.username,
+    locale: user.preferredLanguage ?? undefined,
+    updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
+}
+
+/** The email scope's claims (none for a user without an email). */
+export function emailClaims(user: SubjectProfile): Record<string, unknown> {
+  return user.email ? { email: user.email, email_verified: user.emailVerified } : {};
+}
+
+/** The claims of ZITADEL's reserved urn:zitadel:iam:* scopes other than roles. */
+export function reservedClaims(user: SubjectProfile, scopes: ScopeRequest): Record<string, unknown> {
+  const reserved: Record<string, unknown> = {};
+  if (scopes.resourceOwner) {
+    reserved["urn:zitadel:iam:user:resourceowner:id"] = user.org.id;
+    reserved["urn:zitadel:iam:user:resourceowner:name"] = user.org.name;
+    reserved["urn:zitadel:iam:user:resourceowner:primary_domain"] = user.org.primaryDomain;
+  }
+  if (scopes.orgId) reserved["urn:zitadel:iam:org:id"] = scopes.orgId;
+  if (scopes.orgDomain) reserved["urn:zitadel:iam:org:domain:primary"] = scopes.orgDomain;
+  if (scopes.metadata) {
+    reserved["urn:zitadel:iam:user:metadata"] = Object.fromEntries(
+      user.metadata.map((m) => [m.key, Buffer.from(m.value).toString("base64url")]),
+    );
+  }
+  return reserved;
+}

@@ -1,6 +1,6 @@
 // The access checks of semantics.md, in one pure function shared by every path: interactive
 // login, SSO, prompt=none, refresh, client credentials, userinfo and introspection.
-import type { ActiveState, OrgState, UserState } from "../generated/prisma/client.js";
+import type { ActiveState, OrgState, UserState } from "./states.js";
 
 /** Everything the checks need about one user and one project, loaded in one directory call. */
 export interface AccessSnapshot {
@@ -18,6 +18,13 @@ export interface AccessSnapshot {
   userOrgGrant: { id: string; state: ActiveState } | null;
   /** The user's authorizations on the project, held by any organization. */
   authorizations: SnapshotAuthorization[];
+}
+
+/** A snapshot with what the role claims need of the project besides it. */
+export interface ProjectAccess {
+  snapshot: AccessSnapshot;
+  projectRoleAssertion: boolean;
+  projectRoleKeys: string[];
 }
 
 export interface SnapshotAuthorization {

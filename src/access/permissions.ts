@@ -1,6 +1,6 @@
 // Who may administer what: ZITADEL's administrator roles, decided from a principal's memberships.
 // Pure functions, shared by every service of the management API.
-import type { AdminResource, AdminRole } from "../generated/prisma/client.js";
+import type { AdminResource, AdminRole } from "./states.js";
 
 export interface Membership {
   resource: AdminResource;

@@ -1,7 +1,7 @@
 // ZITADEL's reserved scopes, read once per request into what they ask for.
 // Unknown scopes are ignored (never invalid_scope), as in ZITADEL; so are scopes with control
 // characters, which name nothing (and whose NUL PostgreSQL would refuse in a lookup).
-import { textProblem } from "../directory/validate.js";
+import { textProblem } from "./text.js";
 
 export const SCOPE = {
   projectRole: "urn:zitadel:iam:org:project:role:",

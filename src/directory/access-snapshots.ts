@@ -3,14 +3,10 @@
 // Prisma would split nested selects into one statement per relation (~9 for a snapshot), so
 // these reads are hand-written SQL (parameters bound by $queryRaw's tagged template) that return
 // the nested shapes as JSON built in PostgreSQL. The same SQL runs on PostgreSQL and PGlite.
-import type { AccessSnapshot } from "../access/decide.js";
-import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
+import type { ProjectAccess } from "../access/decide.js";
+import { type OrgState, Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
 
-export interface ProjectAccess {
-  snapshot: AccessSnapshot;
-  projectRoleAssertion: boolean;
-  projectRoleKeys: string[];
-}
+export type { ProjectAccess };
 
 /**
  * One authorization `a` as a SnapshotAuthorization (JSON), given its holding organization `ao`
@@ -84,7 +80,7 @@ export async function loadProjectsAccess(
 }
 
 export type UserProfile = User & {
-  org: { id: string; name: string; primaryDomain: string };
+  org: { id: string; name: string; primaryDomain: string; state: OrgState };
   metadata: { key: string; value: Prisma.Bytes }[];
 };
 
@@ -94,7 +90,7 @@ export async function loadUserProfile(prisma: PrismaClient, userId: string): Pro
   // return dates as Date and enum columns as their text (the Prisma enum's names).
   const rows = await prisma.$queryRaw<(User & { org: UserProfile["org"] | string; metadata: { key: string; value: string }[] | string })[]>`
     SELECT u.*,
-      json_build_object('id', o."id", 'name', o."name", 'primaryDomain', o."primaryDomain") AS "org",
+      json_build_object('id', o."id", 'name', o."name", 'primaryDomain', o."primaryDomain", 'state', o."state") AS "org",
       COALESCE((
         SELECT json_agg(json_build_object('key', m."key", 'value', encode(m."value", 'hex')) ORDER BY m."key")
         FROM "UserMetadata" m WHERE m."userId" = u."id"

@@ -3,7 +3,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
-import type { Client } from "oidc-provider";
+import type { Client, Grant } from "oidc-provider";
 import { parseScopes } from "../access/scopes.js";
 import { describeRole } from "../access/user-administration.js";
 import { findHeldRoles } from "../directory/administrators.js";
@@ -13,13 +13,9 @@ import {
   listManagementConsents,
   withdrawManagementConsent,
 } from "../directory/consents.js";
-import { decide, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, userInOrganization } from "../oidc/access-prompt.js";
-import { narrowGrant } from "../oidc/audience-checks.js";
-import { sessionOf } from "../oidc/internals.js";
-import { projectIdOf } from "../oidc/client-info.js";
+import { MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, type ReasonCode } from "../access/policy.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { DirectoryReads } from "../oidc/reads.js";
 import type { Logger } from "../log.js";
 import { loadBrandingSources } from "../directory/branding.js";
 import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "./branding.js";
@@ -37,11 +33,24 @@ import {
   renderManagementConsent,
 } from "./render.js";
 
+/** What the login UI asks of the sign-in policy (the oidc side provides it: access-prompt.ts). */
+export interface LoginPolicy {
+  /** Why the user may not use the app now (the access-denied page), or undefined when they may. */
+  refusal(userId: string, client: Client, scopes: readonly string[]): Promise<{ reason: ReasonCode; message: string } | undefined>;
+  /** Whether the user belongs to the organization the scopes name (true when they name none). */
+  inRequestedOrganization(userId: string, client: Client, scopes: readonly string[]): Promise<boolean>;
+  /** Decides the grant's aud scopes and management audience, as on every load of a grant. */
+  narrowGrant(grant: Grant, client: Client): Promise<void>;
+  /** The user signed in with this browser's session (outside oidc-provider's own routes). */
+  session(ctx: Context): Promise<{ accountId: string; uid: string } | undefined>;
+  /** The app's project (for its branding). */
+  projectOf(client: Client | undefined): string | undefined;
+}
+
 export interface LoginDeps {
   provider: Provider;
   prisma: PrismaClient;
-  /** The cached reads behind the access checks. */
-  reads: DirectoryReads;
+  policy: LoginPolicy;
   csrfKey: string;
   limiter: RateLimiter;
   /** Bounds the concurrent argon2 verifications of this instance. */
@@ -68,6 +77,11 @@ const consentsCsrfScope = (sessionUid: string) => `consents:${sessionUid}`;
 
 type Details = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
+const scopesOf = (details: Details) =>
+  String(details.params.scope ?? "")
+    .split(" ")
+    .filter(Boolean);
+
 /** Answers with an error page. */
 function showError(ctx: Context, status: number, page: { title: string; message: string }, branding: Branding = DEFAULT_BRANDING): void {
   ctx.status = status;
@@ -82,7 +96,7 @@ const NOT_SIGNED_IN = {
 };
 
 export function createLoginRouter(deps: LoginDeps): Router {
-  const { provider, prisma, reads } = deps;
+  const { provider, prisma, policy } = deps;
   const router = new Router({ prefix: "/ui/login" });
   const paths = (uid: string) => ({
     login: `/ui/login/${uid}/login`,
@@ -99,7 +113,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       const client = await provider.Client.find(String(details.params.client_id));
       const scopes = parseScopes(String(details.params.scope ?? "").split(" "));
       const sources = await loadBrandingSources(prisma, {
-        projectId: projectIdOf(client),
+        projectId: policy.projectOf(client),
         userId: details.session?.accountId,
         orgId: scopes.orgId,
         orgDomain: scopes.orgDomain,
@@ -169,7 +183,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     grant.addOIDCScope(scope);
     const missing = (details.prompt.details as { missingResourceScopes?: Record<string, string[]> }).missingResourceScopes ?? {};
     for (const [resource, scopes] of Object.entries(missing)) grant.addResourceScope(resource, scopes.join(" "));
-    await narrowGrant(reads, grant, projectIdOf(client));
+    if (client) await policy.narrowGrant(grant, client);
     const grantId = await grant.save();
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId, ...extra } }, { mergeWithLastSubmission: true });
     ctx.respond = false;
@@ -179,7 +193,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   // The signed-in user's management-API consents, each with a button to withdraw it. Registered
   // before /:uid, which would take "consents" for an interaction id.
   router.get("/consents", async (ctx) => {
-    const session = await sessionOf(provider, ctx);
+    const session = await policy.session(ctx);
     if (!session) return showError(ctx, 401, NOT_SIGNED_IN);
     const { accountId } = session;
     ctx.type = "html";
@@ -193,7 +207,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
   });
 
   router.post("/consents/withdraw", async (ctx) => {
-    const session = await sessionOf(provider, ctx);
+    const session = await policy.session(ctx);
     if (!session) return showError(ctx, 401, NOT_SIGNED_IN);
     const form = await checkForm(ctx, consentsCsrfScope(session.uid), DEFAULT_BRANDING);
     if (!form) return;
@@ -226,12 +240,13 @@ export function createLoginRouter(deps: LoginDeps): Router {
     if (!found) return;
     const { details, client, appName, branding } = found;
     if (details.prompt.name === "access" && ctx.query.switch === undefined) {
-      const decision = await decide(reads, details.session?.accountId, projectIdOf(client));
+      const accountId = details.session?.accountId;
+      const refusal = accountId && client ? await policy.refusal(accountId, client, scopesOf(details)) : undefined;
       ctx.type = "html";
       ctx.set("Cache-Control", "no-store");
       ctx.body = renderAccessDenied({
         appName,
-        message: decision.allowed ? "Access was granted meanwhile; try again." : decision.message,
+        message: refusal ? refusal.message : "Access was granted meanwhile; try again.",
         retryAction: paths(details.uid).retry,
         abortAction: paths(details.uid).abort,
         csrfToken: createCsrfToken(deps.csrfKey, details.uid),
@@ -302,7 +317,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     }
     await deps.limiter.succeeded(attempt);
     // The password was right: now it is safe to say why the user cannot sign in.
-    if (!(await userInOrganization(reads, user.id, parseScopes(String(found.details.params.scope ?? "").split(" "))))) {
+    if (found.client && !(await policy.inRequestedOrganization(user.id, found.client, scopesOf(found.details)))) {
       return showLogin(ctx, uid, found.appName, found.branding, loginName, OTHER_ORGANIZATION);
     }
     if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, found.branding, loginName, LOCKED);
@@ -322,11 +337,12 @@ export function createLoginRouter(deps: LoginDeps): Router {
   router.post("/:uid/abort", async (ctx) => {
     const found = await interaction(ctx);
     if (!found || !(await checkForm(ctx, found.details.uid, found.branding))) return;
-    const decision = await decide(reads, found.details.session?.accountId, projectIdOf(found.client));
+    const accountId = found.details.session?.accountId;
+    const refusal = accountId && found.client ? await policy.refusal(accountId, found.client, scopesOf(found.details)) : undefined;
     await provider.interactionFinished(
       ctx.req,
       ctx.res,
-      { error: "access_denied", error_description: decision.allowed ? "the user cancelled" : decision.message },
+      { error: "access_denied", error_description: refusal ? refusal.message : "the user cancelled" },
       { mergeWithLastSubmission: false },
     );
     ctx.respond = false;

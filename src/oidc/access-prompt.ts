@@ -1,117 +1,135 @@
-// The access checks as an oidc-provider interaction prompt. It runs on every authorization
-// request once the user is known: interactive login, SSO with an existing session, and
-// prompt=none (where the client gets access_denied with the reason, without any page).
-import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
-import { decideAccess, DENY_MESSAGES, type AccessDecision, type DenyReason } from "../access/decide.js";
-import { parseScopes, SCOPE, type ScopeRequest } from "../access/scopes.js";
-import type { ProjectAccess } from "../directory/access-snapshots.js";
-import { audienceDecisions, managementConsented } from "./audience-checks.js";
-import type { DirectoryReads } from "./reads.js";
-import { kindOf, projectIdOf } from "./client-info.js";
+// The sign-in policy (access/policy.ts) as oidc-provider's interaction prompts. They run on every
+// authorization request once the user is known: interactive login, SSO with an existing session,
+// and prompt=none (where the client gets the path's error with the reason, without any page).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Provider from "oidc-provider";
+import { type Client, type Grant, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import { DENY_MESSAGES, type DenyReason } from "../access/decide.js";
+import {
+  type CheckName,
+  type Denial,
+  MANAGEMENT_DECLINED,
+  PATHS,
+  type PolicyOutcome,
+  type ReasonCode,
+  type SignInPath,
+} from "../access/policy.js";
+import { narrowGrant } from "./audience-checks.js";
+import { projectIdOf } from "./client-info.js";
+import { sessionOf } from "./internals.js";
+import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
 
 const { Prompt, Check, base } = interactionPolicy;
 
 export const ACCESS_PROMPT = "access";
-/** The consent prompt's reason when an app asks for the management API's audience. */
-export const MANAGEMENT_CONSENT = "management_consent";
-/** Set in the interaction's consent result when the user declined it (the sign-in goes on without). */
-export const MANAGEMENT_DECLINED = "rolegateManagementDeclined";
 
-const decisions = new WeakMap<object, Promise<AccessDecision>>();
+/** Which sign-in path an authorization request is on. */
+export function authorizationPath(ctx: KoaContextWithOIDC): SignInPath {
+  const prompts = String(ctx.oidc.params?.prompt ?? "").split(" ");
+  if (prompts.includes("none")) return "prompt_none";
+  return ctx.oidc.result?.login ? "login" : "sso";
+}
 
-/** The decision for the session's user on the client's project, computed once per request. */
-export function accessDecision(reads: DirectoryReads, ctx: KoaContextWithOIDC): Promise<AccessDecision> {
-  let decision = decisions.get(ctx);
-  if (!decision) {
-    decision = decide(reads, ctx.oidc.session?.accountId, projectIdOf(ctx.oidc.client));
-    decisions.set(ctx, decision);
+const outcomes = new WeakMap<object, Promise<PolicyOutcome | undefined>>();
+
+/** The policy's outcome for the session's user on this request, decided once per request. */
+function signInOutcome(sources: FactSources, ctx: KoaContextWithOIDC): Promise<PolicyOutcome | undefined> {
+  let outcome = outcomes.get(ctx);
+  if (!outcome) {
+    const { session, client, params, result } = ctx.oidc;
+    const subjectId = session?.accountId;
+    outcome =
+      subjectId && client
+        ? decidePath(sources, {
+            path: authorizationPath(ctx),
+            client: clientFacts(client),
+            subjectId,
+            scopes: String(params?.scope ?? "")
+              .split(" ")
+              .filter(Boolean),
+            consentDeclined: Boolean((result?.consent as Record<string, unknown> | undefined)?.[MANAGEMENT_DECLINED]),
+          }).then((decided) => decided.outcome)
+        : Promise.resolve(undefined);
+    outcomes.set(ctx, outcome);
   }
-  return decision;
+  return outcome;
 }
 
-export async function decide(reads: DirectoryReads, userId: string | undefined, projectId: string | undefined): Promise<AccessDecision> {
-  return (await decideWithAccess(reads, userId, projectId)).decision;
+/** A prompt check that asks when the policy's first failed check is `check` (with `reason`, if given). */
+function policyCheck(sources: FactSources, name: string, description: string, error: string, check: CheckName, reason?: ReasonCode) {
+  return new Check(name, description, error, async (ctx) => {
+    const outcome = await signInOutcome(sources, ctx);
+    const failed = outcome?.denial?.check === check && (reason === undefined || outcome.denial.reason === reason);
+    return failed ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  });
 }
 
-const UNAVAILABLE: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
+/** The interaction prompt that shows each interactive answer. */
+const PROMPT_OF: Partial<Record<Denial, string>> = { login_page: "login", access_denied_page: ACCESS_PROMPT, consent_page: "consent" };
 
-/** The decision and the snapshot it was made on, so the same request can build claims from it. */
-export async function decideWithAccess(
-  reads: DirectoryReads,
-  userId: string | undefined,
-  projectId: string | undefined,
-): Promise<{ decision: AccessDecision; access: ProjectAccess | null }> {
-  if (!userId || !projectId) return { decision: UNAVAILABLE, access: null };
-  const access = await reads.projectAccess(userId, projectId);
-  return { decision: access ? decideAccess(access.snapshot) : UNAVAILABLE, access };
-}
+const DESCRIPTIONS: Record<CheckName, string> = {
+  client_kind: "this client cannot sign users in",
+  subject_active: "the user is not active",
+  organization_scope: "the user does not belong to the requested organization",
+  project_access: "the user may not use this application",
+  audience_projects: "access to a requested project is denied",
+  management_consent: "the app asks to use the management API for the user",
+};
 
-/** True unless the scopes name an organization (by id or primary domain) the user is not in. */
-export async function userInOrganization(reads: DirectoryReads, userId: string, scopes: ScopeRequest): Promise<boolean> {
-  if (!scopes.orgId && !scopes.orgDomain) return true;
-  const user = await reads.user(userId);
-  if (!user) return false;
-  return (!scopes.orgId || user.org.id === scopes.orgId) && (!scopes.orgDomain || user.org.primaryDomain === scopes.orgDomain);
-}
-
-/** oidc-provider's login and consent prompts, with the access prompt between them. */
-export function createPolicy(reads: DirectoryReads) {
+/**
+ * oidc-provider's login and consent prompts, with the access prompt between them. Each check of
+ * the interactive paths (PATHS.login) goes into the prompt that shows its page, with the error
+ * prompt=none answers (PATHS.prompt_none); the project checks get one check per reason, so that
+ * prompt=none's error description names it.
+ */
+export function createPolicy(sources: FactSources) {
   const policy = base();
-  const reasons = Object.keys(DENY_MESSAGES) as DenyReason[];
-  const checks = reasons.map(
-    (reason) =>
-      new Check(reason, DENY_MESSAGES[reason], "access_denied", async (ctx) => {
-        if (!ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
-        const decision = await accessDecision(reads, ctx);
-        return !decision.allowed && decision.reason === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
-      }),
-  );
-  // urn:zitadel:iam:org:id / :domain:primary scopes: only that organization's users may sign in,
-  // so a session of another organization's user must sign in again.
-  policy.get("login")?.checks.add(
-    new Check("organization_scope", "the user does not belong to the requested organization", "login_required", async (ctx) => {
-      const accountId = ctx.oidc.session?.accountId;
-      if (!accountId) return Check.NO_NEED_TO_PROMPT;
-      const wanted = parseScopes(String(ctx.oidc.params?.scope ?? "").split(" "));
-      return (await userInOrganization(reads, accountId, wanted)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-    }),
-  );
-  // First-party apps, native ones included, need no consent screen (as in ZITADEL), except for
-  // the management API's audience: a token with it acts with the user's administrator rights, so
-  // the user says yes once per app (remembered; prompt=none without it → consent_required).
+  // First-party apps, native ones included, need no consent screen (as in ZITADEL); the management
+  // API's audience asks once per app (a token with it acts with the user's administrator rights).
   policy.get("consent")?.checks.remove("native_client_prompt");
-  policy.get("consent")?.checks.add(
-    new Check(MANAGEMENT_CONSENT, "the app asks to use the management API for the user", "consent_required", async (ctx) => {
-      const { session, client, params, result } = ctx.oidc;
-      if (!session?.accountId || !client || kindOf(client) !== "oidc") return Check.NO_NEED_TO_PROMPT;
-      if (
-        !String(params?.scope ?? "")
-          .split(" ")
-          .includes(SCOPE.managementAud)
-      )
-        return Check.NO_NEED_TO_PROMPT;
-      if ((result?.consent as Record<string, unknown> | undefined)?.[MANAGEMENT_DECLINED]) return Check.NO_NEED_TO_PROMPT;
-      return (await managementConsented(reads, session.accountId, client.clientId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-    }),
+  const access = new Prompt({ name: ACCESS_PROMPT, requestable: false });
+  policy.splice(
+    policy.findIndex((p) => p.name === "consent"),
+    0,
+    access,
   );
-  const consentIndex = policy.findIndex((p) => p.name === "consent");
-  policy.splice(consentIndex, 0, new Prompt({ name: ACCESS_PROMPT, requestable: false }, ...checks));
+  const interactive = PATHS.login;
+  const silent = PATHS.prompt_none;
+  for (const check of ["client_kind", ...(interactive.checks.oidc ?? [])] as CheckName[]) {
+    const promptName = PROMPT_OF[interactive.denials[check] ?? interactive.otherwise];
+    const prompt = promptName === ACCESS_PROMPT ? access : promptName ? policy.get(promptName) : undefined;
+    if (!prompt) throw new Error(`no prompt for the ${check} check`);
+    const error = silent.denials[check] ?? silent.otherwise;
+    if (check === "project_access") {
+      for (const reason of Object.keys(DENY_MESSAGES) as DenyReason[]) {
+        prompt.checks.add(policyCheck(sources, reason, DENY_MESSAGES[reason], error, check, reason));
+      }
+    } else {
+      prompt.checks.add(policyCheck(sources, check, DESCRIPTIONS[check], error, check));
+    }
+  }
   return policy;
 }
 
-/**
- * Refuses (invalid_scope) a machine user's token for an aud-scope project whose checks it fails,
- * naming the first such project in scope order. The projects' snapshots are read together (one
- * directory query for those not cached).
- */
-export async function checkMachineAccess(reads: DirectoryReads, userId: string, scopes: string[]): Promise<void> {
-  const decisions = await audienceDecisions(reads, userId, undefined, scopes);
-  for (const [projectId, decision] of decisions) {
-    if (!decision.allowed) {
-      throw new errors.InvalidScope(
-        `access to project ${projectId} denied: ${decision.message}`,
-        `urn:zitadel:iam:org:project:id:${projectId}:aud`,
-      );
-    }
-  }
+/** What the login UI asks of the sign-in policy (it does not import this folder: sign-in.ts hands it over). */
+export function createLoginPolicy(provider: Provider, sources: FactSources) {
+  const decide = (path: SignInPath, userId: string, client: Client, scopes: readonly string[]) =>
+    decidePath(sources, { path, client: clientFacts(client), subjectId: userId, scopes }).then((d) => d.outcome);
+  return {
+    /** Why the user may not use the app now (the access-denied page), or undefined when they may. */
+    async refusal(userId: string, client: Client, scopes: readonly string[]) {
+      const outcome = await decide("sso", userId, client, scopes);
+      return outcome.denial && { reason: outcome.denial.reason, message: outcome.denial.message };
+    },
+    /** Whether the user belongs to the organization the scopes name (true when they name none). */
+    async inRequestedOrganization(userId: string, client: Client, scopes: readonly string[]) {
+      return (await decide("login", userId, client, scopes)).denial?.check !== "organization_scope";
+    },
+    /** The grant's aud scopes and management audience, decided as on every load (audience-checks.ts). */
+    narrowGrant: (grant: Grant, client: Client) => narrowGrant(sources, grant, client),
+    /** The user signed in with this browser's session, outside oidc-provider's routes. */
+    session: (ctx: { req: IncomingMessage; res: ServerResponse }) => sessionOf(provider, ctx),
+    /** The project of the app, for its branding. */
+    projectOf: (client: Client | undefined) => projectIdOf(client),
+  };
 }

@@ -1,44 +1,37 @@
 // findAccount: the user behind a session or token, with the claims for the requesting client.
-// It refuses (returns nothing) when the user may no longer use the client's project, so a
-// code exchange or refresh after access was taken away fails with invalid_grant.
+// It refuses (returns nothing) when the sign-in policy refuses the user on the code exchange or
+// refresh path, so a code exchange or refresh after access was taken away fails with invalid_grant.
 import type { Account, AccountClaims, KoaContextWithOIDC } from "oidc-provider";
-import type { ProjectAccess } from "../directory/access-snapshots.js";
-import { decideWithAccess } from "./access-prompt.js";
-import { flagOf, kindOf, projectIdOf } from "./client-info.js";
+import { isStandardClaim } from "../access/claims.js";
+import { claimsFor, type SignInPath } from "../access/policy.js";
 import { DYNAMIC_CLAIMS } from "./internals.js";
-import type { DirectoryReads } from "./reads.js";
-import { loadUserClaims } from "./user-claims.js";
+import { clientFacts, decidePath, type FactSources, loadFacts } from "./policy-facts.js";
 
-export function createFindAccount(reads: DirectoryReads) {
+/** findAccount runs on the authorization request too (before its prompts): as a code exchange. */
+const pathOf = (ctx: KoaContextWithOIDC): SignInPath =>
+  ctx.oidc.route === "token" && ctx.oidc.params?.grant_type === "refresh_token" ? "refresh" : "code_exchange";
+
+export function createFindAccount(sources: FactSources) {
   return async function findAccount(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
-    const client = ctx.oidc.client;
-    const projectId = projectIdOf(client);
-    // An app's user: the access checks cover the user's and organizations' states too, and
-    // their snapshot serves the claims below. Anyone else: the user must exist and be active.
-    let access: ProjectAccess | null | undefined;
-    if (client && kindOf(client) === "oidc") {
-      const checked = await decideWithAccess(reads, sub, projectId);
-      if (!checked.decision.allowed) return undefined;
-      access = checked.access;
-    } else {
-      const user = await reads.user(sub);
-      if (user?.state !== "ACTIVE") return undefined;
-    }
+    if (!ctx.oidc.client) return undefined;
+    const client = clientFacts(ctx.oidc.client);
+    const path = pathOf(ctx);
+    const { outcome } = await decidePath(sources, { path, client, subjectId: sub, scopes: [] });
+    if (!outcome.allowed) return undefined;
     return {
       accountId: sub,
       async claims(use: string, scope: string): Promise<AccountClaims> {
-        const loaded = await loadUserClaims({ reads, userId: sub, projectId, scopes: scope.split(" "), access });
-        if (!loaded) return { sub };
-        // The ID token carries profile and role claims only when the app asks for them (ZITADEL's
-        // idTokenUserinfoAssertion / idTokenRoleAssertion); userinfo always has them.
-        const idToken = use === "id_token";
-        const withProfile = !idToken || flagOf(client, "id_token_userinfo_assertion");
-        const withRoles = !idToken || flagOf(client, "id_token_role_assertion");
-        return {
-          sub,
-          ...(withProfile ? { ...loaded.profile, ...loaded.email } : {}),
-          [DYNAMIC_CLAIMS]: { ...(withRoles ? loaded.roles : {}), ...loaded.reserved },
-        };
+        const destination = use === "id_token" ? "id_token" : "userinfo";
+        const scopes = scope.split(" ").filter(Boolean);
+        const facts = await loadFacts(sources, { client, subjectId: sub, scopes, claims: [destination] });
+        // Claims with names made at run time pass oidc-provider's claim filter separately (internals.ts).
+        const standard: AccountClaims = { sub };
+        const dynamic: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(claimsFor(destination, facts))) {
+          if (isStandardClaim(name)) standard[name] = value;
+          else dynamic[name] = value;
+        }
+        return { ...standard, [DYNAMIC_CLAIMS]: dynamic };
       },
     };
   };

@@ -3,32 +3,14 @@
 // scopes (and the management audience without consent) are rejected narrows all of them: login,
 // SSO, prompt=none, code exchange and refresh alike. Rejections are re-decided whenever the grant
 // is loaded.
-import type { Grant } from "oidc-provider";
-import { audienceProjectsToCheck, narrowAudienceScopes } from "../access/audience.js";
-import { decideAccess, DENY_MESSAGES, type AccessDecision } from "../access/decide.js";
+import type { Client, Grant } from "oidc-provider";
+import { audienceProjectsToCheck } from "../access/audience.js";
+import { userGrantScopes } from "../access/policy.js";
 import { SCOPE } from "../access/scopes.js";
 import { hasManagementConsent } from "../directory/consents.js";
+import { clientFacts, type FactSources, loadFacts } from "./policy-facts.js";
+import { projectIdOf } from "./client-info.js";
 import type { DirectoryReads } from "./reads.js";
-
-const UNKNOWN_PROJECT: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
-
-/** The subject's decision on each aud-scope project of the scopes (but the client's own), in one read. */
-export async function audienceDecisions(
-  reads: DirectoryReads,
-  userId: string,
-  clientProjectId: string | undefined,
-  scopes: readonly string[],
-): Promise<Map<string, AccessDecision>> {
-  const projectIds = audienceProjectsToCheck(scopes, clientProjectId);
-  if (projectIds.length === 0) return new Map();
-  const accesses = await reads.projectsAccess(userId, projectIds);
-  return new Map(
-    projectIds.map((id) => {
-      const access = accesses.get(id);
-      return [id, access ? decideAccess(access.snapshot) : UNKNOWN_PROJECT];
-    }),
-  );
-}
 
 type Scopes = { openid?: { scope?: string }; resources?: Record<string, string> };
 type GrantScopes = Scopes & { rejected?: Scopes; accountId?: string; clientId?: string };
@@ -49,7 +31,7 @@ export function managementConsented(reads: DirectoryReads, userId: string, clien
  * audience without consent), and lifts earlier rejections of those it passes again. Changes the
  * grant in memory; the caller decides on saving.
  */
-export async function narrowGrant(reads: DirectoryReads, grant: Grant, clientProjectId: string | undefined): Promise<void> {
+export async function narrowGrant(sources: FactSources, grant: Grant, client: Client): Promise<void> {
   const g = grant as unknown as GrantScopes;
   if (!g.accountId) return;
   const all = new Set(
@@ -57,12 +39,10 @@ export async function narrowGrant(reads: DirectoryReads, grant: Grant, clientPro
   );
   const scopes = [...all];
   const management = scopes.includes(SCOPE.managementAud);
-  if (!management && audienceProjectsToCheck(scopes, clientProjectId).length === 0) return;
-  const [decisions, consent] = await Promise.all([
-    audienceDecisions(reads, g.accountId, clientProjectId, scopes),
-    management && g.clientId ? managementConsented(reads, g.accountId, g.clientId) : false,
-  ]);
-  const { granted, denied } = narrowAudienceScopes(scopes, clientProjectId, decisions, consent);
+  if (!management && audienceProjectsToCheck(scopes, projectIdOf(client)).length === 0) return;
+  // The refresh path's checks read exactly the facts the narrowing needs (aud projects, consent).
+  const facts = await loadFacts(sources, { path: "refresh", client: clientFacts(client), subjectId: g.accountId, scopes });
+  const { granted, denied } = userGrantScopes(facts);
 
   const lift = new Set(granted);
   if (g.rejected?.openid?.scope) g.rejected.openid.scope = without(g.rejected.openid.scope, lift);

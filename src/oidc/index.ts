@@ -1,15 +1,12 @@
-// Assembles sign-in: keys, the state store, the provider, the login UI and userinfo, as one
-// Koa middleware placed after rolegate's own routes.
+// Assembles the OIDC side of sign-in: keys, the state store, the provider and userinfo, as one
+// Koa middleware; and the sign-in policy's port for the login UI (src/sign-in.ts joins the two).
 import { stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { RedisClient } from "../redis.js";
 import type Koa from "koa";
+import type Provider from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { createLoginRouter } from "../login/routes.js";
-import { createMemoryRateLimiter, createRedisRateLimiter, DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../login/rate-limit.js";
-import { createVerificationGate } from "../login/verification-gate.js";
 import type { Logger } from "../log.js";
 import { loadKeys, publicJwks, SIGNING_KEYS_FILE } from "./keys.js";
 import { reloadSigningKeys } from "./internals.js";
@@ -21,6 +18,7 @@ import { createFormRequests } from "./form-requests.js";
 import { kindOfMetadata } from "./client-info.js";
 import { createJwtAccessTokens, JWT_RECORD_MODEL, JWT_REVOKED_MODEL } from "./jwt-access-tokens.js";
 import { createJwtProfileGrant } from "./jwt-profile.js";
+import { createLoginPolicy } from "./access-prompt.js";
 import { createProvider, resourceFor, ROUTES } from "./provider.js";
 import { RedisStore } from "./redis-store.js";
 import { MemoryStore, type StateStore } from "./store.js";
@@ -36,7 +34,7 @@ async function keysVersion(keysDir: string): Promise<string> {
   return info ? `${info.ino}:${info.mtimeMs}:${info.size}` : "";
 }
 
-export interface SignInDeps {
+export interface OidcDeps {
   issuer: string;
   /** Redis for sessions, codes, tokens and rate limits; absent: in memory (one instance). */
   redis?: RedisClient | undefined;
@@ -44,13 +42,15 @@ export interface SignInDeps {
   prisma: PrismaClient;
   log: Logger;
   trustProxy: boolean;
-  /** Password attempts per window (defaults: DEFAULT_LOGIN_LIMITS). */
-  loginLimits?: LoginLimits | undefined;
-  /** Concurrent argon2 verifications and the wait in line beyond them (defaults: cores, 3 s). */
-  passwordVerify?: { concurrency: number; queueMs: number } | undefined;
 }
 
-export interface SignIn {
+export interface Oidc {
+  provider: Provider;
+  /** What the login UI asks of the sign-in policy. */
+  loginPolicy: ReturnType<typeof createLoginPolicy>;
+  /** The key of the login UI's CSRF tokens. */
+  csrfKey: string;
+  /** Everything but the login UI's routes. */
   middleware: Koa.Middleware;
   /** Re-reads KEYS_DIR into the running provider (after a key was created, activated or removed). */
   reloadKeys(): Promise<void>;
@@ -61,7 +61,7 @@ export interface SignIn {
   close(): void;
 }
 
-export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
+export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const keys = await loadKeys(deps.keysDir);
   const store: StateStore = deps.redis ? new RedisStore(deps.redis) : new MemoryStore();
   // Clients, access snapshots and profiles are read through a cache of at most a second.
@@ -79,25 +79,13 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     deps.issuer,
     inSignIn,
   );
-  const provider = createProvider({ ...deps, reads, keys, store, jwtAccessTokens });
-  const limits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
-  const login = createLoginRouter({
-    provider,
-    prisma: deps.prisma,
-    reads,
-    csrfKey: keys.cookieKeys[0]!,
-    limiter: deps.redis ? createRedisRateLimiter(deps.redis, limits) : createMemoryRateLimiter(limits),
-    gate: createVerificationGate(deps.passwordVerify ?? { concurrency: availableParallelism(), queueMs: 3000 }),
-    log: deps.log,
-  });
-  const loginRoutes = login.routes();
-  const userinfo = createUserinfo(provider, reads, jwtAccessTokens);
+  const { provider, sources } = createProvider({ ...deps, reads, keys, store, jwtAccessTokens });
+  const userinfo = createUserinfo(provider, sources, jwtAccessTokens);
   const providerCallback = provider.callback();
-  const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, reads, resourceFor), ROUTES.token);
+  const formRequest = createFormRequests(provider, createJwtProfileGrant(provider, sources, resourceFor), ROUTES.token);
   const formPaths = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
 
-  const middleware: Koa.Middleware = async (ctx, next) => {
-    if (ctx.path.startsWith("/ui/login/")) return loginRoutes(ctx as never, next);
+  const middleware: Koa.Middleware = async (ctx) => {
     if (ctx.path === ROUTES.userinfo) {
       if (ctx.method === "GET" || ctx.method === "POST") return userinfo(ctx);
       if (ctx.method === "OPTIONS") return answerPreflight(ctx, reads, "GET, POST");
@@ -136,6 +124,9 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   keysWatch.unref();
 
   return {
+    provider,
+    loginPolicy: createLoginPolicy(provider, sources),
+    csrfKey: keys.cookieKeys[0]!,
     middleware,
     reloadKeys,
     resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, (userId, clientId) =>

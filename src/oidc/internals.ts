@@ -6,7 +6,7 @@ import type Provider from "oidc-provider";
 import als from "oidc-provider/lib/helpers/als.js";
 import initializeKeystore from "oidc-provider/lib/helpers/initialize_keystore.js";
 import revoke from "oidc-provider/lib/helpers/revoke.js";
-import { audienceFor } from "./audience.js";
+import { audienceFor } from "../access/audience.js";
 import { projectIdOf } from "./client-info.js";
 import { verifySecret } from "../directory/secrets.js";
 

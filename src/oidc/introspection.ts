@@ -4,13 +4,12 @@
 // authenticated the caller and found the token).
 import type { Client, KoaContextWithOIDC } from "oidc-provider";
 import type Provider from "oidc-provider";
-import { parseScopes, SCOPE } from "../access/scopes.js";
-import { decideWithAccess } from "./access-prompt.js";
+import { parseScopes } from "../access/scopes.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
-import { audienceFor } from "./audience.js";
-import type { DirectoryReads } from "./reads.js";
+import { audienceFor } from "../access/audience.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
-import { loadRoleClaims } from "./user-claims.js";
+import { claimsFor } from "../access/policy.js";
+import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
 
 type IntrospectionBody = { active: boolean; sub?: string; client_id?: string; scope?: string; [claim: string]: unknown };
 
@@ -62,7 +61,7 @@ async function introspectJwt(ctx: KoaContextWithOIDC, jwts: JwtAccessTokens): Pr
   };
 }
 
-export function createIntrospectionClaims(reads: DirectoryReads, jwts: JwtAccessTokens) {
+export function createIntrospectionClaims(sources: FactSources, jwts: JwtAccessTokens) {
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
@@ -90,12 +89,20 @@ export function createIntrospectionClaims(reads: DirectoryReads, jwts: JwtAccess
     if (machineUserId) body.sub = machineUserId;
 
     // Users and machine users alike: a token of someone who no longer passes P's checks is inactive.
-    const { decision, access } = await decideWithAccess(reads, userId, callerProject);
-    if (!decision.allowed) {
+    const { facts, outcome } = await decidePath(sources, {
+      path: "introspection",
+      client: clientFacts(tokenClient!),
+      subjectId: userId,
+      scopes: String(body.scope ?? "")
+        .split(" ")
+        .filter(Boolean),
+      projectId: callerProject,
+      claims: ["introspection"],
+    });
+    if (!outcome.allowed) {
       ctx.body = { active: false };
       return;
     }
-    const scopes = [...String(body.scope ?? "").split(" "), SCOPE.projectRolesClaim];
-    Object.assign(body, await loadRoleClaims({ reads, userId, projectId: callerProject, scopes, access }));
+    Object.assign(body, claimsFor("introspection", facts));
   };
 }

@@ -10,9 +10,8 @@ import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import { findUserKey } from "../directory/users.js";
 import { textProblem } from "../directory/validate.js";
-import type { DirectoryReads } from "./reads.js";
-import { checkMachineAccess } from "./access-prompt.js";
 import { accessTokenTypeOf } from "./client-info.js";
+import { clientFacts, decidePath, type FactSources, refusal } from "./policy-facts.js";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const MAX_LIFETIME_S = 3600;
@@ -27,7 +26,7 @@ class GrantError extends Error {
   }
 }
 
-export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads, resourceFor: (clientId: string) => string) {
+export function createJwtProfileGrant(provider: Provider, sources: FactSources, resourceFor: (clientId: string) => string) {
   const audiences = new Set([provider.issuer, `${provider.issuer}/`, `${provider.issuer}/oauth/v2/token`]);
 
   async function verifyAssertion(assertion: string) {
@@ -42,7 +41,7 @@ export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads,
     if (!kid || typeof sub !== "string") throw new GrantError("invalid_grant", "the assertion needs a kid header and a sub claim");
     // No key has such an id or user (and PostgreSQL refuses NUL): not a lookup.
     if (textProblem(kid) || textProblem(sub)) throw new GrantError("invalid_grant", "unknown key");
-    const key = await findUserKey({ prisma: reads.prisma, actor: { id: sub } }, sub, kid);
+    const key = await findUserKey({ prisma: sources.reads.prisma, actor: { id: sub } }, sub, kid);
     if (key?.user.type !== "MACHINE") throw new GrantError("invalid_grant", "unknown key");
     try {
       const { payload } = await jwtVerify(assertion, await importSPKI(key.publicKeyPem, "RS256"), {
@@ -66,11 +65,12 @@ export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads,
       const assertion = form.get("assertion");
       if (!assertion || assertion.length > 8192) throw new GrantError("invalid_request", "missing assertion");
       const user = await verifyAssertion(assertion);
-      if (user.state !== "ACTIVE") throw new GrantError("invalid_grant", "the user is not active");
       const scopes = [...new Set((form.get("scope") ?? "openid").split(" ").filter(Boolean))];
-      await checkMachineAccess(reads, user.id, scopes);
+      // No client for a machine user that is inactive or whose organization is (clients.ts).
       const client = await provider.Client.find(user.id);
       if (!client) throw new GrantError("invalid_grant", "the user is not active");
+      const { outcome } = await decidePath(sources, { path: "jwt_profile", client: clientFacts(client), subjectId: user.id, scopes });
+      if (!outcome.allowed) throw refusal(outcome);
       const token = new provider.ClientCredentials({ client, scope: scopes.join(" ") });
       const jwt = accessTokenTypeOf(client) === "JWT";
       token.resourceServer = new provider.ResourceServer(resourceFor(client.clientId), {
@@ -86,8 +86,8 @@ export function createJwtProfileGrant(provider: Provider, reads: DirectoryReads,
       const e =
         error instanceof GrantError
           ? error
-          : error instanceof errors.InvalidScope
-            ? new GrantError("invalid_scope", error.error_description ?? "invalid scope")
+          : error instanceof errors.InvalidScope || error instanceof errors.InvalidGrant
+            ? new GrantError(error.error, error.error_description ?? "invalid grant")
             : undefined;
       if (!e) throw error;
       ctx.status = 400;

@@ -5,11 +5,13 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "o
 import type { Logger } from "../log.js";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 import { renderErrorPage, renderLoggedOut } from "../login/render.js";
-import { checkMachineAccess, createPolicy } from "./access-prompt.js";
+import { createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
-import { audienceFor } from "./audience.js";
-import { narrowGrant } from "./audience-checks.js";
-import { accessTokenTypeOf, flagOf, kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
+import { audienceFor } from "../access/audience.js";
+import { managementConsented, narrowGrant } from "./audience-checks.js";
+import { claimsFor } from "../access/policy.js";
+import { clientFacts, decidePath, type FactSources, loadFacts, refusal } from "./policy-facts.js";
+import { accessTokenTypeOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { CLIENT_PROPERTIES } from "./clients.js";
 import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
@@ -23,7 +25,6 @@ import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 import type { KeyMaterial } from "./keys.js";
 import type { StateStore } from "./store.js";
-import { loadRoleClaims } from "./user-claims.js";
 
 export const ROUTES = {
   authorization: "/oauth/v2/authorize",
@@ -78,10 +79,16 @@ export function grantNeedsSave(grant: { jti?: string | undefined; exp?: number |
   return grant.exp - nowS < GRANT_TTL / 2;
 }
 
-export function createProvider(deps: ProviderDeps): Provider {
+/** The provider, and the sources of its sign-in policy's facts (for the paths served beside it). */
+export function createProvider(deps: ProviderDeps): { provider: Provider; sources: FactSources } {
   // Directory reads and state-store calls: an outage answers 503 temporarily_unavailable.
   const reads = guardOutages(deps.reads, deps.log);
   const jwts = guardOutages(deps.jwtAccessTokens, deps.log);
+  // The sign-in policy's facts come from here (policy-facts.ts).
+  const sources: FactSources = guardOutages<FactSources>(
+    { reads, managementConsented: (userId, clientId) => managementConsented(deps.reads, userId, clientId) },
+    deps.log,
+  );
   // Browsers reach an https issuer over TLS, always: its cookies are Secure (see below).
   const httpsIssuer = new URL(deps.issuer).protocol === "https:";
   const secureCookies = httpsIssuer ? { secure: true } : {};
@@ -116,10 +123,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     // The account decides what the ID token carries (ZITADEL's idTokenUserinfoAssertion).
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: [...CLIENT_PROPERTIES] },
-    findAccount: createFindAccount(reads),
+    findAccount: createFindAccount(sources),
     interactions: {
       url: (_ctx, interaction) => `/ui/login/${interaction.uid}`,
-      policy: createPolicy(reads),
+      policy: createPolicy(sources),
     },
     // First-party apps: no consent screen (as ZITADEL). The grant covers what was asked.
     loadExistingGrant: async (ctx) => {
@@ -140,7 +147,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       grant.addOIDCScope(scopes.join(" "));
       for (const resource of Object.keys(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, scopes.join(" "));
       // Aud scopes of projects the user fails are rejected: the code and tokens are narrowed.
-      await narrowGrant(reads, grant, projectIdOf(client));
+      await narrowGrant(sources, grant, client);
       if (grantNeedsSave(grant, grantedScopes(grant) !== before, Date.now() / 1000)) await grant.save();
       return grant;
     },
@@ -177,7 +184,15 @@ export function createProvider(deps: ProviderDeps): Provider {
           const scopes = scopesInPlay(ctx);
           // Client credentials: the machine user must pass the checks of every project it asks for.
           const machineUserId = machineUserIdOf(client);
-          if (machineUserId && ctx.oidc.route === "token") await checkMachineAccess(reads, machineUserId, scopes);
+          if (machineUserId && ctx.oidc.route === "token") {
+            const { outcome } = await decidePath(sources, {
+              path: "client_credentials",
+              client: clientFacts(client),
+              subjectId: machineUserId,
+              scopes,
+            });
+            if (!outcome.allowed) throw refusal(outcome);
+          }
           const jwt = accessTokenTypeOf(client) === "JWT";
           return {
             scope: scopes.join(" "),
@@ -215,10 +230,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       const machineUserId = machineUserIdOf(client);
       const userId = machineUserId ?? (token as { accountId?: string }).accountId;
       if (!userId) return undefined;
-      const projectId = projectIdOf(client);
-      // Users' tokens carry roles when the app asserts them; machine tokens when scopes ask.
-      if (kindOf(client) === "oidc" && !flagOf(client, "access_token_role_assertion")) return undefined;
-      return loadRoleClaims({ reads, userId, projectId, scopes });
+      const facts = await loadFacts(sources, { client: clientFacts(client), subjectId: userId, scopes, claims: ["access_token"] });
+      return claimsFor("access_token", facts);
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed("refresh_token") && (code.scopes.has("offline_access") || code.scopes.has(OFFLINE_MARKER)),
@@ -261,19 +274,19 @@ export function createProvider(deps: ProviderDeps): Provider {
     // Grants belong to users' sign-ins: their aud scopes are re-decided whenever one is used.
     grantLoaded: async (grant) => {
       const client = grant.clientId ? await provider.Client.find(grant.clientId) : undefined;
-      if (client) await narrowGrant(reads, grant, projectIdOf(client));
+      if (client) await narrowGrant(sources, grant, client);
     },
   });
   provider.use(answerOutages(deps.log)); // first: around everything below
   provider.use(consumeDeferred); // a failed consume answers 503 through answerOutages
   provider.use(keepOfflineAccess);
   provider.use(advertiseJwtProfile);
-  provider.use(createIntrospectionClaims(reads, jwts));
+  provider.use(createIntrospectionClaims(sources, jwts));
   provider.use(revokeJwtAccessTokens(jwts));
   provider.on("server_error", (ctx, error) => {
     if (!answerUnconverted(ctx, error, deps.log)) deps.log.error({ err: error }, "oidc-provider server error");
   });
-  return provider;
+  return { provider, sources };
 }
 
 /**

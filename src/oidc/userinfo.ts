@@ -4,12 +4,10 @@
 // claims are read now.
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
-import { decideWithAccess } from "./access-prompt.js";
+import { claimsFor } from "../access/policy.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
-import type { DirectoryReads } from "./reads.js";
 import { allowClientOrigin } from "./cors.js";
-import { kindOf, projectIdOf } from "./client-info.js";
-import { loadUserClaims } from "./user-claims.js";
+import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
 import { unlessUnavailable } from "../http/unavailable.js";
 
 function bearerToken(ctx: Context): string | undefined {
@@ -47,7 +45,7 @@ async function readToken(provider: Provider, jwts: JwtAccessTokens, token: strin
   return { accountId: stored.accountId, clientId: stored.clientId, scope: String(stored.scope ?? "") };
 }
 
-export function createUserinfo(provider: Provider, reads: DirectoryReads, jwts: JwtAccessTokens) {
+export function createUserinfo(provider: Provider, sources: FactSources, jwts: JwtAccessTokens) {
   return async function userinfo(ctx: Context): Promise<void> {
     const token = bearerToken(ctx);
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
@@ -58,20 +56,18 @@ export function createUserinfo(provider: Provider, reads: DirectoryReads, jwts: 
     const client = await provider.Client.find(accessToken.clientId);
     allowClientOrigin(ctx, client);
     if (!client) return fail(ctx, 401, "invalid_token", "the token's client is not available");
-    const projectId = projectIdOf(client);
-    const { decision, access } = await decideWithAccess(reads, accessToken.accountId, projectId);
-    if (kindOf(client) === "oidc" && !decision.allowed) {
-      return fail(ctx, 401, "invalid_token", "the user may no longer use this application");
+    const { facts, outcome } = await decidePath(sources, {
+      path: "userinfo",
+      client: clientFacts(client),
+      subjectId: accessToken.accountId,
+      scopes,
+      claims: ["userinfo"],
+    });
+    if (!outcome.allowed) {
+      const gone = outcome.denial?.reason === "user_unknown" || !facts.subject;
+      return fail(ctx, 401, "invalid_token", gone ? "the user no longer exists" : "the user may no longer use this application");
     }
-    const claims = await loadUserClaims({ reads, userId: accessToken.accountId, projectId, scopes, access });
-    if (!claims) return fail(ctx, 401, "invalid_token", "the user no longer exists");
     ctx.set("Cache-Control", "no-store");
-    ctx.body = {
-      sub: accessToken.accountId,
-      ...(scopes.includes("profile") ? claims.profile : {}),
-      ...(scopes.includes("email") ? claims.email : {}),
-      ...claims.roles,
-      ...claims.reserved,
-    };
+    ctx.body = { sub: accessToken.accountId, ...claimsFor("userinfo", facts) };
   };
 }

@@ -19,7 +19,8 @@ import { deactivateProject } from "../../src/directory/projects.js";
 import { setUserMetadata } from "../../src/directory/users.js";
 import { ReadCache } from "../../src/directory/read-cache.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
-import { checkMachineAccess } from "../../src/oidc/access-prompt.js";
+import type { ClientFacts } from "../../src/access/policy.js";
+import { decidePath, type FactSources, refusal } from "../../src/oidc/policy-facts.js";
 import { cachedReads, directReads } from "../../src/oidc/reads.js";
 import { createEmptyDatabase } from "../support/database.js";
 import { TEMPLATE_DB } from "../support/global-setup.js";
@@ -97,7 +98,10 @@ const legacy = {
   userProfile(prisma: PrismaClient, userId: string) {
     return prisma.user.findUnique({
       where: { id: userId },
-      include: { org: { select: { id: true, name: true, primaryDomain: true } }, metadata: { select: { key: true, value: true } } },
+      include: {
+        org: { select: { id: true, name: true, primaryDomain: true, state: true } },
+        metadata: { select: { key: true, value: true } },
+      },
     });
   },
 };
@@ -219,7 +223,7 @@ async function expectSameAsLegacy(prisma: PrismaClient, s: Scene) {
   expect(await loadProjectAccess(prisma, s.users.own.id, UNKNOWN)).toBeNull();
   expect(await loadUserProfile(prisma, UNKNOWN)).toBeNull();
   const profile = (await loadUserProfile(prisma, s.users.own.id))!;
-  expect(profile.org).toEqual({ id: s.owner.id, name: s.owner.name, primaryDomain: s.owner.primaryDomain });
+  expect(profile.org).toEqual({ id: s.owner.id, name: s.owner.name, primaryDomain: s.owner.primaryDomain, state: "ACTIVE" });
   expect(profile.updatedAt).toBeInstanceOf(Date);
   expect(new TextDecoder().decode(profile.metadata.find((m) => m.key === "team")!.value)).toBe("engines");
 }
@@ -291,23 +295,35 @@ describe("access snapshot reads on PostgreSQL", () => {
     expect(both.result[1]).toBe(both.result[0].get(open.id));
   });
 
-  it("checkMachineAccess decides every aud-scope project in one statement and names the first project denied", async () => {
+  it("the client-credentials path reads the machine user and every aud-scope project in two statements, and names the first project denied", async () => {
     const aud = (id: string) => `urn:zitadel:iam:org:project:id:${id}:aud`;
-    const reads = directReads(prisma);
+    const sources: FactSources = { reads: directReads(prisma), managementConsented: async () => false };
+    const machine: ClientFacts = {
+      id: "machine",
+      kind: "machine",
+      accessTokenType: "BEARER",
+      accessTokenRoleAssertion: false,
+      idTokenRoleAssertion: false,
+      idTokenUserinfoAssertion: false,
+    };
+    const checkMachineAccess = async (userId: string, scopes: string[]) => {
+      const { outcome } = await decidePath(sources, { path: "client_credentials", client: machine, subjectId: userId, scopes });
+      if (!outcome.allowed) throw refusal(outcome);
+    };
     const { gated, open, retired } = s.projects;
     const ok = await counted(() =>
-      checkMachineAccess(reads, s.users.own.id, ["openid", aud(gated.id), aud(open.id), "urn:zitadel:iam:org:projects:roles"]),
+      checkMachineAccess(s.users.own.id, ["openid", aud(gated.id), aud(open.id), "urn:zitadel:iam:org:projects:roles"]),
     );
-    expect(ok.statements).toBe(1);
-    expect((await counted(() => checkMachineAccess(reads, s.users.own.id, ["openid"]))).statements).toBe(0);
+    expect(ok.statements).toBe(2);
+    expect((await counted(() => checkMachineAccess(s.users.own.id, ["openid"]))).statements).toBe(1);
 
     const denied = async (userId: string, scopes: string[]) => {
       statements = [];
-      const error = await checkMachineAccess(reads, userId, scopes).then(
+      const error = await checkMachineAccess(userId, scopes).then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(statements.length).toBe(1);
+      expect(statements.length).toBe(2);
       expect(error).toBeInstanceOf(errors.InvalidScope);
       return error as InstanceType<typeof errors.InvalidScope> & { scope?: string };
     };

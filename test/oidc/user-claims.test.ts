@@ -1,13 +1,29 @@
-// The claims of the reserved user scopes and the profile, read from the directory.
+// The claims of the reserved user scopes and the profile, read from the directory (the policy's
+// userinfo claims, on the facts the oidc side loads).
 import { describe, expect, it } from "vitest";
 import { createAuthorization } from "../../src/directory/authorizations.js";
 import { createHumanUser, setUserMetadata } from "../../src/directory/users.js";
 import { directReads } from "../../src/oidc/reads.js";
-import { loadUserClaims } from "../../src/oidc/user-claims.js";
+import { type ClientFacts, claimsFor } from "../../src/access/policy.js";
+import { loadFacts } from "../../src/oidc/policy-facts.js";
 import { useDirectory } from "../support/directory.js";
 import { makeOrg, makeProject } from "../support/fixtures.js";
 
 const { ctx } = useDirectory();
+
+async function userinfoClaims(userId: string, projectId: string | undefined, scopes: string[]) {
+  const client: ClientFacts = {
+    id: "app",
+    kind: "oidc",
+    projectId,
+    accessTokenType: "BEARER",
+    accessTokenRoleAssertion: false,
+    idTokenRoleAssertion: false,
+    idTokenUserinfoAssertion: false,
+  };
+  const sources = { reads: directReads(ctx().prisma), managementConsented: async () => false };
+  return claimsFor("userinfo", await loadFacts(sources, { client, subjectId: userId, scopes, claims: ["userinfo"] }));
+}
 
 describe("user claims", () => {
   it("carry profile, email, resource-owner, organization-scope and metadata claims", async () => {
@@ -24,26 +40,22 @@ describe("user claims", () => {
     await setUserMetadata(ctx(), { userId: user.id, metadata: [{ key: "team", value: new TextEncoder().encode("engines") }] });
     await createAuthorization(ctx(), { userId: user.id, projectId: project.id, roleKeys: ["viewer"] });
 
-    const claims = await loadUserClaims({
-      reads: directReads(ctx().prisma),
-      userId: user.id,
-      projectId: project.id,
-      scopes: [
-        "openid",
-        "urn:zitadel:iam:user:resourceowner",
-        "urn:zitadel:iam:user:metadata",
-        `urn:zitadel:iam:org:id:${org.id}`,
-        `urn:zitadel:iam:org:domain:primary:${org.primaryDomain}`,
-      ],
-    });
-    expect(claims!.profile).toMatchObject({
+    const claims = await userinfoClaims(user.id, project.id, [
+      "openid",
+      "profile",
+      "email",
+      "urn:zitadel:iam:user:resourceowner",
+      "urn:zitadel:iam:user:metadata",
+      `urn:zitadel:iam:org:id:${org.id}`,
+      `urn:zitadel:iam:org:domain:primary:${org.primaryDomain}`,
+    ]);
+    expect(claims).toMatchObject({
       name: "Ada Lovelace",
       given_name: "Ada",
       family_name: "Lovelace",
       preferred_username: `ada-${org.id}`,
-    });
-    expect(claims!.email).toEqual({ email: "ada@example.com", email_verified: true });
-    expect(claims!.reserved).toEqual({
+      email: "ada@example.com",
+      email_verified: true,
       "urn:zitadel:iam:user:resourceowner:id": org.id,
       "urn:zitadel:iam:user:resourceowner:name": org.name,
       "urn:zitadel:iam:user:resourceowner:primary_domain": org.primaryDomain,
@@ -51,7 +63,7 @@ describe("user claims", () => {
       "urn:zitadel:iam:org:domain:primary": org.primaryDomain,
       "urn:zitadel:iam:user:metadata": { team: Buffer.from("engines").toString("base64url") },
     });
-    expect(claims!.roles[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual({ viewer: { [org.id]: org.primaryDomain } });
+    expect(claims[`urn:zitadel:iam:org:project:${project.id}:roles`]).toEqual({ viewer: { [org.id]: org.primaryDomain } });
   });
 
   it("leave the reserved claims out unless their scopes ask, and know no deleted user", async () => {
@@ -63,11 +75,9 @@ describe("user claims", () => {
       givenName: "Bob",
       familyName: "B",
     });
-    const plain = await loadUserClaims({ reads: directReads(ctx().prisma), userId: user.id, projectId: undefined, scopes: ["openid"] });
-    expect(plain!.reserved).toEqual({});
-    expect(plain!.roles).toEqual({});
-    expect(
-      await loadUserClaims({ reads: directReads(ctx().prisma), userId: "1", projectId: undefined, scopes: ["openid"] }),
-    ).toBeUndefined();
+    // Without the profile and email scopes and reserved scopes: nothing beside sub.
+    expect(await userinfoClaims(user.id, undefined, ["openid"])).toEqual({});
+    expect(Object.keys(await userinfoClaims(user.id, undefined, ["openid", "profile"]))).toContain("name");
+    expect(await userinfoClaims("1", undefined, ["openid", "profile", "email", "urn:zitadel:iam:user:resourceowner"])).toEqual({});
   });
 });

@@ -1,0 +1,461 @@
+// The sign-in policy: for every path a sign-in or a token takes, which checks run, in which order,
+// what a failure answers, and which claims each destination carries. The paths are declared in
+// one table (PATHS; docs/rules.md#sign-in-paths holds the same table, and the table test reads it
+// from there). Pure: the oidc side loads the facts once per request (src/oidc/policy-facts.ts)
+// and applies the outcome.
+import { audienceFor, narrowAudienceScopes } from "./audience.js";
+import {
+  emailClaims,
+  flatRoles,
+  GENERIC_ROLES_CLAIM,
+  type ProjectRoleSource,
+  profileClaims,
+  type RoleClaim,
+  reservedClaims,
+  roleClaims,
+  type SubjectProfile,
+} from "./claims.js";
+import { type AccessDecision, DENY_MESSAGES, type DenyReason, decideAccess, type ProjectAccess } from "./decide.js";
+import { parseScopes, SCOPE, type ScopeRequest } from "./scopes.js";
+import type { OrgState, UserState } from "./states.js";
+
+export type SignInPath =
+  | "login"
+  | "sso"
+  | "prompt_none"
+  | "code_exchange"
+  | "refresh"
+  | "client_credentials"
+  | "jwt_profile"
+  | "userinfo"
+  | "introspection"
+  | "management_token";
+
+export const SIGN_IN_PATHS: readonly SignInPath[] = [
+  "login",
+  "sso",
+  "prompt_none",
+  "code_exchange",
+  "refresh",
+  "client_credentials",
+  "jwt_profile",
+  "userinfo",
+  "introspection",
+  "management_token",
+];
+
+/** An app's client (its users sign in), an API app's (no users), or a machine user's own. */
+export type ClientKind = "oidc" | "api" | "machine";
+export const CLIENT_KINDS: readonly ClientKind[] = ["oidc", "api", "machine"];
+
+export type CheckName =
+  /** The path serves the client's kind (an app's users, or machine users). */
+  | "client_kind"
+  /** The user (or machine user) exists, is active, and so is its organization. */
+  | "subject_active"
+  /** urn:zitadel:iam:org:id:{id} / :domain:primary:{domain}: the user is of that organization. */
+  | "organization_scope"
+  /** The checks of the project decided on (decideAccess): the client's, the caller's at introspection. */
+  | "project_access"
+  /** The projects named by aud scopes: users' tokens leave failing ones out, machines' are refused. */
+  | "audience_projects"
+  /** The management API's audience in a user's token: the user's consent for that app. */
+  | "management_consent";
+
+/** How a path answers a failed check. */
+export type Denial =
+  /** Interactive: the login page again (another user must sign in). */
+  | "login_page"
+  /** Interactive: the access-denied page, with the reason's message. */
+  | "access_denied_page"
+  /** Interactive: the consent page. */
+  | "consent_page"
+  /** The OAuth/OIDC error of the response (prompt=none, token endpoint, userinfo). */
+  | "login_required"
+  | "access_denied"
+  | "consent_required"
+  | "invalid_grant"
+  | "invalid_scope"
+  | "invalid_token"
+  /** Introspection: {"active": false}. */
+  | "inactive"
+  /** The management API: unauthenticated. */
+  | "unauthenticated";
+
+export type ReasonCode =
+  | DenyReason
+  /** The path does not serve this kind of client. */
+  | "client_kind"
+  | "user_unknown"
+  | "other_organization"
+  | "audience_denied"
+  | "consent_missing";
+
+/** The consent prompt's reason when an app asks for the management API's audience (the check's name). */
+export const MANAGEMENT_CONSENT = "management_consent" satisfies CheckName;
+/** Set in the interaction's consent result when the user declined it (the sign-in goes on without). */
+export const MANAGEMENT_DECLINED = "rolegateManagementDeclined";
+
+/** How aud scopes and the management audience that fail are treated on a path. */
+type Narrowing = "narrow" | "refuse";
+
+interface PathRule {
+  /** The checks in order, by the client kinds the path serves (a kind not listed is refused). */
+  checks: Partial<Record<ClientKind, readonly CheckName[]>>;
+  /** The answer to a failed check, check by check, and to any other (client_kind). */
+  denials: Partial<Record<CheckName, Denial>>;
+  otherwise: Denial;
+  /** Aud scopes that fail: left out of the token (users) or refusing it (machines). */
+  audience?: Narrowing;
+  /** The management audience without consent: asked for, left out, or refusing. */
+  consent?: "ask" | "narrow" | "require";
+}
+
+const USER_SIGN_IN = ["organization_scope", "project_access", "audience_projects", "management_consent"] as const;
+const USER_TOKEN = ["project_access", "audience_projects", "management_consent"] as const;
+const MACHINE_TOKEN = ["subject_active", "audience_projects"] as const;
+
+/**
+ * Every path, in the manner of oidc-provider's own action tables. Machine users are exempt from
+ * project checks on their own client's paths (they have no app); on introspection they are
+ * checked against the caller's project like anyone.
+ */
+export const PATHS: Record<SignInPath, PathRule> = {
+  login: {
+    checks: { oidc: USER_SIGN_IN },
+    denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
+    otherwise: "access_denied_page",
+    audience: "narrow",
+    consent: "ask",
+  },
+  sso: {
+    checks: { oidc: USER_SIGN_IN },
+    denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
+    otherwise: "access_denied_page",
+    audience: "narrow",
+    consent: "ask",
+  },
+  prompt_none: {
+    checks: { oidc: USER_SIGN_IN },
+    denials: { organization_scope: "login_required", project_access: "access_denied", management_consent: "consent_required" },
+    otherwise: "access_denied",
+    audience: "narrow",
+    consent: "ask",
+  },
+  code_exchange: {
+    checks: { oidc: USER_TOKEN },
+    denials: { project_access: "invalid_grant" },
+    otherwise: "invalid_grant",
+    audience: "narrow",
+    consent: "narrow",
+  },
+  refresh: {
+    checks: { oidc: USER_TOKEN },
+    denials: { project_access: "invalid_grant" },
+    otherwise: "invalid_grant",
+    audience: "narrow",
+    consent: "narrow",
+  },
+  client_credentials: {
+    checks: { machine: MACHINE_TOKEN },
+    denials: { subject_active: "invalid_grant", audience_projects: "invalid_scope" },
+    otherwise: "invalid_grant",
+    audience: "refuse",
+  },
+  jwt_profile: {
+    checks: { machine: MACHINE_TOKEN },
+    denials: { subject_active: "invalid_grant", audience_projects: "invalid_scope" },
+    otherwise: "invalid_grant",
+    audience: "refuse",
+  },
+  userinfo: {
+    checks: { oidc: ["project_access"], machine: ["subject_active"] },
+    denials: { project_access: "invalid_token", subject_active: "invalid_token" },
+    otherwise: "invalid_token",
+  },
+  introspection: {
+    checks: { oidc: ["project_access"], machine: ["project_access"] },
+    denials: { project_access: "inactive" },
+    otherwise: "inactive",
+  },
+  management_token: {
+    checks: { oidc: ["subject_active", "management_consent"], machine: ["subject_active"] },
+    denials: { subject_active: "unauthenticated", management_consent: "unauthenticated" },
+    otherwise: "unauthenticated",
+    consent: "require",
+  },
+};
+
+/** The client the request is made with (at introspection: the client the token was issued to). */
+export interface ClientFacts {
+  id: string;
+  kind: ClientKind;
+  /** The app's project (none for machine users' clients). */
+  projectId?: string | undefined;
+  accessTokenType: "BEARER" | "JWT";
+  accessTokenRoleAssertion: boolean;
+  idTokenRoleAssertion: boolean;
+  idTokenUserinfoAssertion: boolean;
+}
+
+/** The user or machine user the token is about, with its organization's state. */
+export interface SubjectFacts extends SubjectProfile {
+  state: UserState;
+  org: SubjectProfile["org"] & { state: OrgState };
+}
+
+export interface PolicyFacts {
+  client: ClientFacts;
+  /** The scopes requested, or those of the grant or token in play. */
+  scopes: readonly string[];
+  subjectId: string;
+  /** Loaded when a check or a claim needs it (null: no such user). */
+  subject?: SubjectFacts | null | undefined;
+  /** The project decided on: the client's, or at introspection the caller's (null: unknown). */
+  project?: { id: string; access: ProjectAccess | null } | undefined;
+  /** The subject's access on every aud-scope project but the decided one (null: unknown project). */
+  audienceProjects?: ReadonlyMap<string, ProjectAccess | null> | undefined;
+  /** The user's consent to the management audience for this app; "declined" on this sign-in. */
+  managementConsent?: "given" | "declined" | "missing" | undefined;
+}
+
+export interface CheckResult {
+  check: CheckName;
+  passed: boolean;
+  reason?: ReasonCode | undefined;
+  /** What the user or the client may be told. */
+  message?: string | undefined;
+  /** The scope that failed (audience_projects). */
+  scope?: string | undefined;
+}
+
+export interface PolicyOutcome {
+  allowed: boolean;
+  /** The checks the path ran, in order, up to the first that failed. */
+  checks: CheckResult[];
+  /** The failed check and how the path answers it. */
+  denial?: { check: CheckName; reason: ReasonCode; answer: Denial; message: string; scope?: string | undefined } | undefined;
+  /** The scopes the token may carry, and those left out (aud scopes, the management audience). */
+  scopes: { granted: string[]; denied: string[] };
+  /** The token's `aud`. */
+  audience: string[];
+}
+
+/** The facts the checks of a path need for this client kind and these scopes (nothing more is read). */
+export interface FactNeeds {
+  subject: boolean;
+  project: boolean;
+  audienceProjects: string[];
+  managementConsent: boolean;
+}
+
+export function checksOf(path: SignInPath, kind: ClientKind): readonly CheckName[] | undefined {
+  return PATHS[path].checks[kind];
+}
+
+export function factsNeeded(
+  path: SignInPath,
+  kind: ClientKind,
+  scopes: readonly string[],
+  decidedProjectId: string | undefined,
+): FactNeeds {
+  const checks = checksOf(path, kind) ?? [];
+  const request = parseScopes(scopes);
+  const asksOrganization = request.orgId !== undefined || request.orgDomain !== undefined;
+  return {
+    subject: checks.includes("subject_active") || (checks.includes("organization_scope") && asksOrganization),
+    project: checks.includes("project_access"),
+    audienceProjects: checks.includes("audience_projects") ? request.audienceProjects.filter((id) => id !== decidedProjectId) : [],
+    managementConsent: checks.includes("management_consent") && request.managementAudience,
+  };
+}
+
+const MESSAGES: Record<Exclude<ReasonCode, DenyReason>, string> = {
+  client_kind: "This client cannot be used here",
+  user_unknown: "This user does not exist",
+  other_organization: "This user does not belong to the requested organization",
+  audience_denied: "Access to a requested project is denied",
+  consent_missing: "The user has not allowed this app to use the management API",
+};
+const messageOf = (reason: ReasonCode) =>
+  reason in DENY_MESSAGES ? DENY_MESSAGES[reason as DenyReason] : MESSAGES[reason as keyof typeof MESSAGES];
+
+const passed = (check: CheckName): CheckResult => ({ check, passed: true });
+const failed = (check: CheckName, reason: ReasonCode, message = messageOf(reason)): CheckResult => ({
+  check,
+  passed: false,
+  reason,
+  message,
+});
+
+const UNKNOWN_PROJECT: AccessDecision = { allowed: false, reason: "project_unavailable", message: DENY_MESSAGES.project_unavailable };
+
+/** The decisions on the aud-scope projects (unknown ones fail as unavailable). */
+function audienceDecisions(f: PolicyFacts): Map<string, AccessDecision> {
+  return new Map(
+    [...(f.audienceProjects ?? new Map())].map(([id, access]) => [id, access ? decideAccess(access.snapshot) : UNKNOWN_PROJECT]),
+  );
+}
+
+function runCheck(check: CheckName, f: PolicyFacts, rule: PathRule, request: ScopeRequest): CheckResult {
+  switch (check) {
+    case "client_kind":
+      return passed(check); // decided by the table (decideSignIn)
+    case "subject_active": {
+      const s = f.subject;
+      if (!s) return failed(check, "user_unknown");
+      if (s.state === "LOCKED") return failed(check, "user_locked");
+      if (s.state !== "ACTIVE") return failed(check, "user_inactive");
+      return s.org.state === "ACTIVE" ? passed(check) : failed(check, "user_org_inactive");
+    }
+    case "organization_scope": {
+      if (!request.orgId && !request.orgDomain) return passed(check);
+      const org = f.subject?.org;
+      const inOrg =
+        !!org && (!request.orgId || org.id === request.orgId) && (!request.orgDomain || org.primaryDomain === request.orgDomain);
+      return inOrg ? passed(check) : failed(check, "other_organization");
+    }
+    case "project_access": {
+      const decision = f.project?.access ? decideAccess(f.project.access.snapshot) : UNKNOWN_PROJECT;
+      return decision.allowed ? passed(check) : failed(check, decision.reason, decision.message);
+    }
+    case "audience_projects": {
+      if (rule.audience !== "refuse") return passed(check); // narrowed below, never refused
+      // Machines: the first failing project, in scope order, refuses the token.
+      for (const [projectId, decision] of audienceDecisions(f)) {
+        if (!decision.allowed) {
+          return {
+            ...failed(check, "audience_denied", `access to project ${projectId} denied: ${decision.message}`),
+            scope: `${SCOPE.audPrefix}${projectId}${SCOPE.audSuffix}`,
+          };
+        }
+      }
+      return passed(check);
+    }
+    case "management_consent": {
+      if (!request.managementAudience || f.managementConsent === "given") return passed(check);
+      if (rule.consent === "require" || (rule.consent === "ask" && f.managementConsent !== "declined")) {
+        return failed(check, "consent_missing");
+      }
+      return passed(check); // left out of the token (narrowed below)
+    }
+  }
+}
+
+/** Runs the path's checks on the facts: the decision, its reasons, the scopes and the audience. */
+export function decideSignIn(path: SignInPath, f: PolicyFacts): PolicyOutcome {
+  const rule = PATHS[path];
+  const checks = rule.checks[f.client.kind];
+  const request = parseScopes(f.scopes);
+  const results: CheckResult[] = [];
+  const refuse = (result: CheckResult, answer: Denial): PolicyOutcome => ({
+    allowed: false,
+    checks: [...results, result],
+    denial: { check: result.check, reason: result.reason!, answer, message: result.message!, scope: result.scope },
+    scopes: { granted: [], denied: [...f.scopes] },
+    audience: [],
+  });
+  if (!checks) return refuse(failed("client_kind", "client_kind"), rule.otherwise);
+  for (const check of checks) {
+    const result = runCheck(check, f, rule, request);
+    if (!result.passed) return refuse(result, rule.denials[check] ?? rule.otherwise);
+    results.push(result);
+  }
+  const scopes = narrowedScopes(f, rule);
+  return { allowed: true, checks: results, scopes, audience: audienceFor(f.client.id, f.client.projectId, scopes.granted) };
+}
+
+/** The scopes a user's token may carry: failing aud scopes and an unconsented management audience left out. */
+function narrowedScopes(f: PolicyFacts, rule: PathRule): { granted: string[]; denied: string[] } {
+  if (rule.audience !== "narrow") return { granted: [...f.scopes], denied: [] };
+  return narrowAudienceScopes(f.scopes, f.project?.id ?? f.client.projectId, audienceDecisions(f), f.managementConsent === "given");
+}
+
+/** Where claims go. */
+export type Destination = "id_token" | "access_token" | "userinfo" | "introspection";
+
+/**
+ * The facts the claims of a destination need. Role claims need the decided project's access and
+ * the aud-scope projects'; profile and reserved claims need the subject.
+ */
+export function claimsNeeded(
+  destination: Destination,
+  client: ClientFacts,
+  scopes: readonly string[],
+  decidedProjectId: string | undefined,
+) {
+  const request = parseScopes(scopes);
+  const roles = rolesIn(destination, client);
+  return {
+    subject: destination === "id_token" || destination === "userinfo",
+    project: roles && decidedProjectId !== undefined,
+    audienceProjects: roles ? request.audienceProjects.filter((id) => id !== decidedProjectId) : [],
+  };
+}
+
+/** Whether a destination carries role claims for this client (ZITADEL's assertion settings). */
+function rolesIn(destination: Destination, client: ClientFacts): boolean {
+  switch (destination) {
+    case "id_token":
+      return client.idTokenRoleAssertion;
+    case "access_token":
+      // Users' JWTs when the app asserts roles; machine users' JWTs when their scopes ask.
+      return client.accessTokenType === "JWT" && (client.kind !== "oidc" || client.accessTokenRoleAssertion);
+    case "userinfo":
+    case "introspection":
+      return true;
+  }
+}
+
+/**
+ * The claims a destination carries (beside `sub` and the token's own claims):
+ * - ID token: profile and email only with idTokenUserinfoAssertion, roles only with
+ *   idTokenRoleAssertion, reserved-scope claims always;
+ * - JWT access token: role claims (see rolesIn), nothing else;
+ * - userinfo: profile and email by scope, roles and reserved-scope claims;
+ * - introspection: the decided (caller's) project's roles, always both role claims.
+ * Standard claims follow their scope everywhere.
+ */
+export function claimsFor(destination: Destination, f: PolicyFacts): Record<string, unknown> {
+  const request = parseScopes(f.scopes);
+  const claims: Record<string, unknown> = {};
+  const profile = destination === "userinfo" || (destination === "id_token" && f.client.idTokenUserinfoAssertion);
+  if (profile && f.subject) {
+    if (f.scopes.includes("profile")) Object.assign(claims, profileClaims(f.subject));
+    if (f.scopes.includes("email")) Object.assign(claims, emailClaims(f.subject));
+  }
+  if (rolesIn(destination, f.client)) {
+    const scopes = destination === "introspection" ? { ...request, rolesRequested: true } : request;
+    Object.assign(claims, roleClaimsOf(f, scopes));
+  }
+  if ((destination === "id_token" || destination === "userinfo") && f.subject) Object.assign(claims, reservedClaims(f.subject, request));
+  return claims;
+}
+
+/** Role claims for the decided project and the aud-scope projects whose checks the subject passes. */
+function roleClaimsOf(f: PolicyFacts, scopes: ScopeRequest): Record<string, unknown> {
+  const access = f.project?.access;
+  const decided: ProjectRoleSource = access
+    ? {
+        projectId: f.project!.id,
+        projectRoleAssertion: access.projectRoleAssertion,
+        authorizations: access.snapshot.authorizations,
+        projectRoleKeys: access.projectRoleKeys,
+      }
+    : { projectId: "", projectRoleAssertion: false, authorizations: [] };
+  const sources = [...(f.audienceProjects ?? new Map<string, ProjectAccess | null>())].flatMap(([projectId, a]) =>
+    a && decideAccess(a.snapshot).allowed ? [{ projectId, projectRoleAssertion: false, authorizations: a.snapshot.authorizations }] : [],
+  );
+  const claims: Record<string, unknown> = roleClaims(decided, sources, scopes);
+  if (scopes.flatRoles) claims.roles = flatRoles(claims[GENERIC_ROLES_CLAIM] as RoleClaim | undefined);
+  return claims;
+}
+
+/**
+ * The scopes a user's grant may carry whatever the path: its failing aud scopes and an
+ * unconsented management audience left out (the decided project itself is not narrowed: failing
+ * it refuses the whole sign-in).
+ */
+export function userGrantScopes(f: PolicyFacts): { granted: string[]; denied: string[] } {
+  return narrowedScopes(f, PATHS.refresh);
+}
