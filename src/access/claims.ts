@@ -1,4 +1,5 @@
-// The role claims of semantics.md: which projects, which roles, and their shape.
+// The role claims (docs/rules.md#claims, R-CLAIM-1 to R-CLAIM-6): which projects, which roles,
+// and their shape.
 import { isEffective, type SnapshotAuthorization } from "./decide.js";
 import type { ScopeRequest } from "./scopes.js";
 

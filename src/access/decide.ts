@@ -1,5 +1,5 @@
-// The access checks of semantics.md, in one pure function shared by every path: interactive
-// login, SSO, prompt=none, refresh, client credentials, userinfo and introspection.
+// The sign-in checks (docs/rules.md#sign-in-checks), in one pure function the project_access check of
+// every path of the sign-in policy (policy.ts).
 import type { ActiveState, OrgState, UserState } from "./states.js";
 
 /** Everything the checks need about one user and one project, loaded in one directory call. */

@@ -520,7 +520,7 @@ export type ApplicationWithOwner = Application & { project: Project & { org: Org
 
 /**
  * The app behind an OIDC client id, with its project and owning org, for the OIDC layer: a client
- * is known only while app, project and org are all active (semantics.md). Unknown → null.
+ * is known only while app, project and org are all active (docs/rules.md#r-check-1). Unknown → null.
  */
 export async function findApplicationByClientId(ctx: DirectoryContext, clientId: string): Promise<ApplicationWithOwner | null> {
   if (typeof clientId !== "string" || clientId === "") return null;

@@ -1,6 +1,7 @@
-// An organization's look on the login pages (semantics.md, "Private labeling"). Values come from
-// org admins, so everything is checked before it reaches a page: colors must be #rgb/#rrggbb (they
-// go into a <style> block), the logo must be an https URL (the only external resource we load).
+// An organization's look on the login pages (docs/rules.md#private-labeling, R-BRAND-2). Values
+// come from org admins, so everything is checked before it reaches a page: colors must be
+// #rgb/#rrggbb (they go into a <style> block), the logo must be an https URL (the only external
+// resource we load).
 import type { PrivateLabelingSetting } from "../generated/prisma/client.js";
 
 export interface Branding {
@@ -81,7 +82,7 @@ export interface BrandingChoice {
   userOrg: Branding | null;
 }
 
-/** Which branding the login pages of a project's apps show (semantics.md, "Private labeling"). */
+/** Which branding the login pages of a project's apps show (docs/rules.md#r-brand-1). */
 export function chooseBranding({ setting, projectOwner, userOrg }: BrandingChoice): Branding {
   switch (setting) {
     case "ENFORCE_PROJECT_RESOURCE_OWNER_POLICY":

@@ -1,4 +1,5 @@
-// Table-driven tests of "The role claims" and "Reserved scopes" in semantics.md.
+// Table-driven tests of docs/rules.md#claims and docs/rules.md#scopes (R-CLAIM-1 to R-CLAIM-6,
+// R-SCOPE-1 to R-SCOPE-9).
 import { describe, expect, it } from "vitest";
 import { buildRoleClaim, flatRoles, GENERIC_ROLES_CLAIM, projectRolesClaim, roleClaims } from "../../src/access/claims.js";
 import type { SnapshotAuthorization } from "../../src/access/decide.js";
@@ -24,7 +25,7 @@ const twoOrgs = [
 ];
 
 describe("the claim value", () => {
-  it("maps each role to every holding org and its primary domain (the example of semantics.md)", () => {
+  it("maps each role to every holding org and its primary domain (docs/rules.md#r-claim-1)", () => {
     expect(buildRoleClaim(twoOrgs, { roleKeys: [], roleOrgIds: [] })).toEqual({
       admin: { [ACME]: "acme.localhost" },
       viewer: { [ACME]: "acme.localhost", [PARTNER]: "partner.localhost" },

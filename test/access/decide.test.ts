@@ -1,4 +1,5 @@
-// Table-driven tests of the access checks in semantics.md ("The access checks", "Decided details").
+// Table-driven tests of the sign-in checks in docs/rules.md#sign-in-checks (R-CHECK-1 to
+// R-CHECK-7) and of what counts as an authorization (R-AUTHZ-4).
 import { describe, expect, it } from "vitest";
 import { decideAccess, type AccessSnapshot, type DenyReason, type SnapshotAuthorization } from "../../src/access/decide.js";
 

@@ -1,4 +1,5 @@
-// One test per row of the cascade table in semantics.md. Each fails if its cascade is removed.
+// One test per cascade of docs/rules.md#cascades (R-CASCADE-1 to R-CASCADE-7). Each fails if
+// its cascade is removed.
 import { describe, expect, it } from "vitest";
 import { createAuthorization } from "../../src/directory/authorizations.js";
 import { deleteOrganization } from "../../src/directory/organizations.js";
@@ -36,7 +37,7 @@ async function scene() {
 
 const prisma = () => ctx().prisma;
 
-describe("cascades (semantics.md)", () => {
+describe("cascades (docs/rules.md#cascades)", () => {
   it("remove a project role → removed from every project grant and every authorization of the project", async () => {
     const s = await scene();
     const elsewhere = await makeProject(ctx(), s.owner.id, ["viewer"]);
