@@ -10,7 +10,9 @@ import type { CreateWebKeyRequest, WebKeyService } from "@zitadel/proto/zitadel/
 import { isIamOwner } from "../access/permissions.js";
 import { failedPrecondition, invalidArgument } from "../directory/errors.js";
 import { requireId } from "../directory/validate.js";
-import { activateKey, createKey, deleteKey, listKeys, type KeyInfo, type KeyState, type RsaBits, type SigningAlg } from "../oidc/keys.js";
+import type { KeyInfo, KeyState, RsaBits, SigningAlg } from "../keys/jwk.js";
+import { activateKey, createKey, deleteKey } from "../keys/lifecycle.js";
+import { listKeys } from "../keys/store.js";
 import { callOf, requireThat, type ApiDeps } from "./context.js";
 import { fromEnum, now, ts } from "./convert.js";
 

@@ -21,7 +21,7 @@ import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
 import { consumeDeferred, deferConsume } from "./refresh-rotation.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { JWT_BEARER } from "./jwt-profile.js";
-import type { KeyMaterial } from "./keys.js";
+import type { KeyMaterial } from "../keys/store.js";
 import type { StateStore } from "./store.js";
 import { loadRoleClaims } from "./user-claims.js";
 
