@@ -1,4 +1,4 @@
-// zitadel.webkey.v2.WebKeyService on the signing keys in KEYS_DIR (src/oidc/keys.ts).
+// zitadel.webkey.v2.WebKeyService on the signing keys in KEYS_DIR (src/keys/).
 // States: next = STATE_INITIAL, current = STATE_ACTIVE, retired = STATE_INACTIVE. rolegate keeps
 // one active key per algorithm (RS256 and ES256, both signing from the first start), so
 // activating a key deactivates the active key of the same algorithm only.
