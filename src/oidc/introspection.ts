@@ -8,6 +8,7 @@ import { parseScopes, SCOPE } from "../access/scopes.js";
 import { decideWithAccess } from "./access-prompt.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { audienceFor } from "./audience.js";
+import { refusedAsStructuredToken } from "./internals.js";
 import type { DirectoryReads } from "./reads.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { loadRoleClaims } from "./user-claims.js";
@@ -66,8 +67,8 @@ export function createIntrospectionClaims(reads: DirectoryReads, jwts: JwtAccess
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
-    // oidc-provider answers JWT access tokens with unsupported_token_type.
-    const refused = (ctx.body as { error?: string }).error === "unsupported_token_type";
+    // oidc-provider refuses JWT access tokens.
+    const refused = refusedAsStructuredToken(ctx);
     if (refused || (ctx.body as IntrospectionBody).active === false) {
       const jwt = await introspectJwt(ctx, jwts);
       if (jwt || refused) {

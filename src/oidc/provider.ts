@@ -14,7 +14,7 @@ import { CLIENT_PROPERTIES } from "./clients.js";
 import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
-import { adaptProvider, revokeGrant } from "./internals.js";
+import { adaptProvider, refusedAsStructuredToken, revokeGrant } from "./internals.js";
 import { answerOutages, answerUnconverted, guardOutages } from "./unavailable.js";
 import { isUnavailable, UNAVAILABLE_PAGE } from "../http/unavailable.js";
 import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
@@ -331,7 +331,7 @@ async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<
 function revokeJwtAccessTokens(jwts: JwtAccessTokens) {
   return async function revokeJwt(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
-    if (ctx.oidc?.route !== "revocation" || (ctx.body as { error?: string } | undefined)?.error !== "unsupported_token_type") return;
+    if (ctx.oidc?.route !== "revocation" || !refusedAsStructuredToken(ctx)) return;
     const token = ctx.oidc.params?.token;
     const payload = typeof token === "string" ? await jwts.verify(token) : undefined;
     if (payload?.jti && payload.client_id === ctx.oidc.client?.clientId) {
