@@ -176,25 +176,6 @@ export function adaptProvider(provider: Provider, hooks: ProviderHooks = {}): vo
     };
   }
 
-  // For clients that come from the adapter, oidc-provider hashes the metadata's JSON on every
-  // find to reuse the Client it built from equal metadata. rolegate's client reads hand back the
-  // same object for as long as they cache it, so the Client built from that object is kept beside
-  // it (an object read again after a change is new, and gets a new Client).
-  const Clients = provider.Client as unknown as {
-    find(id: string): Promise<Client | undefined>;
-    adapter: { find(id: string): Promise<object | undefined> };
-  };
-  const findClient = Clients.find.bind(Clients);
-  const built = new WeakMap<object, Client>();
-  Clients.find = async (id) => {
-    const metadata = typeof id === "string" && id ? await Clients.adapter.find(id) : undefined;
-    const known = metadata && built.get(metadata);
-    if (known) return known;
-    const client = await findClient(id);
-    if (client && metadata) built.set(metadata, client);
-    return client;
-  };
-
   // Client secrets are stored hashed (SHA-256 of a high-entropy secret); the client metadata
   // carries the hash, so the comparison hashes what the client sent (constant-time).
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
