@@ -1,4 +1,4 @@
-// zitadel.webkey.v2.WebKeyService on the signing keys in KEYS_DIR (src/oidc/keys.ts).
+// zitadel.webkey.v2.WebKeyService on the signing keys in KEYS_DIR (src/keys/).
 // States: next = STATE_INITIAL, current = STATE_ACTIVE, retired = STATE_INACTIVE. rolegate keeps
 // one active key per algorithm (RS256 and ES256, both signing from the first start), so
 // activating a key deactivates the active key of the same algorithm only.
@@ -10,7 +10,9 @@ import type { CreateWebKeyRequest, WebKeyService } from "@zitadel/proto/zitadel/
 import { isIamOwner } from "../access/permissions.js";
 import { failedPrecondition, invalidArgument } from "../directory/errors.js";
 import { requireId } from "../directory/validate.js";
-import { activateKey, createKey, deleteKey, listKeys, type KeyInfo, type KeyState, type RsaBits, type SigningAlg } from "../oidc/keys.js";
+import type { KeyInfo, KeyState, RsaBits, SigningAlg } from "../keys/jwk.js";
+import { activateKey, createKey, deleteKey } from "../keys/lifecycle.js";
+import { listKeys } from "../keys/store.js";
 import { callOf, requireThat, type ApiDeps } from "./context.js";
 import { fromEnum, now, ts } from "./convert.js";
 

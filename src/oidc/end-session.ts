@@ -5,15 +5,11 @@
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { DEFAULT_BRANDING } from "../login/branding.js";
 import { renderLogoutConfirm } from "../login/render.js";
-
-interface LogoutState {
-  postLogoutRedirectUri?: string;
-  state?: string;
-}
+import { dropGrantArtifacts, pendingLogout } from "./internals.js";
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const session = ctx.oidc.session;
-  const logout = session?.state as LogoutState | undefined;
+  const logout = pendingLogout(ctx);
   if (session && ctx.oidc.params?.id_token_hint && logout?.postLogoutRedirectUri) {
     await signOut(ctx);
     const target = new URL(logout.postLogoutRedirectUri);
@@ -33,12 +29,7 @@ async function signOut(ctx: KoaContextWithOIDC): Promise<void> {
   const authorizations = (session.authorizations ?? {}) as Record<string, { grantId?: string }>;
   for (const { grantId } of Object.values(authorizations)) {
     if (!grantId) continue;
-    // One call per model: each model's store drops that model's artifacts of the grant.
-    await Promise.all(
-      [provider.AccessToken, provider.AuthorizationCode, provider.RefreshToken].map((model) =>
-        (model as unknown as { adapter: { revokeByGrantId(id: string): Promise<void> } }).adapter.revokeByGrantId(grantId),
-      ),
-    );
+    await dropGrantArtifacts(provider, grantId);
     await (await provider.Grant.find(grantId))?.destroy();
   }
   await session.destroy();

@@ -7,6 +7,7 @@ import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { FormError, readForm } from "../http/form.js";
 import { adaptClientAssertion } from "./client-assertions.js";
+import { handOverBody } from "./internals.js";
 import { JWT_BEARER } from "./jwt-profile.js";
 
 /** oidc-provider's own limit for request bodies. */
@@ -31,7 +32,7 @@ export function createFormRequests(
       return true;
     }
     if (!adapt) {
-      (ctx.req as { body?: string }).body = form.toString();
+      handOverBody(ctx.req, form);
       return false;
     }
     await adaptClientAssertion(provider, form, `${provider.issuer}${ctx.path}`);
@@ -39,7 +40,7 @@ export function createFormRequests(
       await jwtProfile(ctx, form);
       return true;
     }
-    (ctx.req as { body?: string }).body = form.toString();
+    handOverBody(ctx.req, form);
     return false;
   };
 }

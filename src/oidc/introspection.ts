@@ -7,6 +7,7 @@ import type Provider from "oidc-provider";
 import { parseScopes } from "../access/scopes.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { audienceFor } from "../access/audience.js";
+import { refusedAsStructuredToken } from "./internals.js";
 import { kindOf, machineUserIdOf, projectIdOf } from "./client-info.js";
 import { claimsFor } from "../access/policy.js";
 import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
@@ -65,8 +66,8 @@ export function createIntrospectionClaims(sources: FactSources, jwts: JwtAccessT
   return async function introspectionClaims(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== "introspection" || !ctx.body || typeof ctx.body !== "object") return;
-    // oidc-provider answers JWT access tokens with unsupported_token_type.
-    const refused = (ctx.body as { error?: string }).error === "unsupported_token_type";
+    // oidc-provider refuses JWT access tokens.
+    const refused = refusedAsStructuredToken(ctx);
     if (refused || (ctx.body as IntrospectionBody).active === false) {
       const jwt = await introspectJwt(ctx, jwts);
       if (jwt || refused) {

@@ -16,14 +16,14 @@ import { CLIENT_PROPERTIES } from "./clients.js";
 import type { DirectoryReads } from "./reads.js";
 import { allowedOrigins } from "./cors.js";
 import { logoutSource } from "./end-session.js";
-import { adaptProvider, revokeGrant } from "./internals.js";
+import { adaptProvider, refusedAsStructuredToken, revokeGrant } from "./internals.js";
 import { answerOutages, answerUnconverted, guardOutages } from "./unavailable.js";
 import { isUnavailable, UNAVAILABLE_PAGE } from "../http/unavailable.js";
 import { createIntrospectionClaims, mayIntrospect } from "./introspection.js";
 import { consumeDeferred, deferConsume } from "./refresh-rotation.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { JWT_BEARER } from "./jwt-profile.js";
-import type { KeyMaterial } from "./keys.js";
+import type { KeyMaterial } from "../keys/store.js";
 import type { StateStore } from "./store.js";
 
 export const ROUTES = {
@@ -344,7 +344,7 @@ async function advertiseJwtProfile(ctx: KoaContextWithOIDC, next: () => Promise<
 function revokeJwtAccessTokens(jwts: JwtAccessTokens) {
   return async function revokeJwt(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
-    if (ctx.oidc?.route !== "revocation" || (ctx.body as { error?: string } | undefined)?.error !== "unsupported_token_type") return;
+    if (ctx.oidc?.route !== "revocation" || !refusedAsStructuredToken(ctx)) return;
     const token = ctx.oidc.params?.token;
     const payload = typeof token === "string" ? await jwts.verify(token) : undefined;
     if (payload?.jti && payload.client_id === ctx.oidc.client?.clientId) {

@@ -1,15 +1,14 @@
 // Outages of PostgreSQL or Redis inside oidc-provider: answered 503 `temporarily_unavailable`
 // instead of oidc-provider's 500 `server_error`.
 //
-// oidc-provider's error handlers answer with an error's `statusCode`, and show its `message` and
-// `error_description` only when `expose` is set (lib/shared/error_handler.js,
-// lib/helpers/err_out.js). So the directory reads and state-store calls the provider makes are
-// guarded: an outage error leaving them becomes oidc-provider's own TemporarilyUnavailable with
-// status 503. With `allow_redirect` off, the authorization endpoint shows the error page (503)
-// rather than sending the browser back to the app (lib/shared/authorization_error_handler.js).
+// The directory reads and state-store calls the provider makes are guarded: an outage error
+// leaving them becomes oidc-provider's own TemporarilyUnavailable with status 503, which the
+// authorization endpoint shows on the error page (503) rather than sending the browser back to the
+// app (`unavailableError` in internals.ts).
 // Anything that still arrives as a server_error is rewritten by `answerUnconverted`.
 import type Koa from "koa";
 import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
+import { unavailableError } from "./internals.js";
 import {
   isUnavailable,
   logOutage,
@@ -23,14 +22,7 @@ import type { Logger } from "../log.js";
 /** oidc-provider's temporarily_unavailable, with HTTP status 503 and the outage as its cause (for logs only). */
 export function temporarilyUnavailable(cause: unknown): Error {
   // Not passed to the constructor: oidc-provider would copy the cause's message into error_detail.
-  const error = new errors.TemporarilyUnavailable(UNAVAILABLE_DESCRIPTION) as InstanceType<typeof errors.TemporarilyUnavailable> & {
-    status: number;
-    statusCode: number;
-    allow_redirect: boolean;
-  };
-  error.status = 503;
-  error.statusCode = 503;
-  error.allow_redirect = false;
+  const error = unavailableError(UNAVAILABLE_DESCRIPTION);
   Object.defineProperty(error, "cause", { value: cause, enumerable: false });
   return markUnavailable(error);
 }

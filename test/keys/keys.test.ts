@@ -5,22 +5,9 @@ import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, SignJWT
 import Provider from "oidc-provider";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../../src/directory/errors.js";
-import {
-  activateKey,
-  activateNextKey,
-  COOKIE_KEYS_FILE,
-  createKey,
-  deleteKey,
-  KeyFileError,
-  listKeys,
-  loadKeys,
-  publicJwks,
-  removeRetiredKeys,
-  rotateKeys,
-  SIGNING_KEYS_FILE,
-  type KeyMaterial,
-  type SigningAlg,
-} from "../../src/oidc/keys.js";
+import { publicJwks, type SigningAlg } from "../../src/keys/jwk.js";
+import { activateKey, activateNextKey, createKey, deleteKey, removeRetiredKeys, rotateKeys } from "../../src/keys/lifecycle.js";
+import { COOKIE_KEYS_FILE, KeyFileError, type KeyMaterial, listKeys, loadKeys, SIGNING_KEYS_FILE } from "../../src/keys/store.js";
 
 let root: string;
 let keysDir: string;
