@@ -2,8 +2,8 @@
 // restarting or unreachable. Such errors are answered with 503 and a fixed message (never the
 // driver's text), and rolegate keeps running: the drivers reconnect by themselves.
 import type { Context } from "koa";
-import { DEFAULT_BRANDING } from "../login/branding.js";
-import { renderErrorPage } from "../login/render.js";
+import { DEFAULT_BRANDING } from "../pages/branding.js";
+import { renderErrorPage } from "../pages/render.js";
 import type { Logger } from "../log.js";
 
 /** What clients are told (OIDC error JSON, Connect message). */

@@ -18,7 +18,7 @@ import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { loadBrandingSources } from "../directory/branding.js";
-import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "./branding.js";
+import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "../pages/branding.js";
 import { createCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { FormError, readForm } from "../http/form.js";
 import { isUnavailable } from "../http/unavailable.js";
@@ -31,7 +31,7 @@ import {
   renderErrorPage,
   renderLoginPage,
   renderManagementConsent,
-} from "./render.js";
+} from "../pages/render.js";
 
 /** What the login UI asks of the sign-in policy (the oidc side provides it: access-prompt.ts). */
 export interface LoginPolicy {

@@ -3,8 +3,8 @@
 // user confirms on a page. oidc-provider has validated the hint and the redirect URI by the
 // time it asks for the page (logoutSource).
 import type { KoaContextWithOIDC } from "oidc-provider";
-import { DEFAULT_BRANDING } from "../login/branding.js";
-import { renderLogoutConfirm } from "../login/render.js";
+import { DEFAULT_BRANDING } from "../pages/branding.js";
+import { renderLogoutConfirm } from "../pages/render.js";
 import { dropGrantArtifacts, pendingLogout } from "./internals.js";
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {

@@ -3,8 +3,8 @@
 import type Koa from "koa";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { Logger } from "../log.js";
-import { DEFAULT_BRANDING } from "../login/branding.js";
-import { renderErrorPage, renderLoggedOut } from "../login/render.js";
+import { DEFAULT_BRANDING } from "../pages/branding.js";
+import { renderErrorPage, renderLoggedOut } from "../pages/render.js";
 import { createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "../access/audience.js";

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { escapeHtml, loadTemplate, renderTemplate, TEMPLATE_NAMES, VIEWS_DIR } from "../../src/login/templates.js";
+import { escapeHtml, loadTemplate, renderTemplate, TEMPLATE_NAMES, VIEWS_DIR } from "../../src/pages/templates.js";
 
 describe("renderTemplate", () => {
   it("escapes {{name}} and leaves {{{name}}} raw", () => {

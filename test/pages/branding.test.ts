@@ -1,7 +1,7 @@
 // docs/rules.md#private-labeling: which branding a page shows (R-BRAND-1), and the checks on
 // what org admins may put on a page (R-BRAND-2).
 import { describe, expect, it } from "vitest";
-import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "../../src/login/branding.js";
+import { chooseBranding, DEFAULT_BRANDING, sanitizeBranding, type Branding } from "../../src/pages/branding.js";
 import type { PrivateLabelingSetting } from "../../src/generated/prisma/client.js";
 
 const owner: Branding = { ...DEFAULT_BRANDING, displayName: "Acme", primaryColor: "#112233" };

@@ -1,7 +1,7 @@
 // The login UI's pages: escaping, the access-denied page's two ways out, accessibility basics,
 // no script, and branding that cannot inject CSS or load anything but an https logo.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BRANDING, type Branding } from "../../src/login/branding.js";
+import { DEFAULT_BRANDING, type Branding } from "../../src/pages/branding.js";
 import {
   GENERIC_LOGIN_ERROR,
   renderAccessDenied,
@@ -9,7 +9,7 @@ import {
   renderLoggedOut,
   renderLoginPage,
   renderLogoutConfirm,
-} from "../../src/login/render.js";
+} from "../../src/pages/render.js";
 
 const branding: Branding = { ...DEFAULT_BRANDING };
 const LOGOUT_FORM = `<form id="op.logoutForm" method="post" action="/oidc/v1/end_session/confirm"><input type="hidden" name="xsrf" value="s3cr3t"/></form>`;
