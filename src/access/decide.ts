@@ -1,5 +1,5 @@
-// The sign-in checks (docs/rules.md#sign-in-checks), in one pure function the project_access check of
-// every path of the sign-in policy (policy.ts).
+// The sign-in checks of one user on one project (docs/rules.md#sign-in-checks), in one pure
+// function: the project_access check of every path of the sign-in policy (policy.ts).
 import type { ActiveState, OrgState, UserState } from "./states.js";
 
 /** Everything the checks need about one user and one project, loaded in one directory call. */

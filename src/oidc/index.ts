@@ -11,7 +11,6 @@ import type { Logger } from "../log.js";
 import { publicJwks } from "../keys/jwk.js";
 import { loadKeys, SIGNING_KEYS_FILE } from "../keys/store.js";
 import { reloadSigningKeys } from "./internals.js";
-import { managementConsented } from "./audience-checks.js";
 import { createManagementTokenResolver } from "./management-tokens.js";
 import { answerPreflight } from "./cors.js";
 import { findControlParameter } from "../http/form.js";
@@ -130,9 +129,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     csrfKey: keys.cookieKeys[0]!,
     middleware,
     reloadKeys,
-    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, (userId, clientId) =>
-      managementConsented(reads, userId, clientId),
-    ),
+    resolveAccessToken: createManagementTokenResolver(provider, jwtAccessTokens, sources),
     directoryChanged: changes.changed,
     close: () => {
       clearInterval(keysWatch);

@@ -4,20 +4,20 @@
 // the person's consent for that app stands: withdrawing it ends the app's access at once.
 import type Provider from "oidc-provider";
 import { SCOPE } from "../access/scopes.js";
-import { kindOf, machineUserIdOf } from "./client-info.js";
-import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { unlessUnavailable } from "../http/unavailable.js";
+import { machineUserIdOf } from "./client-info.js";
+import type { JwtAccessTokens } from "./jwt-access-tokens.js";
+import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
 
-/** Whether the user consented that the app (by client id) may use the management API. */
-export type ManagementConsentCheck = (userId: string, clientId: string) => Promise<boolean>;
-
-export function createManagementTokenResolver(provider: Provider, jwts: JwtAccessTokens, consented: ManagementConsentCheck) {
+export function createManagementTokenResolver(provider: Provider, jwts: JwtAccessTokens, sources: FactSources) {
   const forManagement = (scope: unknown) => typeof scope === "string" && scope.split(" ").includes(SCOPE.managementAud);
 
-  /** A person's token, through an app: only with the person's consent for that app. */
-  async function personWithConsent(userId: string, clientId: string): Promise<string | undefined> {
+  /** The token's subject, when the sign-in policy's management_token path lets it through. */
+  async function subjectOf(subjectId: string, clientId: string, scopes: string): Promise<string | undefined> {
     const client = await provider.Client.find(clientId);
-    return kindOf(client) === "oidc" && (await consented(userId, clientId)) ? userId : undefined;
+    if (!client) return undefined;
+    const path = { path: "management_token" as const, client: clientFacts(client), subjectId, scopes: scopes.split(" ") };
+    return (await decidePath(sources, path)).outcome.allowed ? subjectId : undefined;
   }
 
   return async function resolveAccessToken(token: string): Promise<string | undefined> {
@@ -26,17 +26,19 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
       const payload = await jwts.verify(token);
       if (!payload || !forManagement(payload.scope) || typeof payload.sub !== "string" || typeof payload.client_id !== "string")
         return undefined;
+      // A machine user's token names the machine user as its subject (a person's, the person).
       const client = await provider.Client.find(payload.client_id);
-      // A machine user's own token (client credentials, JWT profile) names the machine user.
-      if (machineUserIdOf(client) === payload.sub) return payload.sub;
-      return personWithConsent(payload.sub, payload.client_id);
+      const machineUserId = machineUserIdOf(client);
+      if (machineUserId !== undefined && machineUserId !== payload.sub) return undefined;
+      return subjectOf(payload.sub, payload.client_id, String(payload.scope));
     }
     const stored =
       // Unreadable: not a token of ours; an unreachable store is an outage (`unavailable`).
       (await provider.AccessToken.find(token).catch(unlessUnavailable)) ??
       (await provider.ClientCredentials.find(token).catch(unlessUnavailable));
     if (!stored || stored.isExpired || !forManagement(stored.scope) || !stored.clientId) return undefined;
-    if ("accountId" in stored && stored.accountId) return personWithConsent(stored.accountId, stored.clientId);
-    return machineUserIdOf(await provider.Client.find(stored.clientId));
+    const subjectId =
+      "accountId" in stored && stored.accountId ? stored.accountId : machineUserIdOf(await provider.Client.find(stored.clientId));
+    return subjectId ? subjectOf(subjectId, stored.clientId, String(stored.scope)) : undefined;
   };
 }
