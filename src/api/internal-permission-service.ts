@@ -13,7 +13,7 @@ import { canManageOrganization, canManageProject, isIamOwner, scopeOf, type Prin
 import { coversRole, describeRole, type HeldRole } from "../access/user-administration.js";
 import * as administrators from "../directory/administrators.js";
 import { invalidArgument, permissionDenied } from "../directory/errors.js";
-import type { DateFilter } from "../directory/users.js";
+import type { DateFilter } from "../directory/list.js";
 import { requireEnum, requireId, requireList } from "../directory/validate.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
 import { displayNameOf, fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, ts } from "./convert.js";

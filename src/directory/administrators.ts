@@ -7,10 +7,12 @@ import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
 import {
+  dateWhere,
   displayNameWhere,
   readPagination,
   textWhere,
   USER_NAMES,
+  type DateFilter,
   type Page,
   type Pagination,
   type TextFilter,
@@ -19,7 +21,6 @@ import {
 import { findGrant } from "./project-grants.js";
 import { loadProject } from "./projects.js";
 import { loadOrganization } from "./organizations.js";
-import type { DateFilter } from "./users.js";
 import { optionalEnum, requireEnum, requireId, requireList, requireText } from "./validate.js";
 
 export type { Administrator, AdminRole };
@@ -328,15 +329,6 @@ function administratorWhere(f: AdministratorFilter, path: string, depth: number)
   if (f.not) conditions.push({ NOT: administratorWhere(f.not, at("not.query"), depth + 1) });
   // No condition: {} rather than an empty list, whose meaning Prisma does not keep consistent.
   return conditions.length ? { AND: conditions } : {};
-}
-
-const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const satisfies readonly DateFilter["method"][];
-
-function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
-  const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
-  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime()))
-    throw invalidArgument(`${field}.timestamp`, "must be a date");
-  return { [method]: filter.value };
 }
 
 /** Every membership of one user: what the permission checks of the management API read. */

@@ -8,7 +8,7 @@ import { importSPKI, decodeProtectedHeader, decodeJwt, jwtVerify } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
-import { findUserKey } from "../directory/users.js";
+import { findUserKey } from "../directory/user-credentials.js";
 import { textProblem } from "../directory/validate.js";
 import { accessTokenTypeOf } from "./client-info.js";
 import { clientFacts, decidePath, type FactSources, refusal } from "./policy-facts.js";
