@@ -6,6 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { changeState, refuseSameState } from "./state-change.js";
 import { generateRsaKeyPair, readPublicKey, type ApplicationKeyFile } from "./key-files.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import {
@@ -136,16 +137,14 @@ export function reactivateApplication(ctx: DirectoryContext, input: ApplicationR
 async function setApplicationState(ctx: DirectoryContext, input: ApplicationRef, state: ActiveState): Promise<AppView> {
   const projectId = requireId("projectId", input.projectId);
   const id = requireId("id", input.id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadApplication(tx, projectId, id);
+  return changeState<AppView>(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "application.reactivated" : "application.deactivated",
+    targetType: "application",
+    load: (tx) => loadApplication(tx, projectId, id),
     // As ZITADEL: deactivating an inactive app (or reactivating an active one) is an error.
-    assertThat(before.state !== state, () =>
-      failedPrecondition(`application ${id} is already ${state === "ACTIVE" ? "active" : "inactive"}`),
-    );
-    const after = await tx.application.update({ where: { id }, data: { state }, omit: HIDE_SECRET });
-    const action = state === "ACTIVE" ? "application.reactivated" : "application.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "application", targetId: id, before, after });
-    return after;
+    refusal: refuseSameState(`application ${id}`, state),
+    save: (tx) => tx.application.update({ where: { id }, data: { state }, omit: HIDE_SECRET }),
   });
 }
 

@@ -6,6 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { changeState } from "./state-change.js";
 import {
   displayNameWhere,
   readPagination,
@@ -130,13 +131,13 @@ export function activateAuthorization(ctx: DirectoryContext, id: string): Promis
 
 async function setAuthorizationState(ctx: DirectoryContext, id: string, state: ActiveState): Promise<Authorization> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadAuthorization(tx, id);
-    if (before.state === state) return before;
-    const after = await tx.authorization.update({ where: { id }, data: { state } });
-    const action = state === "ACTIVE" ? "authorization.activated" : "authorization.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "authorization", targetId: id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "authorization.activated" : "authorization.deactivated",
+    targetType: "authorization",
+    load: (tx) => loadAuthorization(tx, id),
+    sameStateIsNoOp: true,
+    save: (tx) => tx.authorization.update({ where: { id }, data: { state } }),
   });
 }
 

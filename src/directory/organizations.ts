@@ -4,7 +4,8 @@ import type { Organization, OrgState } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
-import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
+import { changeState, refuseSameState } from "./state-change.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
 import { optionalEnum, optionalText, requireDomain, requireId, requireText } from "./validate.js";
 
@@ -126,15 +127,13 @@ export function activateOrganization(ctx: DirectoryContext, id: string): Promise
 
 async function setOrganizationState(ctx: DirectoryContext, id: string, state: OrgState): Promise<Organization> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadOrganization(tx, id);
-    assertThat(before.state !== state, () =>
-      failedPrecondition(`organization ${id} is already ${state === "ACTIVE" ? "active" : "inactive"}`),
-    );
-    const after = await tx.organization.update({ where: { id }, data: { state } });
-    const action = state === "ACTIVE" ? "organization.activated" : "organization.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "organization", targetId: id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "organization.activated" : "organization.deactivated",
+    targetType: "organization",
+    load: (tx) => loadOrganization(tx, id),
+    refusal: refuseSameState(`organization ${id}`, state),
+    save: (tx) => tx.organization.update({ where: { id }, data: { state } }),
   });
 }
 

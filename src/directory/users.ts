@@ -10,6 +10,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { changeState } from "./state-change.js";
 import { assertPasswordUnchanged, hashPassword, preparePassword, validatePassword } from "./passwords.js";
 import { assertHuman, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
 import { isAbsent, optionalBoolean, optionalEnum, optionalText, requireEmail, requireId, requireText } from "./validate.js";
@@ -233,41 +234,38 @@ const TRANSITIONS = {
 
 /** ACTIVE or LOCKED → INACTIVE: the user can no longer sign in, but their data stays. */
 export function deactivateUser(ctx: DirectoryContext, userId: string): Promise<User> {
-  return changeState(ctx, userId, "deactivate");
+  return transition(ctx, userId, "deactivate");
 }
 
 /** INACTIVE → ACTIVE. */
 export function reactivateUser(ctx: DirectoryContext, userId: string): Promise<User> {
-  return changeState(ctx, userId, "reactivate");
+  return transition(ctx, userId, "reactivate");
 }
 
 /** ACTIVE or INITIAL → LOCKED: blocks sign-in temporarily. */
 export function lockUser(ctx: DirectoryContext, userId: string): Promise<User> {
-  return changeState(ctx, userId, "lock");
+  return transition(ctx, userId, "lock");
 }
 
 /** LOCKED → ACTIVE. */
 export function unlockUser(ctx: DirectoryContext, userId: string): Promise<User> {
-  return changeState(ctx, userId, "unlock");
+  return transition(ctx, userId, "unlock");
 }
 
-async function changeState(ctx: DirectoryContext, userId: string, verb: keyof typeof TRANSITIONS): Promise<User> {
+async function transition(ctx: DirectoryContext, userId: string, verb: keyof typeof TRANSITIONS): Promise<User> {
   requireId("userId", userId);
   const { from, to, action } = TRANSITIONS[verb];
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadUser(tx, userId);
-    assertThat((from as readonly UserState[]).includes(before.state), () =>
-      failedPrecondition(`cannot ${verb} user ${userId}: it is ${before.state.toLowerCase()}, not ${from.join(" or ").toLowerCase()}`),
-    );
-    const after = await tx.user.update({ where: { id: userId }, data: { state: to } });
-    await writeAudit(tx, ctx.actor.id, {
-      action,
-      targetType: "user",
-      targetId: userId,
-      before: toPublicUser(before),
-      after: toPublicUser(after),
-    });
-    return toPublicUser(after);
+  return changeState(ctx, {
+    to,
+    action,
+    targetType: "user",
+    load: (tx) => loadUser(tx, userId),
+    refusal: (before) =>
+      (from as readonly UserState[]).includes(before.state)
+        ? undefined
+        : failedPrecondition(`cannot ${verb} user ${userId}: it is ${before.state.toLowerCase()}, not ${from.join(" or ").toLowerCase()}`),
+    save: (tx) => tx.user.update({ where: { id: userId }, data: { state: to } }),
+    show: toPublicUser,
   });
 }
 
