@@ -6,6 +6,7 @@ import type Provider from "oidc-provider";
 import { SCOPE } from "../access/scopes.js";
 import { kindOf, machineUserIdOf } from "./client-info.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
+import { MAX_TOKEN_LENGTH } from "./token-limits.js";
 import { unlessUnavailable } from "../http/unavailable.js";
 
 /** Whether the user consented that the app (by client id) may use the management API. */
@@ -21,7 +22,7 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
   }
 
   return async function resolveAccessToken(token: string): Promise<string | undefined> {
-    if (token.length > 8192) return undefined;
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
     if (token.split(".").length === 3) {
       const payload = await jwts.verify(token);
       if (!payload || !forManagement(payload.scope) || typeof payload.sub !== "string" || typeof payload.client_id !== "string")
