@@ -25,7 +25,7 @@ import * as users from "../directory/users.js";
 import { requireId, requireText } from "../directory/validate.js";
 import type { AccessTokenType, UserState, UserType } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, toEnum, ts } from "./convert.js";
+import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, TIMESTAMP_METHOD, toEnum, ts } from "./convert.js";
 
 // zitadel.user.v2.UserState; rolegate deletes users instead of keeping them as DELETED (3).
 const STATE: Record<number, UserState | undefined> = { 1: "ACTIVE", 2: "INACTIVE", 4: "LOCKED", 5: "INITIAL" };
@@ -55,7 +55,6 @@ const CREDENTIAL_SORT: Record<number, credentials.CredentialSort | undefined> = 
   4: "organizationId",
   5: "expirationDate",
 };
-const TIMESTAMP_METHOD: Record<number, DateFilter["method"]> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
 const MAX_QUERY_DEPTH = 10;
 const LAST_DATE = Date.UTC(10000, 0, 1);
 
