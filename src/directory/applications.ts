@@ -5,7 +5,8 @@ import type { ActiveState, AppKind, Application, Organization, Project } from ".
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
-import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { readExpiration } from "./expiration.js";
+import { alreadyExists, assertThat, failedPrecondition, notFound } from "./errors.js";
 import { changeState, refuseSameState } from "./state-change.js";
 import { generateRsaKeyPair, readPublicKey, type ApplicationKeyFile } from "./key-files.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
@@ -23,9 +24,6 @@ import { generateSecret, hashSecret } from "./secrets.js";
 import { optionalEnum, optionalText, requireId, requireText } from "./validate.js";
 
 export type { Application };
-
-/** ZITADEL's expiration for keys created without one: they never expire in practice. */
-export const NEVER_EXPIRES = new Date("9999-01-01T00:00:00Z");
 
 /** An application as the management API shows it: everything but the secret's hash. */
 export type AppView = Omit<Application, "clientSecretHash">;
@@ -299,13 +297,6 @@ export interface CreatedApplicationKey {
   key: ApplicationKeyInfo;
   /** The JSON key file (ZITADEL's format) when rolegate generated the pair; shown once. */
   keyContent?: string | undefined;
-}
-
-function readExpiration(value: unknown): Date {
-  if (value === undefined || value === null) return NEVER_EXPIRES;
-  assertThat(value instanceof Date && !Number.isNaN(value.getTime()), () => invalidArgument("expirationDate", "must be a date"));
-  assertThat(value.getTime() > Date.now(), () => invalidArgument("expirationDate", "must be in the future"));
-  return value;
 }
 
 export async function createApplicationKey(ctx: DirectoryContext, input: CreateApplicationKeyInput): Promise<CreatedApplicationKey> {

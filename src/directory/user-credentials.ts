@@ -4,7 +4,8 @@
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
-import { invalidArgument, notFound } from "./errors.js";
+import { notFound } from "./errors.js";
+import { isExpired, readExpiration } from "./expiration.js";
 import { generateRsaKeyPair, readPublicKey, type ServiceAccountKeyFile } from "./key-files.js";
 import { dateWhere, readPagination, type DateFilter, type Page, type Pagination } from "./list.js";
 import { generateSecret, hashSecret, verifySecret } from "./secrets.js";
@@ -76,9 +77,6 @@ export async function verifyMachineSecret(ctx: DirectoryContext, clientId: strin
 // ---------------------------------------------------------------------------------------------
 // Machine users: personal access tokens and keys
 
-/** The expiration of tokens and keys created without one: effectively never. */
-export const NEVER_EXPIRES = new Date("9999-01-01T00:00:00Z");
-
 /** A personal access token or key as listed: never the token or the key itself. */
 export interface CredentialInfo {
   id: string;
@@ -121,7 +119,7 @@ export async function addPersonalAccessToken(
   input: { userId: string; expirationDate?: Date | undefined },
 ): Promise<NewPersonalAccessToken> {
   const userId = requireId("userId", input.userId);
-  const expirationDate = optionalExpiration(input.expirationDate);
+  const expirationDate = readExpiration(input.expirationDate);
   const token = generateSecret(64);
   return inTransaction(ctx, async (tx) => {
     assertMachine(await loadUser(tx, userId));
@@ -212,7 +210,7 @@ export interface NewUserKey {
 
 export async function addKey(ctx: DirectoryContext, input: AddKeyInput): Promise<NewUserKey> {
   const userId = requireId("userId", input.userId);
-  const expirationDate = optionalExpiration(input.expirationDate);
+  const expirationDate = readExpiration(input.expirationDate);
   const supplied = !isAbsent(input.publicKey) && !(input.publicKey instanceof Uint8Array && input.publicKey.length === 0);
   const pair = supplied ? undefined : generateRsaKeyPair();
   const publicKeyPem = pair ? pair.publicKeyPem : readPublicKey("publicKey", input.publicKey);
@@ -315,15 +313,4 @@ function credentialOrder(sortBy: CredentialSort | undefined, direction: "asc" | 
     expirationDate: { expirationDate: direction },
   }[column];
   return [first, { id: direction }];
-}
-
-function optionalExpiration(value: unknown): Date {
-  if (value === undefined || value === null) return NEVER_EXPIRES;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalidArgument("expirationDate", "must be a date");
-  if (isExpired(value)) throw invalidArgument("expirationDate", "must be in the future");
-  return value;
-}
-
-function isExpired(expirationDate: Date): boolean {
-  return expirationDate.getTime() <= Date.now();
 }

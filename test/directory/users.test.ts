@@ -14,13 +14,13 @@ import {
   findUserKey,
   listKeys,
   listPersonalAccessTokens,
-  NEVER_EXPIRES,
   removeKey,
   removePersonalAccessToken,
   removeSecret,
   usersWithSecret,
   verifyMachineSecret,
 } from "../../src/directory/user-credentials.js";
+import { NEVER_EXPIRES } from "../../src/directory/expiration.js";
 import { listUsers } from "../../src/directory/user-listing.js";
 import { deleteUserMetadata, listUserMetadata, setUserMetadata } from "../../src/directory/user-metadata.js";
 import {
