@@ -11,13 +11,12 @@ import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { changeState } from "./state-change.js";
+import { ACCESS_TOKEN_TYPES } from "./oidc-config.js";
 import { assertPasswordUnchanged, hashPassword, preparePassword, validatePassword } from "./passwords.js";
 import { assertHuman, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
 import { isAbsent, optionalBoolean, optionalEnum, optionalText, requireEmail, requireId, requireText } from "./validate.js";
 
 export type { User };
-
-const ACCESS_TOKEN_TYPES = ["BEARER", "JWT"] as const satisfies readonly AccessTokenType[];
 
 // ---------------------------------------------------------------------------------------------
 // Creating users
