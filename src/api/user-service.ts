@@ -15,7 +15,7 @@ import { canManageUsers, scopeOf } from "../access/permissions.js";
 import { decideUserOperation, describeRole, type UserOperation } from "../access/user-administration.js";
 import { findHeldRoles } from "../directory/administrators.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
-import type { DateFilter } from "../directory/list.js";
+import { MAX_FILTER_DEPTH, type DateFilter } from "../directory/list.js";
 import * as orgs from "../directory/organizations.js";
 import * as passwords from "../directory/passwords.js";
 import * as credentials from "../directory/user-credentials.js";
@@ -55,7 +55,6 @@ const CREDENTIAL_SORT: Record<number, credentials.CredentialSort | undefined> = 
   4: "organizationId",
   5: "expirationDate",
 };
-const MAX_QUERY_DEPTH = 10;
 const LAST_DATE = Date.UTC(10000, 0, 1);
 
 /** A user the caller administers, or the caller itself; anyone else's is reported as not found. */
@@ -507,7 +506,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
 /** One search query as a directory condition; several queries are ANDed, as in ZITADEL. */
 function readQuery(q: SearchQuery, field: string, depth: number): userListing.ListUsersInput {
-  if (depth > MAX_QUERY_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_QUERY_DEPTH} levels`);
+  if (depth > MAX_FILTER_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_FILTER_DEPTH} levels`);
   const { query } = q;
   const nested = (queries: SearchQuery[], name: string) =>
     queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));

@@ -9,6 +9,7 @@ import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.j
 import {
   dateWhere,
   displayNameWhere,
+  MAX_FILTER_DEPTH,
   readPagination,
   textWhere,
   USER_NAMES,
@@ -200,9 +201,6 @@ const ADMINISTRATOR_SORT = { creationDate: "createdAt", changeDate: "updatedAt",
 
 /** Every administrator role. */
 export const ADMIN_ROLES: readonly AdminRole[] = [...new Set(Object.values(ROLES_BY_RESOURCE).flat())];
-
-/** and/or/not conditions nest; deeper trees than this are refused. */
-export const MAX_FILTER_DEPTH = 10;
 
 /**
  * Conditions on administrators, all of which must hold; and/or/not nest them. Field names in

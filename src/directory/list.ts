@@ -5,6 +5,8 @@ import { requireCleanText, requireEnum } from "./validate.js";
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+/** How deep and/or/not conditions of list requests may nest; deeper trees are refused. */
+export const MAX_FILTER_DEPTH = 10;
 
 export interface Pagination {
   offset?: number | bigint | undefined;

@@ -2,7 +2,7 @@
 import type { Prisma, UserState, UserType } from "../generated/prisma/client.js";
 import type { DirectoryContext } from "./context.js";
 import { invalidArgument } from "./errors.js";
-import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
+import { MAX_FILTER_DEPTH, readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
 import { toPublicUser, type User } from "./user-rows.js";
 import { optionalEnum, requireId, requireList, requireText } from "./validate.js";
 
@@ -60,7 +60,7 @@ export async function listUsers(ctx: DirectoryContext, input: ListUsersInput = {
 
 // Field names are those of ZITADEL's user search queries.
 function userFilters(input: ListUsersInput, depth = 0): Prisma.UserWhereInput {
-  if (depth > MAX_QUERY_DEPTH) throw invalidArgument("queries", `must not nest deeper than ${MAX_QUERY_DEPTH} levels`);
+  if (depth > MAX_FILTER_DEPTH) throw invalidArgument("queries", `must not nest deeper than ${MAX_FILTER_DEPTH} levels`);
   const nested = (entry: ListUsersInput) => userFilters(entry, depth + 1);
   const text = (field: string, filter: TextFilter | undefined) => (filter ? textWhere(field, filter) : undefined);
   return {
@@ -91,5 +91,3 @@ function userFilters(input: ListUsersInput, depth = 0): Prisma.UserWhereInput {
     ],
   };
 }
-
-const MAX_QUERY_DEPTH = 10;
