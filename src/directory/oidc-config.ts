@@ -111,10 +111,22 @@ function defaultOidcConfig(changes: Partial<OidcConfig>): OidcConfig {
   const responseTypes: ResponseType[] = changes.responseTypes?.length ? changes.responseTypes : defaultResponseTypes(grantTypes);
   const appType = changes.appType ?? "WEB";
   return {
-    redirectUris: [],
-    postLogoutRedirectUris: [],
+    ...unsetSettings(),
     appType,
     authMethod: isPublicAppType(appType) ? "NONE" : "BASIC",
+    ...changes,
+    grantTypes,
+    responseTypes,
+  };
+}
+
+/** The OIDC settings an app has before anything is set: what an API app keeps, as it signs nobody in. */
+function unsetSettings(): Omit<OidcConfig, "appType" | "authMethod"> {
+  return {
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    responseTypes: [],
+    grantTypes: [],
     accessTokenType: "BEARER",
     accessTokenRoleAssertion: false,
     idTokenRoleAssertion: false,
@@ -122,9 +134,6 @@ function defaultOidcConfig(changes: Partial<OidcConfig>): OidcConfig {
     devMode: false,
     clockSkewMs: 0,
     additionalOrigins: [],
-    ...changes,
-    grantTypes,
-    responseTypes,
   };
 }
 
@@ -223,22 +232,7 @@ function checkFlows(config: OidcConfig): void {
 }
 
 function apiColumns(authMethod: ApiAuthMethod): AppColumns {
-  return {
-    kind: "API",
-    authMethod,
-    appType: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    responseTypes: [],
-    grantTypes: [],
-    accessTokenType: "BEARER",
-    accessTokenRoleAssertion: false,
-    idTokenRoleAssertion: false,
-    idTokenUserinfoAssertion: false,
-    devMode: false,
-    clockSkewMs: 0,
-    additionalOrigins: [],
-  };
+  return { kind: "API", authMethod, appType: null, ...unsetSettings() };
 }
 
 function storedOidcConfig(app: StoredAppConfig): OidcConfig {
