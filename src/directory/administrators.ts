@@ -4,6 +4,7 @@ import type { HeldRole } from "../access/user-administration.js";
 import type { AdminResource, AdminRole, Administrator, Prisma, Project } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
+import { deleteAudited } from "./audited-writes.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
 import {
@@ -150,19 +151,20 @@ export async function updateAdministrator(ctx: DirectoryContext, input: Administ
 export async function deleteAdministrator(ctx: DirectoryContext, input: Omit<AdministratorInput, "roles">): Promise<boolean> {
   const userId = requireId("userId", input.userId);
   const ref = readResource(input.resource);
-  return inTransaction(ctx, async (tx) => {
-    let resolved: ResolvedResource;
-    try {
-      resolved = await resolveResource(tx, ref);
-    } catch (error) {
-      if ((error as { code?: string }).code === "not_found") return false;
-      throw error;
-    }
-    const before = await findMembership(tx, userId, resolved);
-    if (!before) return false;
-    await tx.administrator.delete({ where: { id: before.id } });
-    await writeAudit(tx, ctx.actor.id, { action: "administrator.deleted", targetType: "administrator", targetId: before.id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "administrator.deleted",
+    targetType: "administrator",
+    find: async (tx) => {
+      let resolved: ResolvedResource;
+      try {
+        resolved = await resolveResource(tx, ref);
+      } catch (error) {
+        if ((error as { code?: string }).code === "not_found") return null;
+        throw error;
+      }
+      return findMembership(tx, userId, resolved);
+    },
+    remove: (tx, before) => tx.administrator.delete({ where: { id: before.id } }).then(() => true),
   });
 }
 

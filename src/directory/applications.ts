@@ -7,7 +7,7 @@ import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { readExpiration } from "./expiration.js";
 import { alreadyExists, assertThat, failedPrecondition, notFound } from "./errors.js";
-import { changeState, refuseSameState } from "./state-change.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { generateRsaKeyPair, readPublicKey, type ApplicationKeyFile } from "./key-files.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import {
@@ -150,14 +150,12 @@ async function setApplicationState(ctx: DirectoryContext, input: ApplicationRef,
 export async function deleteApplication(ctx: DirectoryContext, input: ApplicationRef): Promise<boolean> {
   const projectId = requireId("projectId", input.projectId);
   const id = requireId("id", input.id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.application.findFirst({ where: { id, projectId } });
-    if (!before) return false;
+  return deleteAudited(ctx, {
+    action: "application.deleted",
+    targetType: "application",
+    find: (tx) => tx.application.findFirst({ where: { id, projectId } }),
     // deleteMany: a concurrent delete leaves nothing to delete instead of raising an error.
-    const { count } = await tx.application.deleteMany({ where: { id, projectId } });
-    if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, { action: "application.deleted", targetType: "application", targetId: id, before });
-    return true;
+    remove: async (tx) => (await tx.application.deleteMany({ where: { id, projectId } })).count > 0,
   });
 }
 
@@ -351,18 +349,12 @@ export async function getApplicationKey(ctx: DirectoryContext, input: Applicatio
 export async function deleteApplicationKey(ctx: DirectoryContext, input: ApplicationKeyScope & { id: string }): Promise<boolean> {
   const id = requireId("id", input.id);
   const where = { id, ...keyScopeWhere(input) };
-  return inTransaction(ctx, async (tx) => {
-    const row = await tx.applicationKey.findFirst({ where, include: KEY_OWNER });
-    if (!row) return false;
-    const { count } = await tx.applicationKey.deleteMany({ where: { id } });
-    if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, {
-      action: "application.key.deleted",
-      targetType: "application_key",
-      targetId: id,
-      before: toKeyInfo(row),
-    });
-    return true;
+  return deleteAudited(ctx, {
+    action: "application.key.deleted",
+    targetType: "application_key",
+    find: (tx) => tx.applicationKey.findFirst({ where, include: KEY_OWNER }),
+    remove: async (tx) => (await tx.applicationKey.deleteMany({ where: { id } })).count > 0,
+    show: toKeyInfo,
   });
 }
 

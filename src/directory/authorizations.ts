@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { changeState } from "./state-change.js";
+import { changeState, deleteAudited } from "./audited-writes.js";
 import {
   displayNameWhere,
   readPagination,
@@ -144,12 +144,11 @@ async function setAuthorizationState(ctx: DirectoryContext, id: string, state: A
 /** Unknown ids succeed (idempotent). */
 export async function deleteAuthorization(ctx: DirectoryContext, id: string): Promise<boolean> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.authorization.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.authorization.delete({ where: { id } });
-    await writeAudit(tx, ctx.actor.id, { action: "authorization.deleted", targetType: "authorization", targetId: id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "authorization.deleted",
+    targetType: "authorization",
+    find: (tx) => tx.authorization.findUnique({ where: { id } }),
+    remove: (tx) => tx.authorization.delete({ where: { id } }).then(() => true),
   });
 }
 

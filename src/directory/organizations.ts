@@ -5,7 +5,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
-import { changeState, refuseSameState } from "./state-change.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
 import { optionalEnum, optionalText, requireDomain, requireId, requireText } from "./validate.js";
 
@@ -140,12 +140,11 @@ async function setOrganizationState(ctx: DirectoryContext, id: string, state: Or
 /** Deletes an organization and everything that cascades from it. Unknown ids succeed (idempotent). */
 export async function deleteOrganization(ctx: DirectoryContext, id: string): Promise<boolean> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.organization.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.organization.delete({ where: { id } });
-    await writeAudit(tx, ctx.actor.id, { action: "organization.deleted", targetType: "organization", targetId: id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "organization.deleted",
+    targetType: "organization",
+    find: (tx) => tx.organization.findUnique({ where: { id } }),
+    remove: (tx) => tx.organization.delete({ where: { id } }).then(() => true),
   });
 }
 

@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
-import { changeState, refuseSameState } from "./state-change.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { assertRolesExist, loadProject } from "./projects.js";
@@ -131,12 +131,11 @@ async function setGrantState(ctx: DirectoryContext, input: ProjectGrantKey, stat
 /** Deletes the grant and the authorizations that belong to it. Unknown grants succeed. */
 export async function deleteProjectGrant(ctx: DirectoryContext, input: ProjectGrantKey): Promise<boolean> {
   const { projectId, grantedOrgId } = readKey(input);
-  return inTransaction(ctx, async (tx) => {
-    const before = await findGrant(tx, projectId, grantedOrgId);
-    if (!before) return false;
-    await tx.projectGrant.delete({ where: { id: before.id } });
-    await writeAudit(tx, ctx.actor.id, { action: "project.grant.deleted", targetType: "projectGrant", targetId: before.id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "project.grant.deleted",
+    targetType: "projectGrant",
+    find: (tx) => findGrant(tx, projectId, grantedOrgId),
+    remove: (tx, before) => tx.projectGrant.delete({ where: { id: before.id } }).then(() => true),
   });
 }
 

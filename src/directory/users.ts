@@ -10,7 +10,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { changeState } from "./state-change.js";
+import { changeState, deleteAudited } from "./audited-writes.js";
 import { ACCESS_TOKEN_TYPES } from "./oidc-config.js";
 import { assertPasswordUnchanged, hashPassword, preparePassword, validatePassword } from "./passwords.js";
 import { assertHuman, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
@@ -271,13 +271,12 @@ async function transition(ctx: DirectoryContext, userId: string, verb: keyof typ
 /** Deletes a user and everything that cascades from it. Unknown ids succeed (idempotent). */
 export async function deleteUser(ctx: DirectoryContext, userId: string): Promise<boolean> {
   requireId("userId", userId);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.user.findUnique({ where: { id: userId } });
-    if (!before) return false;
+  return deleteAudited(ctx, {
+    action: "user.deleted",
+    targetType: "user",
+    find: (tx) => tx.user.findUnique({ where: { id: userId } }),
     // deleteMany: a concurrent delete of the same user leaves nothing to delete instead of failing.
-    const { count } = await tx.user.deleteMany({ where: { id: userId } });
-    if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, { action: "user.deleted", targetType: "user", targetId: userId, before: toPublicUser(before) });
-    return true;
+    remove: async (tx) => (await tx.user.deleteMany({ where: { id: userId } })).count > 0,
+    show: toPublicUser,
   });
 }

@@ -1,5 +1,6 @@
-// Setting a row's state column (ACTIVE, INACTIVE, LOCKED…) together with its audit entry, in one
-// transaction: what every deactivate, reactivate, lock and unlock of the directory does.
+// Writes that carry their audit entry, in one transaction: setting a row's state column (ACTIVE,
+// INACTIVE, LOCKED…), as every deactivate, reactivate, lock and unlock of the directory does, and
+// deleting a row, as every idempotent delete does.
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { failedPrecondition, type DomainError } from "./errors.js";
@@ -48,4 +49,32 @@ export function changeState<Row extends { id: string; state: string }, Shown = R
 /** The refusal of ZITADEL's organizations, project grants and apps: "<what> is already active". */
 export function refuseSameState(what: string, to: string): (before: { state: string }) => DomainError | undefined {
   return (before) => (before.state === to ? failedPrecondition(`${what} is already ${to.toLowerCase()}`) : undefined);
+}
+
+export interface Deletion<Row extends { id: string }> {
+  /** The audit entry's action and target type; its target is the row's id. */
+  action: string;
+  targetType: string;
+  /** The row to delete, or null when there is none (the delete then succeeds with false). */
+  find: (tx: Tx) => Promise<Row | null>;
+  /** Deletes the row; false when it was gone already (a concurrent delete). */
+  remove: (tx: Tx, row: Row) => Promise<boolean>;
+  /** What the audit log keeps of the row; the row itself by default. */
+  show?: ((row: Row) => unknown) | undefined;
+}
+
+/** Deletes a row and writes its audit entry; true when this call deleted it, false when there was nothing to delete. */
+export function deleteAudited<Row extends { id: string }>(ctx: DirectoryContext, deletion: Deletion<Row>): Promise<boolean> {
+  return inTransaction(ctx, async (tx) => {
+    const before = await deletion.find(tx);
+    if (!before) return false;
+    if (!(await deletion.remove(tx, before))) return false;
+    await writeAudit(tx, ctx.actor.id, {
+      action: deletion.action,
+      targetType: deletion.targetType,
+      targetId: before.id,
+      before: deletion.show ? deletion.show(before) : before,
+    });
+    return true;
+  });
 }
