@@ -9,7 +9,8 @@ import { createAuthorization } from "../src/directory/authorizations.js";
 import { createOrganization } from "../src/directory/organizations.js";
 import { createProjectGrant, updateProjectGrant } from "../src/directory/project-grants.js";
 import { addProjectRole, createProject, listProjects } from "../src/directory/projects.js";
-import { createHumanUser, listUserMetadata, setUserMetadata } from "../src/directory/users.js";
+import { listUserMetadata, setUserMetadata } from "../src/directory/user-metadata.js";
+import { createHumanUser } from "../src/directory/users.js";
 import { makeOrg, makeUser } from "./support/fixtures.js";
 
 describe("embedded PGlite", () => {

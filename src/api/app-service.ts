@@ -10,6 +10,7 @@ import type {
 } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { canManageProject, scopeOf, type Principal } from "../access/permissions.js";
 import * as apps from "../directory/applications.js";
+import type { ApiAuthMethod, GrantType, OidcConfigInput, ResponseType } from "../directory/oidc-config.js";
 import { DomainError, failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
 import { readPagination } from "../directory/list.js";
 import * as projects from "../directory/projects.js";
@@ -21,8 +22,8 @@ import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFi
 
 const STATE = { ACTIVE: 1, INACTIVE: 2 } as const;
 const STATE_FILTER: Record<number, ActiveState | undefined> = { 0: undefined, 1: "ACTIVE", 2: "INACTIVE" };
-const RESPONSE_TYPE: Record<number, apps.ResponseType> = { 1: "CODE", 2: "ID_TOKEN", 3: "ID_TOKEN_TOKEN" };
-const GRANT_TYPE: Record<number, apps.GrantType> = {
+const RESPONSE_TYPE: Record<number, ResponseType> = { 1: "CODE", 2: "ID_TOKEN", 3: "ID_TOKEN_TOKEN" };
+const GRANT_TYPE: Record<number, GrantType> = {
   0: "AUTHORIZATION_CODE",
   1: "IMPLICIT",
   2: "REFRESH_TOKEN",
@@ -31,7 +32,7 @@ const GRANT_TYPE: Record<number, apps.GrantType> = {
 };
 const APP_TYPE: Record<number, OidcAppType> = { 0: "WEB", 1: "USER_AGENT", 2: "NATIVE" };
 const OIDC_AUTH_METHOD: Record<number, AuthMethod> = { 0: "BASIC", 1: "POST", 2: "NONE", 3: "PRIVATE_KEY_JWT" };
-const API_AUTH_METHOD: Record<number, apps.ApiAuthMethod> = { 0: "BASIC", 1: "PRIVATE_KEY_JWT" };
+const API_AUTH_METHOD: Record<number, ApiAuthMethod> = { 0: "BASIC", 1: "PRIVATE_KEY_JWT" };
 const TOKEN_TYPE: Record<number, AccessTokenType> = { 0: "BEARER", 1: "JWT" };
 const OIDC_VERSION: Record<number, "1.0"> = { 0: "1.0" };
 const APP_SORT: Record<number, apps.ApplicationSort> = { 0: "id", 1: "name", 2: "state", 3: "creationDate", 4: "changeDate" };
@@ -341,7 +342,7 @@ const responseTypes = (list: number[]) => list.map((t, i) => fromEnum(`responseT
 const grantTypes = (list: number[]) => list.map((t, i) => fromEnum(`grantTypes[${i}]`, t, GRANT_TYPE));
 
 /** A new OIDC app; proto3 defaults (WEB, BASIC, BEARER) are explicit values here. */
-function readNewOidc(r: CreateOIDCApplicationRequest): apps.OidcConfigInput {
+function readNewOidc(r: CreateOIDCApplicationRequest): OidcConfigInput {
   fromEnum("version", r.version, OIDC_VERSION);
   rejectBackChannelLogout(r.backChannelLogoutUri);
   return {
@@ -365,7 +366,7 @@ function readNewOidc(r: CreateOIDCApplicationRequest): apps.OidcConfigInput {
  * Changes to an OIDC app: unset optional fields, and empty lists (proto3 cannot tell them from
  * absent ones, and ZITADEL reads them as "unchanged" too), keep their current value.
  */
-function readOidcChanges(r: UpdateOIDCApplicationConfigurationRequest): apps.OidcConfigInput {
+function readOidcChanges(r: UpdateOIDCApplicationConfigurationRequest): OidcConfigInput {
   optionalFromEnum("version", r.version, OIDC_VERSION);
   rejectBackChannelLogout(r.backChannelLogoutUri);
   const list = <T>(items: T[]) => (items.length ? items : undefined);
@@ -399,7 +400,7 @@ function toApplication(app: apps.AppView) {
       ...base,
       config: {
         case: "apiConfig" as const,
-        value: { clientId: app.clientId, authMethodType: toEnum(API_AUTH_METHOD, app.authMethod as apps.ApiAuthMethod) },
+        value: { clientId: app.clientId, authMethodType: toEnum(API_AUTH_METHOD, app.authMethod as ApiAuthMethod) },
       },
     };
   }
@@ -410,8 +411,8 @@ function toApplication(app: apps.AppView) {
       value: {
         clientId: app.clientId,
         redirectUris: app.redirectUris,
-        responseTypes: (app.responseTypes as apps.ResponseType[]).map((t) => toEnum(RESPONSE_TYPE, t)),
-        grantTypes: (app.grantTypes as apps.GrantType[]).map((t) => toEnum(GRANT_TYPE, t)),
+        responseTypes: (app.responseTypes as ResponseType[]).map((t) => toEnum(RESPONSE_TYPE, t)),
+        grantTypes: (app.grantTypes as GrantType[]).map((t) => toEnum(GRANT_TYPE, t)),
         appType: toEnum(APP_TYPE, app.appType ?? "WEB"),
         authMethodType: toEnum(OIDC_AUTH_METHOD, app.authMethod),
         postLogoutRedirectUris: app.postLogoutRedirectUris,

@@ -1,7 +1,7 @@
 // Shared conversions between protobuf messages and directory types.
 import { timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { invalidArgument } from "../directory/errors.js";
-import { TEXT_METHODS, type Pagination, type TextFilter } from "../directory/list.js";
+import { TEXT_METHODS, type DateFilter, type Pagination, type TextFilter } from "../directory/list.js";
 
 export const ts = (date: Date): Timestamp => timestampFromDate(date);
 export const now = (): Timestamp => timestampFromDate(new Date());
@@ -36,6 +36,9 @@ export function paginationResponse(page: { totalResult: number; appliedLimit: nu
 export function textFilter(field: string, value: string, method: number): TextFilter {
   return { value, method: fromEnum(`${field}.method`, method, { ...TEXT_METHODS }) };
 }
+
+/** zitadel.filter.v2.TimestampFilterMethod numbers as the directory's date comparisons. */
+export const TIMESTAMP_METHOD: Record<number, DateFilter["method"]> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
 
 /** A user's public display name: its display name, a machine user's name, or else its login name. */
 export function displayNameOf(user: { username: string; displayName: string | null; name: string | null }): string {

@@ -1,6 +1,7 @@
 // Cross-cutting concerns of every management API call: authentication and error mapping.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { isUnavailable, logOutage, UNAVAILABLE_DESCRIPTION } from "../http/unavailable.js";
+import { bearerToken } from "../http/bearer.js";
 import { findPrincipalByPersonalAccessToken, findPrincipalByUserId } from "../directory/principals.js";
 import { unauthenticated } from "../directory/errors.js";
 import type { Logger } from "../log.js";
@@ -42,10 +43,8 @@ export function errorInterceptor(log: Logger, countCall?: (code: string) => void
  */
 export function authInterceptor(deps: ApiDeps): Interceptor {
   return (next) => async (req) => {
-    const header = req.header.get("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
-    const token = match[1]!;
+    const token = bearerToken(req.header.get("authorization"));
+    if (!token) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
     let principal = await findPrincipalByPersonalAccessToken(deps.prisma, token);
     if (!principal && deps.resolveAccessToken) {
       const userId = await deps.resolveAccessToken(token);

@@ -13,14 +13,23 @@ import { canManageOrganization, canManageProject, isIamOwner, scopeOf, type Prin
 import { coversRole, describeRole, type HeldRole } from "../access/user-administration.js";
 import * as administrators from "../directory/administrators.js";
 import { invalidArgument, permissionDenied } from "../directory/errors.js";
-import type { DateFilter } from "../directory/users.js";
+import { MAX_FILTER_DEPTH, type DateFilter } from "../directory/list.js";
 import { requireEnum, requireId, requireList } from "../directory/validate.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { displayNameOf, fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, ts } from "./convert.js";
+import {
+  displayNameOf,
+  fromEnum,
+  now,
+  optionalFromEnum,
+  pagination,
+  paginationResponse,
+  textFilter,
+  TIMESTAMP_METHOD,
+  ts,
+} from "./convert.js";
 
 const SORT: Record<number, administrators.AdministratorSort> = { 0: "creationDate", 1: "userId", 2: "creationDate", 3: "changeDate" };
-const TIMESTAMP_METHOD: Record<number, DateFilter["method"]> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
-const { ADMIN_ROLES, MAX_FILTER_DEPTH } = administrators;
+const { ADMIN_ROLES } = administrators;
 
 type AdministratorRow = administrators.AdministratorRow;
 

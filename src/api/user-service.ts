@@ -15,13 +15,17 @@ import { canManageUsers, scopeOf } from "../access/permissions.js";
 import { decideUserOperation, describeRole, type UserOperation } from "../access/user-administration.js";
 import { findHeldRoles } from "../directory/administrators.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
+import { MAX_FILTER_DEPTH, type DateFilter } from "../directory/list.js";
 import * as orgs from "../directory/organizations.js";
 import * as passwords from "../directory/passwords.js";
+import * as credentials from "../directory/user-credentials.js";
+import * as userListing from "../directory/user-listing.js";
+import * as userMetadata from "../directory/user-metadata.js";
 import * as users from "../directory/users.js";
 import { requireId, requireText } from "../directory/validate.js";
 import type { AccessTokenType, UserState, UserType } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, toEnum, ts } from "./convert.js";
+import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, TIMESTAMP_METHOD, toEnum, ts } from "./convert.js";
 
 // zitadel.user.v2.UserState; rolegate deletes users instead of keeping them as DELETED (3).
 const STATE: Record<number, UserState | undefined> = { 1: "ACTIVE", 2: "INACTIVE", 4: "LOCKED", 5: "INITIAL" };
@@ -30,7 +34,7 @@ const TYPE: Record<number, UserType> = { 1: "HUMAN", 2: "MACHINE" };
 const ACCESS_TOKEN_TYPE: Record<number, AccessTokenType | undefined> = { 0: "BEARER", 1: "JWT" };
 // zitadel.user.v2.Gender: accepted, not stored (rolegate keeps no gender).
 const GENDER: Record<number, true> = { 0: true, 1: true, 2: true, 3: true };
-const USER_SORT: Record<number, users.UserSort | undefined> = {
+const USER_SORT: Record<number, userListing.UserSort | undefined> = {
   0: undefined,
   1: "userName",
   2: "firstName",
@@ -43,7 +47,7 @@ const USER_SORT: Record<number, users.UserSort | undefined> = {
   9: "creationDate",
 };
 // PersonalAccessTokenFieldName and KeyFieldName number their columns alike.
-const CREDENTIAL_SORT: Record<number, users.CredentialSort | undefined> = {
+const CREDENTIAL_SORT: Record<number, credentials.CredentialSort | undefined> = {
   0: undefined,
   1: "creationDate",
   2: "id",
@@ -51,8 +55,6 @@ const CREDENTIAL_SORT: Record<number, users.CredentialSort | undefined> = {
   4: "organizationId",
   5: "expirationDate",
 };
-const TIMESTAMP_METHOD: Record<number, users.DateFilter["method"]> = { 0: "equals", 1: "gt", 2: "gte", 3: "lt", 4: "lte" };
-const MAX_QUERY_DEPTH = 10;
 const LAST_DATE = Date.UTC(10000, 0, 1);
 
 /** A user the caller administers, or the caller itself; anyone else's is reported as not found. */
@@ -147,7 +149,7 @@ async function createHuman(c: Call, orgId: string, req: HumanFields): Promise<us
 async function withMetadata(c: Call, user: users.User, metadata: { key: string; value: Uint8Array }[]): Promise<void> {
   if (metadata.length === 0) return;
   try {
-    await users.setUserMetadata(c.dir, { userId: user.id, metadata: metadata.map(({ key, value }) => ({ key, value })) });
+    await userMetadata.setUserMetadata(c.dir, { userId: user.id, metadata: metadata.map(({ key, value }) => ({ key, value })) });
   } catch (error) {
     await users.deleteUser(c.dir, user.id);
     throw error;
@@ -223,7 +225,7 @@ function toUser(user: users.User, hasSecret: boolean) {
 }
 
 async function secretHolders(c: Call, list: users.User[]): Promise<Set<string>> {
-  return users.usersWithSecret(
+  return credentials.usersWithSecret(
     c.dir,
     list.filter((u) => u.type === "MACHINE").map((u) => u.id),
   );
@@ -241,7 +243,7 @@ async function assertRemovable(
   kind: string,
   id: string,
   requestedUserId: string,
-  row: users.CredentialOwner | null,
+  row: credentials.CredentialOwner | null,
 ): Promise<void> {
   if (requestedUserId) await writableUser(c, requestedUserId, `remove ${kind}s of`, "credentials");
   if (!row || (requestedUserId && row.userId !== requestedUserId)) throw notFound(kind, id);
@@ -297,7 +299,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async listUsers(req, ctx) {
       const c = call(ctx);
       const visibleOrgs = userOrgsOf(c);
-      const page = await users.listUsers(c.dir, {
+      const page = await userListing.listUsers(c.dir, {
         and: req.queries.map((q, i) => readQuery(q, `queries[${i}]`, 0)),
         // What the caller may read: users of the organizations it administers, and itself.
         or: visibleOrgs === undefined ? undefined : [{ orgIds: visibleOrgs }, { ids: [c.principal.userId] }],
@@ -398,21 +400,21 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async addSecret(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "add a secret to", "credentials");
-      const secret = await users.addSecret(c.dir, req.userId);
+      const secret = await credentials.addSecret(c.dir, req.userId);
       return { creationDate: ts(secret.createdAt), clientSecret: secret.clientSecret };
     },
 
     async removeSecret(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "remove the secret of", "credentials");
-      await users.removeSecret(c.dir, req.userId);
+      await credentials.removeSecret(c.dir, req.userId);
       return { deletionDate: now() };
     },
 
     async addPersonalAccessToken(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "add personal access tokens to", "credentials");
-      const pat = await users.addPersonalAccessToken(c.dir, {
+      const pat = await credentials.addPersonalAccessToken(c.dir, {
         userId: req.userId,
         expirationDate: optionalDate("expirationDate", req.expirationDate),
       });
@@ -422,15 +424,15 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async removePersonalAccessToken(req, ctx) {
       const c = call(ctx);
       const tokenId = requireId("tokenId", req.tokenId);
-      const row = await users.findPersonalAccessTokenOwner(c.dir, tokenId);
+      const row = await credentials.findPersonalAccessTokenOwner(c.dir, tokenId);
       await assertRemovable(c, "personal access token", tokenId, req.userId, row);
-      await users.removePersonalAccessToken(c.dir, { tokenId, userId: req.userId });
+      await credentials.removePersonalAccessToken(c.dir, { tokenId, userId: req.userId });
       return { deletionDate: now() };
     },
 
     async listPersonalAccessTokens(req, ctx) {
       const c = call(ctx);
-      const page = await users.listPersonalAccessTokens(c.dir, {
+      const page = await credentials.listPersonalAccessTokens(c.dir, {
         ...readCredentialFilters(req.filters, "tokenIdFilter"),
         orgIds: userOrgsOf(c),
         pagination: pagination(req.pagination),
@@ -442,7 +444,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async addKey(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "add keys to", "credentials");
-      const key = await users.addKey(c.dir, {
+      const key = await credentials.addKey(c.dir, {
         userId: req.userId,
         publicKey: req.publicKey,
         expirationDate: optionalDate("expirationDate", req.expirationDate),
@@ -458,15 +460,15 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async removeKey(req, ctx) {
       const c = call(ctx);
       const keyId = requireId("keyId", req.keyId);
-      const row = await users.findKeyOwner(c.dir, keyId);
+      const row = await credentials.findKeyOwner(c.dir, keyId);
       await assertRemovable(c, "key", keyId, req.userId, row);
-      await users.removeKey(c.dir, { keyId, userId: req.userId });
+      await credentials.removeKey(c.dir, { keyId, userId: req.userId });
       return { deletionDate: now() };
     },
 
     async listKeys(req, ctx) {
       const c = call(ctx);
-      const page = await users.listKeys(c.dir, {
+      const page = await credentials.listKeys(c.dir, {
         ...readCredentialFilters(req.filters, "keyIdFilter"),
         orgIds: userOrgsOf(c),
         pagination: pagination(req.pagination),
@@ -478,7 +480,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     async setUserMetadata(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "set metadata of", "metadata");
-      await users.setUserMetadata(c.dir, { userId: req.userId, metadata: req.metadata.map(({ key, value }) => ({ key, value })) });
+      await userMetadata.setUserMetadata(c.dir, { userId: req.userId, metadata: req.metadata.map(({ key, value }) => ({ key, value })) });
       return { setDate: now() };
     },
 
@@ -489,22 +491,22 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
       req.filters.forEach(({ filter }, i) => {
         if (filter.case === "keyFilter") key = textFilter(`filters[${i}].keyFilter`, filter.value.key, filter.value.method);
       });
-      const page = await users.listUserMetadataPage(c.dir, { userId: req.userId, key, pagination: pagination(req.pagination) });
+      const page = await userMetadata.listUserMetadataPage(c.dir, { userId: req.userId, key, pagination: pagination(req.pagination) });
       return { pagination: paginationResponse(page), metadata: page.items.map((m) => ({ key: m.key, value: m.value })) };
     },
 
     async deleteUserMetadata(req, ctx) {
       const c = call(ctx);
       await writableUser(c, req.userId, "delete metadata of", "metadata");
-      await users.deleteUserMetadata(c.dir, { userId: req.userId, keys: req.keys });
+      await userMetadata.deleteUserMetadata(c.dir, { userId: req.userId, keys: req.keys });
       return { deletionDate: now() };
     },
   };
 }
 
 /** One search query as a directory condition; several queries are ANDed, as in ZITADEL. */
-function readQuery(q: SearchQuery, field: string, depth: number): users.ListUsersInput {
-  if (depth > MAX_QUERY_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_QUERY_DEPTH} levels`);
+function readQuery(q: SearchQuery, field: string, depth: number): userListing.ListUsersInput {
+  if (depth > MAX_FILTER_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_FILTER_DEPTH} levels`);
   const { query } = q;
   const nested = (queries: SearchQuery[], name: string) =>
     queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));
@@ -553,7 +555,7 @@ function readQuery(q: SearchQuery, field: string, depth: number): users.ListUser
   }
 }
 
-type CredentialFilters = Pick<users.ListCredentialsInput, "ids" | "userId" | "orgId" | "createdAt" | "expirationDate">;
+type CredentialFilters = Pick<credentials.ListCredentialsInput, "ids" | "userId" | "orgId" | "createdAt" | "expirationDate">;
 
 /** Token and key filters, ANDed: a second, different id of one kind matches nothing. */
 function readCredentialFilters(
@@ -592,13 +594,13 @@ function readCredentialFilters(
   return input;
 }
 
-function dateFilter(field: string, f: TimestampFilter): users.DateFilter {
+function dateFilter(field: string, f: TimestampFilter): DateFilter {
   const value = optionalDate(`${field}.timestamp`, f.timestamp);
   if (!value) throw invalidArgument(`${field}.timestamp`, "is required");
   return { method: fromEnum(`${field}.method`, f.method, TIMESTAMP_METHOD), value };
 }
 
-function toCredential(row: users.CredentialInfo) {
+function toCredential(row: credentials.CredentialInfo) {
   return {
     creationDate: ts(row.createdAt),
     changeDate: ts(row.createdAt),

@@ -4,13 +4,17 @@ import type { HeldRole } from "../access/user-administration.js";
 import type { AdminResource, AdminRole, Administrator, Prisma, Project } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
+import { deleteAudited } from "./audited-writes.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
 import {
+  dateWhere,
   displayNameWhere,
+  MAX_FILTER_DEPTH,
   readPagination,
   textWhere,
   USER_NAMES,
+  type DateFilter,
   type Page,
   type Pagination,
   type TextFilter,
@@ -19,7 +23,6 @@ import {
 import { findGrant } from "./project-grants.js";
 import { loadProject } from "./projects.js";
 import { loadOrganization } from "./organizations.js";
-import type { DateFilter } from "./users.js";
 import { optionalEnum, requireEnum, requireId, requireList, requireText } from "./validate.js";
 
 export type { Administrator, AdminRole };
@@ -148,19 +151,20 @@ export async function updateAdministrator(ctx: DirectoryContext, input: Administ
 export async function deleteAdministrator(ctx: DirectoryContext, input: Omit<AdministratorInput, "roles">): Promise<boolean> {
   const userId = requireId("userId", input.userId);
   const ref = readResource(input.resource);
-  return inTransaction(ctx, async (tx) => {
-    let resolved: ResolvedResource;
-    try {
-      resolved = await resolveResource(tx, ref);
-    } catch (error) {
-      if ((error as { code?: string }).code === "not_found") return false;
-      throw error;
-    }
-    const before = await findMembership(tx, userId, resolved);
-    if (!before) return false;
-    await tx.administrator.delete({ where: { id: before.id } });
-    await writeAudit(tx, ctx.actor.id, { action: "administrator.deleted", targetType: "administrator", targetId: before.id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "administrator.deleted",
+    targetType: "administrator",
+    find: async (tx) => {
+      let resolved: ResolvedResource;
+      try {
+        resolved = await resolveResource(tx, ref);
+      } catch (error) {
+        if ((error as { code?: string }).code === "not_found") return null;
+        throw error;
+      }
+      return findMembership(tx, userId, resolved);
+    },
+    remove: (tx, before) => tx.administrator.delete({ where: { id: before.id } }).then(() => true),
   });
 }
 
@@ -199,9 +203,6 @@ const ADMINISTRATOR_SORT = { creationDate: "createdAt", changeDate: "updatedAt",
 
 /** Every administrator role. */
 export const ADMIN_ROLES: readonly AdminRole[] = [...new Set(Object.values(ROLES_BY_RESOURCE).flat())];
-
-/** and/or/not conditions nest; deeper trees than this are refused. */
-export const MAX_FILTER_DEPTH = 10;
 
 /**
  * Conditions on administrators, all of which must hold; and/or/not nest them. Field names in
@@ -328,15 +329,6 @@ function administratorWhere(f: AdministratorFilter, path: string, depth: number)
   if (f.not) conditions.push({ NOT: administratorWhere(f.not, at("not.query"), depth + 1) });
   // No condition: {} rather than an empty list, whose meaning Prisma does not keep consistent.
   return conditions.length ? { AND: conditions } : {};
-}
-
-const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const satisfies readonly DateFilter["method"][];
-
-function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
-  const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
-  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime()))
-    throw invalidArgument(`${field}.timestamp`, "must be a date");
-  return { [method]: filter.value };
 }
 
 /** Every membership of one user: what the permission checks of the management API read. */

@@ -1,295 +1,33 @@
 // Applications of a project: OIDC apps (clients that sign users in) and API apps (resource servers
 // that introspect tokens), with their client secrets and keys. rolegate keeps only a hash of each
 // secret and only the public half of each key: secrets and private keys reach the caller once.
-import type {
-  AccessTokenType,
-  ActiveState,
-  AppKind,
-  Application,
-  AuthMethod,
-  OidcAppType,
-  Organization,
-  Project,
-} from "../generated/prisma/client.js";
+import type { ActiveState, AppKind, Application, Organization, Project } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
-import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
-import { loadProject } from "./projects.js";
+import { readExpiration } from "./expiration.js";
+import { alreadyExists, assertThat, failedPrecondition, notFound } from "./errors.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { generateRsaKeyPair, readPublicKey, type ApplicationKeyFile } from "./key-files.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
+import {
+  mergeAppColumns,
+  newAppColumns,
+  readAppChanges,
+  usesClientSecret,
+  usesKeys,
+  type ApiConfigInput,
+  type OidcConfigInput,
+} from "./oidc-config.js";
+import { loadProject } from "./projects.js";
 import { generateSecret, hashSecret } from "./secrets.js";
-import { optionalBoolean, optionalEnum, optionalText, requireEnum, requireId, requireList, requireText } from "./validate.js";
+import { optionalEnum, optionalText, requireId, requireText } from "./validate.js";
 
 export type { Application };
-
-export const RESPONSE_TYPES = ["CODE", "ID_TOKEN", "ID_TOKEN_TOKEN"] as const;
-export type ResponseType = (typeof RESPONSE_TYPES)[number];
-export const GRANT_TYPES = ["AUTHORIZATION_CODE", "IMPLICIT", "REFRESH_TOKEN", "DEVICE_CODE", "TOKEN_EXCHANGE"] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
-export const APP_TYPES = ["WEB", "USER_AGENT", "NATIVE"] as const satisfies readonly OidcAppType[];
-export const OIDC_AUTH_METHODS = ["BASIC", "POST", "NONE", "PRIVATE_KEY_JWT"] as const satisfies readonly AuthMethod[];
-export const API_AUTH_METHODS = ["BASIC", "PRIVATE_KEY_JWT"] as const satisfies readonly AuthMethod[];
-export type ApiAuthMethod = (typeof API_AUTH_METHODS)[number];
-export const ACCESS_TOKEN_TYPES = ["BEARER", "JWT"] as const satisfies readonly AccessTokenType[];
-export const MAX_CLOCK_SKEW_MS = 5000;
-/** ZITADEL's expiration for keys created without one: they never expire in practice. */
-export const NEVER_EXPIRES = new Date("9999-01-01T00:00:00Z");
 
 /** An application as the management API shows it: everything but the secret's hash. */
 export type AppView = Omit<Application, "clientSecretHash">;
 const HIDE_SECRET = { clientSecretHash: true } as const;
-
-/** The OIDC settings; absent fields keep their default (create) or current value (update). */
-export interface OidcConfigInput {
-  redirectUris?: string[] | undefined;
-  postLogoutRedirectUris?: string[] | undefined;
-  responseTypes?: ResponseType[] | undefined;
-  grantTypes?: GrantType[] | undefined;
-  appType?: OidcAppType | undefined;
-  authMethod?: AuthMethod | undefined;
-  accessTokenType?: AccessTokenType | undefined;
-  accessTokenRoleAssertion?: boolean | undefined;
-  idTokenRoleAssertion?: boolean | undefined;
-  idTokenUserinfoAssertion?: boolean | undefined;
-  devMode?: boolean | undefined;
-  clockSkewMs?: number | undefined;
-  additionalOrigins?: string[] | undefined;
-}
-
-export interface ApiConfigInput {
-  authMethod?: ApiAuthMethod | undefined;
-}
-
-/** The complete OIDC columns of an application. */
-interface OidcConfig {
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  responseTypes: ResponseType[];
-  grantTypes: GrantType[];
-  appType: OidcAppType;
-  authMethod: AuthMethod;
-  accessTokenType: AccessTokenType;
-  accessTokenRoleAssertion: boolean;
-  idTokenRoleAssertion: boolean;
-  idTokenUserinfoAssertion: boolean;
-  devMode: boolean;
-  clockSkewMs: number;
-  additionalOrigins: string[];
-}
-
-/** The columns that describe how an app signs in; `kind` never changes after creation. */
-type AppColumns = (OidcConfig & { kind: "OIDC" }) | (Omit<OidcConfig, "appType"> & { kind: "API"; appType: null });
-
-// ---------------------------------------------------------------------------------------------
-// Reading and checking the configuration
-
-function optionalList<T>(field: string, value: unknown, item: (field: string, value: unknown) => T): T[] | undefined {
-  return value === undefined || value === null ? undefined : requireList(field, value, item);
-}
-
-const readUriText = (field: string, value: unknown) => requireText(field, value, { max: 2048 });
-
-function readClockSkew(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  assertThat(typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_CLOCK_SKEW_MS, () =>
-    invalidArgument("clockSkewMs", `must be a whole number of milliseconds from 0 to ${MAX_CLOCK_SKEW_MS}`),
-  );
-  return value;
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Checks the shape of each given OIDC field; rules across fields run on the merged config. */
-function readOidcChanges(input: OidcConfigInput): Partial<OidcConfig> {
-  return withoutUndefined({
-    redirectUris: optionalList("redirectUris", input.redirectUris, readUriText),
-    postLogoutRedirectUris: optionalList("postLogoutRedirectUris", input.postLogoutRedirectUris, readUriText),
-    responseTypes: optionalList("responseTypes", input.responseTypes, (f, v) => requireEnum(f, v, RESPONSE_TYPES)),
-    grantTypes: optionalList("grantTypes", input.grantTypes, (f, v) => requireEnum(f, v, GRANT_TYPES)),
-    appType: optionalEnum("appType", input.appType, APP_TYPES),
-    authMethod: optionalEnum("authMethod", input.authMethod, OIDC_AUTH_METHODS),
-    accessTokenType: optionalEnum("accessTokenType", input.accessTokenType, ACCESS_TOKEN_TYPES),
-    accessTokenRoleAssertion: optionalBoolean("accessTokenRoleAssertion", input.accessTokenRoleAssertion),
-    idTokenRoleAssertion: optionalBoolean("idTokenRoleAssertion", input.idTokenRoleAssertion),
-    idTokenUserinfoAssertion: optionalBoolean("idTokenUserinfoAssertion", input.idTokenUserinfoAssertion),
-    devMode: optionalBoolean("devMode", input.devMode),
-    clockSkewMs: readClockSkew(input.clockSkewMs),
-    additionalOrigins: optionalList("additionalOrigins", input.additionalOrigins, readUriText),
-  });
-}
-
-const isPublicAppType = (appType: OidcAppType) => appType === "NATIVE" || appType === "USER_AGENT";
-
-/**
- * Defaults as ZITADEL fills them: an empty list of grant or response types counts as absent.
- * Response types follow the grants (CODE for the code flow, ID_TOKEN for the implicit flow), so a
- * device-code-only app needs no response type. Public app types default to auth method NONE, the
- * only one they may use; WEB apps to BASIC.
- */
-function defaultOidcConfig(changes: Partial<OidcConfig>): OidcConfig {
-  const grantTypes: GrantType[] = changes.grantTypes?.length ? changes.grantTypes : ["AUTHORIZATION_CODE"];
-  const responseTypes: ResponseType[] = changes.responseTypes?.length ? changes.responseTypes : defaultResponseTypes(grantTypes);
-  const appType = changes.appType ?? "WEB";
-  return {
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    appType,
-    authMethod: isPublicAppType(appType) ? "NONE" : "BASIC",
-    accessTokenType: "BEARER",
-    accessTokenRoleAssertion: false,
-    idTokenRoleAssertion: false,
-    idTokenUserinfoAssertion: false,
-    devMode: false,
-    clockSkewMs: 0,
-    additionalOrigins: [],
-    ...changes,
-    grantTypes,
-    responseTypes,
-  };
-}
-
-function defaultResponseTypes(grants: GrantType[]): ResponseType[] {
-  return [
-    ...(grants.includes("AUTHORIZATION_CODE") ? (["CODE"] as const) : []),
-    ...(grants.includes("IMPLICIT") ? (["ID_TOKEN"] as const) : []),
-  ];
-}
-
-/** Validates a complete OIDC config as a whole and returns it with origins normalised. */
-function checkOidcConfig(config: OidcConfig): OidcConfig {
-  for (const [i, uri] of config.redirectUris.entries()) checkRedirectUri(`redirectUris[${i}]`, uri, config);
-  for (const [i, uri] of config.postLogoutRedirectUris.entries()) checkRedirectUri(`postLogoutRedirectUris[${i}]`, uri, config);
-  const additionalOrigins = [...new Set(config.additionalOrigins.map((o, i) => readOrigin(`additionalOrigins[${i}]`, o)))];
-  checkPublicClient(config);
-  checkFlows(config);
-  return { ...config, additionalOrigins };
-}
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-// Custom schemes let native apps receive their callback; these would run code or read local data instead.
-const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "blob:", "about:"]);
-
-function checkRedirectUri(field: string, uri: string, app: Pick<OidcConfig, "appType" | "devMode">): void {
-  const url = parseAbsoluteUri(field, uri);
-  // Authorization responses may be delivered in the fragment; a registered one would clash (RFC 6749 3.1.2).
-  assertThat(!uri.includes("#"), () => invalidArgument(field, "must not contain a fragment"));
-  if (url.protocol === "https:") return;
-  if (url.protocol === "http:") {
-    assertThat(app.devMode || LOOPBACK_HOSTS.has(url.hostname), () =>
-      invalidArgument(field, "http is allowed only for localhost, 127.0.0.1 and [::1] unless dev mode is on; use https"),
-    );
-    return;
-  }
-  assertThat(app.appType === "NATIVE", () =>
-    invalidArgument(field, `${app.appType} apps must use http(s); custom schemes are for NATIVE apps`),
-  );
-  assertThat(!FORBIDDEN_SCHEMES.has(url.protocol), () => invalidArgument(field, `the scheme ${url.protocol} is not allowed`));
-}
-
-function parseAbsoluteUri(field: string, uri: string): URL {
-  // The URL parser silently drops tabs and newlines; a stored URI must match what clients send.
-  assertThat(!/[\s\u0000-\u001f\u007f]/.test(uri), () => invalidArgument(field, "must not contain whitespace or control characters"));
-  try {
-    return new URL(uri);
-  } catch {
-    throw invalidArgument(field, "must be an absolute URI, e.g. https://app.example.com/callback");
-  }
-}
-
-const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/i;
-
-/** An origin as browsers send it in the Origin header: scheme://host[:port], lowercased, no default port. */
-function readOrigin(field: string, value: string): string {
-  const wrong = () => invalidArgument(field, "must be an origin like https://app.example.com (scheme, host, optional port; no path)");
-  assertThat(ORIGIN.test(value), wrong);
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}`.toLowerCase();
-  } catch {
-    throw wrong();
-  }
-}
-
-/**
- * NATIVE and USER_AGENT apps cannot keep a secret, so they are public clients (NONE, with PKCE).
- * WEB apps may use any method, NONE included: PKCE-only web apps (e.g. Auth.js with PKCE) are common.
- */
-function checkPublicClient(config: OidcConfig): void {
-  assertThat(!isPublicAppType(config.appType) || config.authMethod === "NONE", () =>
-    invalidArgument("authMethod", `${config.appType} apps are public clients and must use NONE (with PKCE)`),
-  );
-}
-
-const GRANT_FOR_RESPONSE: Record<ResponseType, GrantType> = {
-  CODE: "AUTHORIZATION_CODE",
-  ID_TOKEN: "IMPLICIT",
-  ID_TOKEN_TOKEN: "IMPLICIT",
-};
-
-function checkFlows(config: OidcConfig): void {
-  const grants = new Set(config.grantTypes);
-  assertThat(grants.size > 0, () => invalidArgument("grantTypes", "must not be empty"));
-  for (const responseType of config.responseTypes) {
-    const grant = GRANT_FOR_RESPONSE[responseType];
-    assertThat(grants.has(grant), () => invalidArgument("responseTypes", `response type ${responseType} requires the grant type ${grant}`));
-  }
-  assertThat(!grants.has("REFRESH_TOKEN") || grants.has("AUTHORIZATION_CODE"), () =>
-    invalidArgument("grantTypes", "REFRESH_TOKEN requires the grant type AUTHORIZATION_CODE"),
-  );
-  const redirects = grants.has("AUTHORIZATION_CODE") || grants.has("IMPLICIT");
-  assertThat(!redirects || config.redirectUris.length > 0, () =>
-    invalidArgument("redirectUris", "at least one redirect URI is required for the authorization code and implicit flows"),
-  );
-}
-
-function apiColumns(authMethod: ApiAuthMethod): AppColumns {
-  return {
-    kind: "API",
-    authMethod,
-    appType: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    responseTypes: [],
-    grantTypes: [],
-    accessTokenType: "BEARER",
-    accessTokenRoleAssertion: false,
-    idTokenRoleAssertion: false,
-    idTokenUserinfoAssertion: false,
-    devMode: false,
-    clockSkewMs: 0,
-    additionalOrigins: [],
-  };
-}
-
-function storedOidcConfig(app: Application): OidcConfig {
-  return {
-    redirectUris: app.redirectUris,
-    postLogoutRedirectUris: app.postLogoutRedirectUris,
-    responseTypes: app.responseTypes as ResponseType[],
-    grantTypes: app.grantTypes as GrantType[],
-    appType: app.appType ?? "WEB",
-    authMethod: app.authMethod,
-    accessTokenType: app.accessTokenType,
-    accessTokenRoleAssertion: app.accessTokenRoleAssertion,
-    idTokenRoleAssertion: app.idTokenRoleAssertion,
-    idTokenUserinfoAssertion: app.idTokenUserinfoAssertion,
-    devMode: app.devMode,
-    clockSkewMs: app.clockSkewMs,
-    additionalOrigins: app.additionalOrigins,
-  };
-}
-
-/** BASIC and POST authenticate with the client secret; NONE and PRIVATE_KEY_JWT never have one. */
-export function usesClientSecret(authMethod: AuthMethod): boolean {
-  return authMethod === "BASIC" || authMethod === "POST";
-}
-
-export function usesKeys(authMethod: AuthMethod): boolean {
-  return authMethod === "PRIVATE_KEY_JWT";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Applications
@@ -310,17 +48,11 @@ export interface CreatedApplication {
   clientSecret?: string | undefined;
 }
 
-function readNewColumns(input: CreateApplicationInput): AppColumns {
-  assertThat(!input.oidc !== !input.api, () => invalidArgument("oidc", "give exactly one of oidc and api"));
-  if (input.api) return apiColumns(optionalEnum("authMethod", input.api.authMethod, API_AUTH_METHODS) ?? "BASIC");
-  return { kind: "OIDC", ...checkOidcConfig(defaultOidcConfig(readOidcChanges(input.oidc!))) };
-}
-
 export async function createApplication(ctx: DirectoryContext, input: CreateApplicationInput): Promise<CreatedApplication> {
   const projectId = requireId("projectId", input.projectId);
   const name = requireText("name", input.name);
   const id = input.id === undefined || input.id === "" ? newId() : requireId("id", input.id);
-  const columns = readNewColumns(input);
+  const columns = newAppColumns(input);
   const clientId = newId();
   const clientSecret = usesClientSecret(columns.authMethod) ? generateSecret() : undefined;
   const taken = () => alreadyExists("id", `an application with id ${id} already exists`);
@@ -377,30 +109,19 @@ export async function updateApplication(ctx: DirectoryContext, input: UpdateAppl
   const projectId = requireId("projectId", input.projectId);
   const id = requireId("id", input.id);
   const name = optionalText("name", input.name, { min: 1 });
-  assertThat(!(input.oidc && input.api), () => invalidArgument("api", "give either oidc or api settings, not both"));
-  const oidcChanges = input.oidc ? readOidcChanges(input.oidc) : undefined;
-  const apiMethod = input.api ? optionalEnum("authMethod", input.api.authMethod, API_AUTH_METHODS) : undefined;
+  const changes = readAppChanges(input);
   return inTransaction(ctx, async (tx) => {
     const before = await loadApplication(tx, projectId, id);
-    const columns = mergeColumns(before, oidcChanges, apiMethod);
+    const columns = mergeAppColumns(before, changes);
     const dropSecret = !usesClientSecret(columns.authMethod) && before.clientSecretHash !== null;
     const after = await tx.application.update({
       where: { id },
-      data: { ...withoutUndefined({ name }), ...columns, ...(dropSecret ? { clientSecretHash: null } : {}) },
+      data: { ...(name === undefined ? {} : { name }), ...columns, ...(dropSecret ? { clientSecretHash: null } : {}) },
       omit: HIDE_SECRET,
     });
     await writeAudit(tx, ctx.actor.id, { action: "application.updated", targetType: "application", targetId: id, before, after });
     return after;
   });
-}
-
-function mergeColumns(app: Application, oidcChanges: Partial<OidcConfig> | undefined, apiMethod: ApiAuthMethod | undefined): AppColumns {
-  if (app.kind === "API") {
-    assertThat(!oidcChanges, () => failedPrecondition(`application ${app.id} is an API app and has no OIDC settings`, "oidc"));
-    return apiColumns(apiMethod ?? (app.authMethod as ApiAuthMethod));
-  }
-  assertThat(apiMethod === undefined, () => failedPrecondition(`application ${app.id} is an OIDC app and has no API settings`, "api"));
-  return { kind: "OIDC", ...checkOidcConfig({ ...storedOidcConfig(app), ...oidcChanges }) };
 }
 
 export function deactivateApplication(ctx: DirectoryContext, input: ApplicationRef): Promise<AppView> {
@@ -414,16 +135,14 @@ export function reactivateApplication(ctx: DirectoryContext, input: ApplicationR
 async function setApplicationState(ctx: DirectoryContext, input: ApplicationRef, state: ActiveState): Promise<AppView> {
   const projectId = requireId("projectId", input.projectId);
   const id = requireId("id", input.id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadApplication(tx, projectId, id);
+  return changeState<AppView>(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "application.reactivated" : "application.deactivated",
+    targetType: "application",
+    load: (tx) => loadApplication(tx, projectId, id),
     // As ZITADEL: deactivating an inactive app (or reactivating an active one) is an error.
-    assertThat(before.state !== state, () =>
-      failedPrecondition(`application ${id} is already ${state === "ACTIVE" ? "active" : "inactive"}`),
-    );
-    const after = await tx.application.update({ where: { id }, data: { state }, omit: HIDE_SECRET });
-    const action = state === "ACTIVE" ? "application.reactivated" : "application.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "application", targetId: id, before, after });
-    return after;
+    refusal: refuseSameState(`application ${id}`, state),
+    save: (tx) => tx.application.update({ where: { id }, data: { state }, omit: HIDE_SECRET }),
   });
 }
 
@@ -431,14 +150,12 @@ async function setApplicationState(ctx: DirectoryContext, input: ApplicationRef,
 export async function deleteApplication(ctx: DirectoryContext, input: ApplicationRef): Promise<boolean> {
   const projectId = requireId("projectId", input.projectId);
   const id = requireId("id", input.id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.application.findFirst({ where: { id, projectId } });
-    if (!before) return false;
+  return deleteAudited(ctx, {
+    action: "application.deleted",
+    targetType: "application",
+    find: (tx) => tx.application.findFirst({ where: { id, projectId } }),
     // deleteMany: a concurrent delete leaves nothing to delete instead of raising an error.
-    const { count } = await tx.application.deleteMany({ where: { id, projectId } });
-    if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, { action: "application.deleted", targetType: "application", targetId: id, before });
-    return true;
+    remove: async (tx) => (await tx.application.deleteMany({ where: { id, projectId } })).count > 0,
   });
 }
 
@@ -580,13 +297,6 @@ export interface CreatedApplicationKey {
   keyContent?: string | undefined;
 }
 
-function readExpiration(value: unknown): Date {
-  if (value === undefined || value === null) return NEVER_EXPIRES;
-  assertThat(value instanceof Date && !Number.isNaN(value.getTime()), () => invalidArgument("expirationDate", "must be a date"));
-  assertThat(value.getTime() > Date.now(), () => invalidArgument("expirationDate", "must be in the future"));
-  return value;
-}
-
 export async function createApplicationKey(ctx: DirectoryContext, input: CreateApplicationKeyInput): Promise<CreatedApplicationKey> {
   const projectId = requireId("projectId", input.projectId);
   const appId = requireId("applicationId", input.applicationId);
@@ -639,18 +349,12 @@ export async function getApplicationKey(ctx: DirectoryContext, input: Applicatio
 export async function deleteApplicationKey(ctx: DirectoryContext, input: ApplicationKeyScope & { id: string }): Promise<boolean> {
   const id = requireId("id", input.id);
   const where = { id, ...keyScopeWhere(input) };
-  return inTransaction(ctx, async (tx) => {
-    const row = await tx.applicationKey.findFirst({ where, include: KEY_OWNER });
-    if (!row) return false;
-    const { count } = await tx.applicationKey.deleteMany({ where: { id } });
-    if (count === 0) return false;
-    await writeAudit(tx, ctx.actor.id, {
-      action: "application.key.deleted",
-      targetType: "application_key",
-      targetId: id,
-      before: toKeyInfo(row),
-    });
-    return true;
+  return deleteAudited(ctx, {
+    action: "application.key.deleted",
+    targetType: "application_key",
+    find: (tx) => tx.applicationKey.findFirst({ where, include: KEY_OWNER }),
+    remove: async (tx) => (await tx.applicationKey.deleteMany({ where: { id } })).count > 0,
+    show: toKeyInfo,
   });
 }
 

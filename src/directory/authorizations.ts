@@ -6,6 +6,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { changeState, deleteAudited } from "./audited-writes.js";
 import {
   displayNameWhere,
   readPagination,
@@ -130,25 +131,24 @@ export function activateAuthorization(ctx: DirectoryContext, id: string): Promis
 
 async function setAuthorizationState(ctx: DirectoryContext, id: string, state: ActiveState): Promise<Authorization> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadAuthorization(tx, id);
-    if (before.state === state) return before;
-    const after = await tx.authorization.update({ where: { id }, data: { state } });
-    const action = state === "ACTIVE" ? "authorization.activated" : "authorization.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "authorization", targetId: id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "authorization.activated" : "authorization.deactivated",
+    targetType: "authorization",
+    load: (tx) => loadAuthorization(tx, id),
+    sameStateIsNoOp: true,
+    save: (tx) => tx.authorization.update({ where: { id }, data: { state } }),
   });
 }
 
 /** Unknown ids succeed (idempotent). */
 export async function deleteAuthorization(ctx: DirectoryContext, id: string): Promise<boolean> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.authorization.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.authorization.delete({ where: { id } });
-    await writeAudit(tx, ctx.actor.id, { action: "authorization.deleted", targetType: "authorization", targetId: id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "authorization.deleted",
+    targetType: "authorization",
+    find: (tx) => tx.authorization.findUnique({ where: { id } }),
+    remove: (tx) => tx.authorization.delete({ where: { id } }).then(() => true),
   });
 }
 

@@ -1,10 +1,12 @@
 // Pagination and text filters as the ZITADEL v2 list requests describe them.
 import { Prisma } from "../generated/prisma/client.js";
 import { invalidArgument } from "./errors.js";
-import { requireCleanText } from "./validate.js";
+import { requireCleanText, requireEnum } from "./validate.js";
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+/** How deep and/or/not conditions of list requests may nest; deeper trees are refused. */
+export const MAX_FILTER_DEPTH = 10;
 
 export interface Pagination {
   offset?: number | bigint | undefined;
@@ -100,4 +102,20 @@ export function displayNameWhere(field: string, filter: TextFilter): Prisma.User
   return {
     OR: [{ displayName: match }, { AND: [noDisplayName, { name: match }] }, { AND: [noDisplayName, noName, { username: match }] }],
   };
+}
+
+/** A timestamp condition: Prisma's comparison and the date to compare with. */
+export interface DateFilter {
+  method: "equals" | "gt" | "gte" | "lt" | "lte";
+  value: Date;
+}
+
+const DATE_METHODS = ["equals", "gt", "gte", "lt", "lte"] as const satisfies readonly DateFilter["method"][];
+
+/** A Prisma date filter for one of ZITADEL's timestamp conditions. */
+export function dateWhere(field: string, filter: DateFilter): Prisma.DateTimeFilter {
+  const method = requireEnum(`${field}.method`, filter.method, DATE_METHODS);
+  if (!(filter.value instanceof Date) || Number.isNaN(filter.value.getTime()))
+    throw invalidArgument(`${field}.timestamp`, "must be a date");
+  return { [method]: filter.value };
 }

@@ -4,7 +4,8 @@ import type { Organization, OrgState } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
-import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter } from "./list.js";
 import { optionalEnum, optionalText, requireDomain, requireId, requireText } from "./validate.js";
 
@@ -126,27 +127,24 @@ export function activateOrganization(ctx: DirectoryContext, id: string): Promise
 
 async function setOrganizationState(ctx: DirectoryContext, id: string, state: OrgState): Promise<Organization> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadOrganization(tx, id);
-    assertThat(before.state !== state, () =>
-      failedPrecondition(`organization ${id} is already ${state === "ACTIVE" ? "active" : "inactive"}`),
-    );
-    const after = await tx.organization.update({ where: { id }, data: { state } });
-    const action = state === "ACTIVE" ? "organization.activated" : "organization.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "organization", targetId: id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "organization.activated" : "organization.deactivated",
+    targetType: "organization",
+    load: (tx) => loadOrganization(tx, id),
+    refusal: refuseSameState(`organization ${id}`, state),
+    save: (tx) => tx.organization.update({ where: { id }, data: { state } }),
   });
 }
 
 /** Deletes an organization and everything that cascades from it. Unknown ids succeed (idempotent). */
 export async function deleteOrganization(ctx: DirectoryContext, id: string): Promise<boolean> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.organization.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.organization.delete({ where: { id } });
-    await writeAudit(tx, ctx.actor.id, { action: "organization.deleted", targetType: "organization", targetId: id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "organization.deleted",
+    targetType: "organization",
+    find: (tx) => tx.organization.findUnique({ where: { id } }),
+    remove: (tx) => tx.organization.delete({ where: { id } }).then(() => true),
   });
 }
 

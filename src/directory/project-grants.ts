@@ -5,7 +5,8 @@ import type { ActiveState, ProjectGrant } from "../generated/prisma/client.js";
 import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
-import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
+import { changeState, deleteAudited, refuseSameState } from "./audited-writes.js";
 import { readPagination, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { assertRolesExist, loadProject } from "./projects.js";
@@ -117,27 +118,24 @@ export function activateProjectGrant(ctx: DirectoryContext, input: ProjectGrantK
 
 async function setGrantState(ctx: DirectoryContext, input: ProjectGrantKey, state: ActiveState): Promise<ProjectGrant> {
   const { projectId, grantedOrgId } = readKey(input);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadGrant(tx, projectId, grantedOrgId);
-    assertThat(before.state !== state, () =>
-      failedPrecondition(`the project grant is already ${state === "ACTIVE" ? "active" : "inactive"}`),
-    );
-    const after = await tx.projectGrant.update({ where: { id: before.id }, data: { state } });
-    const action = state === "ACTIVE" ? "project.grant.activated" : "project.grant.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "projectGrant", targetId: before.id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "project.grant.activated" : "project.grant.deactivated",
+    targetType: "projectGrant",
+    load: (tx) => loadGrant(tx, projectId, grantedOrgId),
+    refusal: refuseSameState("the project grant", state),
+    save: (tx, before) => tx.projectGrant.update({ where: { id: before.id }, data: { state } }),
   });
 }
 
 /** Deletes the grant and the authorizations that belong to it. Unknown grants succeed. */
 export async function deleteProjectGrant(ctx: DirectoryContext, input: ProjectGrantKey): Promise<boolean> {
   const { projectId, grantedOrgId } = readKey(input);
-  return inTransaction(ctx, async (tx) => {
-    const before = await findGrant(tx, projectId, grantedOrgId);
-    if (!before) return false;
-    await tx.projectGrant.delete({ where: { id: before.id } });
-    await writeAudit(tx, ctx.actor.id, { action: "project.grant.deleted", targetType: "projectGrant", targetId: before.id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "project.grant.deleted",
+    targetType: "projectGrant",
+    find: (tx) => findGrant(tx, projectId, grantedOrgId),
+    remove: (tx, before) => tx.projectGrant.delete({ where: { id: before.id } }).then(() => true),
   });
 }
 

@@ -12,6 +12,7 @@ import { newId } from "../ids.js";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext, type Tx } from "./context.js";
 import { alreadyExists, assertThat, invalidArgument, notFound } from "./errors.js";
+import { changeState, deleteAudited } from "./audited-writes.js";
 import { readPagination, textSql, textWhere, type Page, type Pagination, type TextFilter, type Visibility } from "./list.js";
 import { loadOrganization } from "./organizations.js";
 import { optionalBoolean, optionalEnum, optionalText, requireId, requireList, requireText } from "./validate.js";
@@ -111,25 +112,24 @@ export function activateProject(ctx: DirectoryContext, id: string): Promise<Proj
 
 async function setProjectState(ctx: DirectoryContext, id: string, state: ActiveState): Promise<Project> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await loadProject(tx, id);
-    if (before.state === state) return before;
-    const after = await tx.project.update({ where: { id }, data: { state } });
-    const action = state === "ACTIVE" ? "project.activated" : "project.deactivated";
-    await writeAudit(tx, ctx.actor.id, { action, targetType: "project", targetId: id, before, after });
-    return after;
+  return changeState(ctx, {
+    to: state,
+    action: state === "ACTIVE" ? "project.activated" : "project.deactivated",
+    targetType: "project",
+    load: (tx) => loadProject(tx, id),
+    sameStateIsNoOp: true,
+    save: (tx) => tx.project.update({ where: { id }, data: { state } }),
   });
 }
 
 /** Deletes a project with its apps, roles, grants and authorizations. Unknown ids succeed. */
 export async function deleteProject(ctx: DirectoryContext, id: string): Promise<boolean> {
   requireId("id", id);
-  return inTransaction(ctx, async (tx) => {
-    const before = await tx.project.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.project.delete({ where: { id } });
-    await writeAudit(tx, ctx.actor.id, { action: "project.deleted", targetType: "project", targetId: id, before });
-    return true;
+  return deleteAudited(ctx, {
+    action: "project.deleted",
+    targetType: "project",
+    find: (tx) => tx.project.findUnique({ where: { id } }),
+    remove: (tx) => tx.project.delete({ where: { id } }).then(() => true),
   });
 }
 

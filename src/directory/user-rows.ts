@@ -1,4 +1,4 @@
-// Loading user rows for users.ts and passwords.ts (kept apart so neither imports the other).
+// Loading user rows for the user files (users.ts, user-*.ts) and passwords.ts, so that none imports another for them.
 // Rows leave the directory without their password hash: see toPublicUser.
 import type { User as UserRow } from "../generated/prisma/client.js";
 import type { Tx } from "./context.js";

@@ -28,6 +28,11 @@ export function requireText(field: string, value: unknown, { min = 1, max = 200,
   return text;
 }
 
+/** Proto3 leaves unset strings empty, so "" means "not given" for optional fields. */
+export function isAbsent(value: unknown): value is undefined | null | "" {
+  return value === undefined || value === null || value === "";
+}
+
 /** An optional string: undefined stays undefined, otherwise the rules of requireText apply. */
 export function optionalText(field: string, value: unknown, rule: LengthRule = {}): string | undefined {
   if (value === undefined || value === null) return undefined;

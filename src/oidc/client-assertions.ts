@@ -9,9 +9,8 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from "jose";
 import type Provider from "oidc-provider";
+import { ASSERTION_CLOCK_SKEW_S, assertionAudiences, MAX_TOKEN_LENGTH, outlivesAssertionLifetime } from "./token-limits.js";
 
-const MAX_LIFETIME_S = 3600;
-const CLOCK_SKEW_S = 60;
 const PROXY_KID = `rolegate-assertion-${randomUUID()}`;
 const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
 
@@ -26,7 +25,7 @@ const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
  */
 export async function adaptClientAssertion(provider: Provider, form: URLSearchParams, endpointUrl: string): Promise<void> {
   const assertion = form.get("client_assertion");
-  if (!assertion || form.get("client_assertion_type") !== ASSERTION_TYPE || assertion.length > 8192) return;
+  if (!assertion || form.get("client_assertion_type") !== ASSERTION_TYPE || assertion.length > MAX_TOKEN_LENGTH) return;
   let claims: ReturnType<typeof decodeJwt>;
   try {
     claims = decodeJwt(assertion);
@@ -42,12 +41,12 @@ export async function adaptClientAssertion(provider: Provider, form: URLSearchPa
     const { payload } = await jwtVerify(assertion, createLocalJWKSet({ keys }), {
       issuer: clientId,
       subject: clientId,
-      audience: [provider.issuer, `${provider.issuer}/`, `${provider.issuer}/oauth/v2/token`, endpointUrl],
+      audience: [...assertionAudiences(provider.issuer), endpointUrl],
       algorithms: ["RS256", "PS256", "ES256"],
       requiredClaims: ["exp"],
-      clockTolerance: CLOCK_SKEW_S,
+      clockTolerance: ASSERTION_CLOCK_SKEW_S,
     });
-    if (payload.exp! - Math.floor(Date.now() / 1000) > MAX_LIFETIME_S + CLOCK_SKEW_S) return;
+    if (outlivesAssertionLifetime(payload.exp!)) return;
   } catch {
     return;
   }

@@ -11,6 +11,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Adapter } from "oidc-provider";
 import { unlessUnavailable } from "../http/unavailable.js";
+import { MAX_TOKEN_LENGTH } from "./token-limits.js";
 
 /** The state-store model of the records (a grant's member: revokeByGrantId removes them). */
 export const JWT_RECORD_MODEL = "JwtAccessToken";
@@ -53,7 +54,7 @@ export function createJwtAccessTokens(
       );
     },
     async verify(token) {
-      if (token.length > 8192 || token.split(".").length !== 3) return undefined;
+      if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) return undefined;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, jwks, { issuer, typ: "at+jwt" }));

@@ -8,14 +8,13 @@ import { importSPKI, decodeProtectedHeader, decodeJwt, jwtVerify } from "jose";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
-import { findUserKey } from "../directory/users.js";
+import { findUserKey } from "../directory/user-credentials.js";
 import { textProblem } from "../directory/validate.js";
 import { accessTokenTypeOf } from "./client-info.js";
 import { clientFacts, decidePath, type FactSources, refusal } from "./policy-facts.js";
+import { ASSERTION_CLOCK_SKEW_S, assertionAudiences, MAX_TOKEN_LENGTH, outlivesAssertionLifetime } from "./token-limits.js";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const MAX_LIFETIME_S = 3600;
-const CLOCK_SKEW_S = 60;
 
 class GrantError extends Error {
   constructor(
@@ -27,7 +26,7 @@ class GrantError extends Error {
 }
 
 export function createJwtProfileGrant(provider: Provider, sources: FactSources, resourceFor: (clientId: string) => string) {
-  const audiences = new Set([provider.issuer, `${provider.issuer}/`, `${provider.issuer}/oauth/v2/token`]);
+  const audiences = new Set(assertionAudiences(provider.issuer));
 
   async function verifyAssertion(assertion: string) {
     let kid: string | undefined;
@@ -48,12 +47,12 @@ export function createJwtProfileGrant(provider: Provider, sources: FactSources, 
         issuer: sub,
         subject: sub,
         algorithms: ["RS256"],
-        clockTolerance: CLOCK_SKEW_S,
+        clockTolerance: ASSERTION_CLOCK_SKEW_S,
         requiredClaims: ["exp", "aud"],
       });
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (!aud.some((a) => typeof a === "string" && audiences.has(a))) throw new Error("audience");
-      if (payload.exp! - Math.floor(Date.now() / 1000) > MAX_LIFETIME_S + CLOCK_SKEW_S) throw new Error("lifetime");
+      if (outlivesAssertionLifetime(payload.exp!)) throw new Error("lifetime");
     } catch {
       throw new GrantError("invalid_grant", "the assertion could not be verified (signature, issuer, audience or expiry)");
     }
@@ -63,7 +62,7 @@ export function createJwtProfileGrant(provider: Provider, sources: FactSources, 
   return async function jwtProfileGrant(ctx: Context, form: URLSearchParams): Promise<void> {
     try {
       const assertion = form.get("assertion");
-      if (!assertion || assertion.length > 8192) throw new GrantError("invalid_request", "missing assertion");
+      if (!assertion || assertion.length > MAX_TOKEN_LENGTH) throw new GrantError("invalid_request", "missing assertion");
       const user = await verifyAssertion(assertion);
       const scopes = [...new Set((form.get("scope") ?? "openid").split(" ").filter(Boolean))];
       // No client for a machine user that is inactive or whose organization is (clients.ts).

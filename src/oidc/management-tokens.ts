@@ -4,6 +4,7 @@
 // the person's consent for that app stands: withdrawing it ends the app's access at once.
 import type Provider from "oidc-provider";
 import { SCOPE } from "../access/scopes.js";
+import { MAX_TOKEN_LENGTH } from "./token-limits.js";
 import { unlessUnavailable } from "../http/unavailable.js";
 import { machineUserIdOf } from "./client-info.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
@@ -21,7 +22,7 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
   }
 
   return async function resolveAccessToken(token: string): Promise<string | undefined> {
-    if (token.length > 8192) return undefined;
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
     if (token.split(".").length === 3) {
       const payload = await jwts.verify(token);
       if (!payload || !forManagement(payload.scope) || typeof payload.sub !== "string" || typeof payload.client_id !== "string")

@@ -8,12 +8,9 @@ import { claimsFor } from "../access/policy.js";
 import type { JwtAccessTokens } from "./jwt-access-tokens.js";
 import { allowClientOrigin } from "./cors.js";
 import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
+import { bearerToken } from "../http/bearer.js";
 import { unlessUnavailable } from "../http/unavailable.js";
-
-function bearerToken(ctx: Context): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(ctx.get("authorization"));
-  return match?.[1];
-}
+import { MAX_TOKEN_LENGTH } from "./token-limits.js";
 
 function fail(ctx: Context, status: number, error: string, description: string) {
   ctx.status = status;
@@ -33,7 +30,7 @@ interface TokenInfo {
  * tokens by signature, issuer, type, expiry and their record (not revoked).
  */
 async function readToken(provider: Provider, jwts: JwtAccessTokens, token: string): Promise<TokenInfo | undefined> {
-  if (token.length > 8192) return undefined;
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
   if (token.split(".").length === 3) {
     const payload = await jwts.verify(token);
     if (typeof payload?.sub !== "string" || typeof payload.client_id !== "string") return undefined;
@@ -47,7 +44,7 @@ async function readToken(provider: Provider, jwts: JwtAccessTokens, token: strin
 
 export function createUserinfo(provider: Provider, sources: FactSources, jwts: JwtAccessTokens) {
   return async function userinfo(ctx: Context): Promise<void> {
-    const token = bearerToken(ctx);
+    const token = bearerToken(ctx.get("authorization"));
     if (!token) return fail(ctx, 401, "invalid_token", "no access token provided");
     const accessToken = await readToken(provider, jwts, token);
     if (!accessToken) return fail(ctx, 401, "invalid_token", "invalid token provided");

@@ -14,7 +14,7 @@ import type { DirectoryContext } from "../../src/directory/context.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { verifyUserPassword } from "../../src/directory/passwords.js";
 import { findPrincipalByPersonalAccessToken } from "../../src/directory/principals.js";
-import { addPersonalAccessToken } from "../../src/directory/users.js";
+import { addPersonalAccessToken } from "../../src/directory/user-credentials.js";
 import { TRANSPORTS, useApiServer } from "../support/api.js";
 import { expectCode } from "../support/connect.js";
 import { unique } from "../support/directory.js";

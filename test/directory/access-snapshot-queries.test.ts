@@ -16,7 +16,7 @@ import type { DirectoryContext } from "../../src/directory/context.js";
 import { deactivateOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deactivateProjectGrant } from "../../src/directory/project-grants.js";
 import { deactivateProject } from "../../src/directory/projects.js";
-import { setUserMetadata } from "../../src/directory/users.js";
+import { setUserMetadata } from "../../src/directory/user-metadata.js";
 import { ReadCache } from "../../src/directory/read-cache.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
 import type { ClientFacts } from "../../src/access/policy.js";

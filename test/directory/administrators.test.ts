@@ -6,10 +6,10 @@ import {
   listAdministrators,
   listMemberships,
   updateAdministrator,
-  MAX_FILTER_DEPTH,
   type AdministratorFilter,
   type AdministratorVisibility,
 } from "../../src/directory/administrators.js";
+import { MAX_FILTER_DEPTH } from "../../src/directory/list.js";
 import { deleteOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deleteProjectGrant } from "../../src/directory/project-grants.js";
 import { deleteProject } from "../../src/directory/projects.js";

@@ -15,8 +15,8 @@ import {
   regenerateClientSecret,
   updateApplication,
   type CreateApplicationInput,
-  type OidcConfigInput,
 } from "../../src/directory/applications.js";
+import type { OidcConfigInput } from "../../src/directory/oidc-config.js";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { verifySecret } from "../../src/directory/secrets.js";
 import { newId } from "../../src/ids.js";

@@ -11,7 +11,8 @@ import { createApplication, createApplicationKey } from "../../src/directory/app
 import { loadClientRecords } from "../../src/directory/client-records.js";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { deactivateProject } from "../../src/directory/projects.js";
-import { addKey, addSecret, createMachineUser } from "../../src/directory/users.js";
+import { addKey, addSecret } from "../../src/directory/user-credentials.js";
+import { createMachineUser } from "../../src/directory/users.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
 import { findClientMetadata } from "../../src/oidc/clients.js";
 import { createEmptyDatabase } from "../support/database.js";

@@ -2,7 +2,8 @@
 // userinfo claims, on the facts the oidc side loads).
 import { describe, expect, it } from "vitest";
 import { createAuthorization } from "../../src/directory/authorizations.js";
-import { createHumanUser, setUserMetadata } from "../../src/directory/users.js";
+import { setUserMetadata } from "../../src/directory/user-metadata.js";
+import { createHumanUser } from "../../src/directory/users.js";
 import { directReads } from "../../src/oidc/reads.js";
 import { type ClientFacts, claimsFor } from "../../src/access/policy.js";
 import { loadFacts } from "../../src/oidc/policy-facts.js";
