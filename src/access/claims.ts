@@ -1,13 +1,14 @@
 // The role claims (docs/rules.md#claims, R-CLAIM-1 to R-CLAIM-6): which projects, which roles,
 // and their shape.
 import { isEffective, type SnapshotAuthorization } from "./decide.js";
-import type { ScopeRequest } from "./scopes.js";
+import { SCOPE, type ScopeRequest } from "./scopes.js";
 
 /** `{ roleKey: { holdingOrgId: holdingOrgPrimaryDomain } }` */
 export type RoleClaim = Record<string, Record<string, string>>;
 
 export const projectRolesClaim = (projectId: string) => `urn:zitadel:iam:org:project:${projectId}:roles`;
-export const GENERIC_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles";
+/** The generic role claim has the name of the scope that asks for it. */
+export const GENERIC_ROLES_CLAIM = SCOPE.projectRolesClaim;
 
 export interface RoleClaimOptions {
   /** Role keys asked for by scope (empty: all). */
@@ -134,9 +135,7 @@ export function reservedClaims(user: SubjectProfile, scopes: ScopeRequest): Reco
   if (scopes.orgId) reserved["urn:zitadel:iam:org:id"] = scopes.orgId;
   if (scopes.orgDomain) reserved["urn:zitadel:iam:org:domain:primary"] = scopes.orgDomain;
   if (scopes.metadata) {
-    reserved["urn:zitadel:iam:user:metadata"] = Object.fromEntries(
-      user.metadata.map((m) => [m.key, Buffer.from(m.value).toString("base64url")]),
-    );
+    reserved[SCOPE.metadata] = Object.fromEntries(user.metadata.map((m) => [m.key, Buffer.from(m.value).toString("base64url")]));
   }
   return reserved;
 }

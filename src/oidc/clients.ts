@@ -3,24 +3,28 @@
 // credentials). A change through the management API is visible at the next request, with no restart.
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
+import type { ClientKind } from "../access/policy.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { loadClientRecords, type AppRecord, type MachineRecord, type PublicKeyRecord } from "../directory/client-records.js";
 import { textProblem } from "../directory/validate.js";
 import { ASSERTION_PROXY_JWK } from "./client-assertions.js";
 
-/** rolegate's own client metadata, registered as extraClientMetadata.properties. */
-export const CLIENT_PROPERTIES = [
-  "urn:rolegate:kind",
-  "urn:rolegate:project_id",
-  "urn:rolegate:access_token_type",
-  "urn:rolegate:access_token_role_assertion",
-  "urn:rolegate:id_token_role_assertion",
-  "urn:rolegate:id_token_userinfo_assertion",
-  "urn:rolegate:additional_origins",
-  "urn:rolegate:machine_user_id",
-] as const;
+/** rolegate's own client metadata (read back by client-info.ts). */
+export const META = {
+  kind: "urn:rolegate:kind",
+  projectId: "urn:rolegate:project_id",
+  accessTokenType: "urn:rolegate:access_token_type",
+  accessTokenRoleAssertion: "urn:rolegate:access_token_role_assertion",
+  idTokenRoleAssertion: "urn:rolegate:id_token_role_assertion",
+  idTokenUserinfoAssertion: "urn:rolegate:id_token_userinfo_assertion",
+  additionalOrigins: "urn:rolegate:additional_origins",
+  machineUserId: "urn:rolegate:machine_user_id",
+} as const;
 
-export type ClientKind = "oidc" | "api" | "machine";
+/** Registered as extraClientMetadata.properties. */
+export const CLIENT_PROPERTIES = Object.values(META);
+
+export type { ClientKind };
 
 const RESPONSE_TYPES: Record<string, string> = { CODE: "code", ID_TOKEN: "id_token", ID_TOKEN_TOKEN: "id_token token" };
 const GRANT_TYPES: Record<string, string> = {
@@ -52,24 +56,24 @@ function appClient({ app, projectState, orgState, keys }: AppRecord): ClientMeta
     token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
     ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
     ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: keySet(keys) } : {}),
-    "urn:rolegate:project_id": app.projectId,
+    [META.projectId]: app.projectId,
   };
   if (app.kind === "API") {
-    return { ...common, "urn:rolegate:kind": "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
+    return { ...common, [META.kind]: "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
   }
   return {
     ...common,
-    "urn:rolegate:kind": "oidc",
+    [META.kind]: "oidc",
     application_type: app.appType === "NATIVE" ? "native" : "web",
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     response_types: app.responseTypes.map((t) => RESPONSE_TYPES[t]).filter((t): t is string => t !== undefined),
     grant_types: app.grantTypes.map((t) => GRANT_TYPES[t]).filter((t): t is string => t !== undefined),
-    "urn:rolegate:access_token_type": app.accessTokenType,
-    "urn:rolegate:access_token_role_assertion": app.accessTokenRoleAssertion,
-    "urn:rolegate:id_token_role_assertion": app.idTokenRoleAssertion,
-    "urn:rolegate:id_token_userinfo_assertion": app.idTokenUserinfoAssertion,
-    "urn:rolegate:additional_origins": app.additionalOrigins,
+    [META.accessTokenType]: app.accessTokenType,
+    [META.accessTokenRoleAssertion]: app.accessTokenRoleAssertion,
+    [META.idTokenRoleAssertion]: app.idTokenRoleAssertion,
+    [META.idTokenUserinfoAssertion]: app.idTokenUserinfoAssertion,
+    [META.additionalOrigins]: app.additionalOrigins,
   } as ClientMetadata;
 }
 
@@ -89,9 +93,9 @@ function machineClient(clientId: string, user: MachineRecord): ClientMetadata | 
     grant_types: ["client_credentials"],
     response_types: [],
     redirect_uris: [],
-    "urn:rolegate:kind": "machine",
-    "urn:rolegate:machine_user_id": user.id,
-    "urn:rolegate:access_token_type": user.accessTokenType,
+    [META.kind]: "machine",
+    [META.machineUserId]: user.id,
+    [META.accessTokenType]: user.accessTokenType,
   } as ClientMetadata;
 }
 

@@ -24,9 +24,9 @@ export function clientFacts(client: Client): ClientFacts {
     kind: kindOf(client) ?? "api",
     projectId: projectIdOf(client),
     accessTokenType: accessTokenTypeOf(client),
-    accessTokenRoleAssertion: flagOf(client, "access_token_role_assertion"),
-    idTokenRoleAssertion: flagOf(client, "id_token_role_assertion"),
-    idTokenUserinfoAssertion: flagOf(client, "id_token_userinfo_assertion"),
+    accessTokenRoleAssertion: flagOf(client, "accessTokenRoleAssertion"),
+    idTokenRoleAssertion: flagOf(client, "idTokenRoleAssertion"),
+    idTokenUserinfoAssertion: flagOf(client, "idTokenUserinfoAssertion"),
   };
 }
 

@@ -9,6 +9,7 @@ import { createPolicy } from "./access-prompt.js";
 import { createFindAccount } from "./account.js";
 import { audienceFor } from "../access/audience.js";
 import { managementConsented, narrowGrant } from "./audience-checks.js";
+import { EMAIL_CLAIMS, PROFILE_CLAIMS } from "../access/claims.js";
 import { claimsFor } from "../access/policy.js";
 import { clientFacts, decidePath, type FactSources, loadFacts, refusal } from "./policy-facts.js";
 import { accessTokenTypeOf, machineUserIdOf, projectIdOf } from "./client-info.js";
@@ -117,8 +118,8 @@ export function createProvider(deps: ProviderDeps): { provider: Provider; source
     scopes: ["openid", "offline_access", "profile", "email"],
     claims: {
       openid: ["sub"],
-      profile: ["name", "given_name", "family_name", "nickname", "preferred_username", "locale", "updated_at"],
-      email: ["email", "email_verified"],
+      profile: [...PROFILE_CLAIMS],
+      email: [...EMAIL_CLAIMS],
     },
     // The account decides what the ID token carries (ZITADEL's idTokenUserinfoAssertion).
     conformIdTokenClaims: false,
