@@ -62,7 +62,8 @@ export function createUserinfo(provider: Provider, sources: FactSources, jwts: J
     });
     if (!outcome.allowed) {
       const gone = outcome.denial?.reason === "user_unknown" || !facts.subject;
-      return fail(ctx, 401, "invalid_token", gone ? "the user no longer exists" : "the user may no longer use this application");
+      // The policy's answer for userinfo (invalid_token); the description says no more than that.
+      return fail(ctx, 401, outcome.denial!.answer, gone ? "the user no longer exists" : "the user may no longer use this application");
     }
     ctx.set("Cache-Control", "no-store");
     ctx.body = { sub: accessToken.accountId, ...claimsFor("userinfo", facts) };
