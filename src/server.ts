@@ -6,6 +6,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { RedisClient } from "./redis.js";
 import Koa from "koa";
 import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
+import { unservedMethods } from "./api/unserved.js";
 import type { RequestHandler } from "./http/listener.js";
 import { Metrics } from "./http/metrics.js";
 import type { Database } from "./db/database.js";
@@ -119,12 +120,14 @@ export function createHandler(deps: AppDeps): RequestHandler {
     directoryChanged: deps.directoryChanged,
   };
   const koa = app.callback();
+  const countCall = (code: string) => metrics.countApiCall(code);
   const connect = connectNodeAdapter({
     routes: apiRoutes(api),
-    interceptors: apiInterceptors(api, deps.log, (code) => metrics.countApiCall(code)),
+    interceptors: apiInterceptors(api, deps.log, countCall),
     readMaxBytes: MAX_REQUEST_BYTES,
     jsonOptions: API_JSON_OPTIONS,
-    fallback: koa as never,
+    // A zitadel.* method no service serves answers `unimplemented`; other paths are Koa's 404.
+    fallback: unservedMethods({ readMaxBytes: MAX_REQUEST_BYTES, log: deps.log, countCall }, koa) as never,
   });
   // Every service is in the zitadel.* package: other paths skip Connect's routing.
   return ((req, res) => {
