@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build: install everything, generate the Prisma client, compile TypeScript.
+# Build: install everything, generate the Prisma client and the protobuf code, compile TypeScript.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json prisma.config.ts ./
+COPY package.json package-lock.json prisma.config.ts buf.yaml buf.gen.yaml ./
 COPY prisma ./prisma
+COPY proto ./proto
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
