@@ -116,10 +116,14 @@ export function createLoginPolicy(provider: Provider, sources: FactSources) {
   const decide = (path: SignInPath, userId: string, client: Client, scopes: readonly string[]) =>
     decidePath(sources, { path, client: clientFacts(client), subjectId: userId, scopes }).then((d) => d.outcome);
   return {
-    /** Why the user may not use the app now (the access-denied page), or undefined when they may. */
+    /**
+     * Why the user may not use the app now, as the access-denied page shows it: the checks of the
+     * access prompt only (project_access, client_kind); undefined when they pass now.
+     */
     async refusal(userId: string, client: Client, scopes: readonly string[]) {
-      const outcome = await decide("sso", userId, client, scopes);
-      return outcome.denial && { reason: outcome.denial.reason, message: outcome.denial.message };
+      const { denial } = await decide("sso", userId, client, scopes);
+      const shown = denial && (denial.check === "project_access" || denial.check === "client_kind");
+      return shown ? { reason: denial.reason, message: denial.message } : undefined;
     },
     /** Whether the user belongs to the organization the scopes name (true when they name none). */
     async inRequestedOrganization(userId: string, client: Client, scopes: readonly string[]) {

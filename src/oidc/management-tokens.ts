@@ -38,8 +38,11 @@ export function createManagementTokenResolver(provider: Provider, jwts: JwtAcces
       (await provider.AccessToken.find(token).catch(unlessUnavailable)) ??
       (await provider.ClientCredentials.find(token).catch(unlessUnavailable));
     if (!stored || stored.isExpired || !forManagement(stored.scope) || !stored.clientId) return undefined;
-    const subjectId =
-      "accountId" in stored && stored.accountId ? stored.accountId : machineUserIdOf(await provider.Client.find(stored.clientId));
+    // A person's token (it names an account) comes through an app; a machine user's names none.
+    const accountId = "accountId" in stored ? stored.accountId : undefined;
+    const machineUserId = machineUserIdOf(await provider.Client.find(stored.clientId));
+    if (accountId && machineUserId) return undefined;
+    const subjectId = accountId || machineUserId;
     return subjectId ? subjectOf(subjectId, stored.clientId, String(stored.scope)) : undefined;
   };
 }

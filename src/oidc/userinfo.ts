@@ -61,7 +61,7 @@ export function createUserinfo(provider: Provider, sources: FactSources, jwts: J
       claims: ["userinfo"],
     });
     if (!outcome.allowed) {
-      const gone = outcome.denial?.reason === "user_unknown" || !facts.subject;
+      const gone = outcome.denial?.reason === "user_unknown";
       // The policy's answer for userinfo (invalid_token); the description says no more than that.
       return fail(ctx, 401, outcome.denial!.answer, gone ? "the user no longer exists" : "the user may no longer use this application");
     }
