@@ -91,6 +91,8 @@ export type ReasonCode =
   | "audience_denied"
   | "consent_missing";
 
+/** The interaction prompt between login and consent that shows the access-denied page. */
+export const ACCESS_PROMPT = "access";
 /** The consent prompt's reason when an app asks for the management API's audience (the check's name). */
 export const MANAGEMENT_CONSENT = "management_consent" satisfies CheckName;
 /** Set in the interaction's consent result when the user declined it (the sign-in goes on without). */

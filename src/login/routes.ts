@@ -13,7 +13,7 @@ import {
   listManagementConsents,
   withdrawManagementConsent,
 } from "../directory/consents.js";
-import { MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, type ReasonCode } from "../access/policy.js";
+import { ACCESS_PROMPT, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, type ReasonCode } from "../access/policy.js";
 import { verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
@@ -239,7 +239,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     const found = await interaction(ctx);
     if (!found) return;
     const { details, client, appName, branding } = found;
-    if (details.prompt.name === "access" && ctx.query.switch === undefined) {
+    if (details.prompt.name === ACCESS_PROMPT && ctx.query.switch === undefined) {
       const accountId = details.session?.accountId;
       const refusal = accountId && client ? await policy.refusal(accountId, client, scopesOf(details)) : undefined;
       ctx.type = "html";

@@ -8,6 +8,7 @@ import { DENY_MESSAGES, type DenyReason } from "../access/decide.js";
 import {
   type CheckName,
   type Denial,
+  ACCESS_PROMPT,
   MANAGEMENT_DECLINED,
   PATHS,
   type PolicyOutcome,
@@ -21,10 +22,8 @@ import { clientFacts, decidePath, type FactSources } from "./policy-facts.js";
 
 const { Prompt, Check, base } = interactionPolicy;
 
-export const ACCESS_PROMPT = "access";
-
 /** Which sign-in path an authorization request is on. */
-export function authorizationPath(ctx: KoaContextWithOIDC): SignInPath {
+function authorizationPath(ctx: KoaContextWithOIDC): SignInPath {
   const prompts = String(ctx.oidc.params?.prompt ?? "").split(" ");
   if (prompts.includes("none")) return "prompt_none";
   return ctx.oidc.result?.login ? "login" : "sso";
