@@ -9,6 +9,7 @@ import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
+import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
@@ -20,6 +21,7 @@ import { internalPermissionService } from "./internal-permission-service.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
+import { projectServiceV2 } from "./project-service-v2.js";
 import { userService } from "./user-service.js";
 import { webKeyService } from "./webkey-service.js";
 
@@ -27,6 +29,7 @@ export function apiRoutes(deps: ApiDeps) {
   reclassifyParseErrors();
   return (router: ConnectRouter) => {
     router.service(ProjectService, projectService(deps));
+    router.service(ProjectServiceV2, projectServiceV2(deps));
     router.service(AuthorizationService, authorizationService(deps));
     router.service(AppService, appService(deps));
     router.service(OrganizationServiceV2, organizationServiceV2(deps));
