@@ -7,15 +7,8 @@ import type * as projects from "../directory/projects.js";
 import type { ApiDeps } from "./context.js";
 import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, ts } from "./convert.js";
 import { projectOperations } from "./project-operations.js";
-import {
-  GRANT_SORT,
-  LABELING,
-  PROJECT_SORT,
-  projectFields,
-  readListProjectRoles,
-  toProjectGrant,
-  toProjectRole,
-} from "./project-messages.js";
+import { GRANT_SORT, LABELING, PROJECT_SORT, projectFields, toProjectGrant } from "./project-messages.js";
+import { roleAndGrantMethods } from "./project-roles-and-grants.js";
 
 export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService> {
   const ops = projectOperations(deps, { projectIdField: "id" });
@@ -66,37 +59,8 @@ export function projectService(deps: ApiDeps): ServiceImpl<typeof ProjectService
       return { changeDate: ts((await ops.activateProject(ctx, req.id)).updatedAt) };
     },
 
-    async addProjectRole(req, ctx) {
-      return { creationDate: ts((await ops.addProjectRole(ctx, req)).createdAt) };
-    },
-    async updateProjectRole(req, ctx) {
-      return { changeDate: ts((await ops.updateProjectRole(ctx, req)).updatedAt) };
-    },
-    async removeProjectRole(req, ctx) {
-      await ops.removeProjectRole(ctx, req);
-      return { removalDate: now() };
-    },
-    async listProjectRoles(req, ctx) {
-      const page = await ops.listProjectRoles(ctx, readListProjectRoles(req));
-      return { pagination: paginationResponse(page), projectRoles: page.items.map(toProjectRole) };
-    },
+    ...roleAndGrantMethods(ops),
 
-    async createProjectGrant(req, ctx) {
-      return { creationDate: ts((await ops.createProjectGrant(ctx, req)).createdAt) };
-    },
-    async updateProjectGrant(req, ctx) {
-      return { changeDate: ts((await ops.updateProjectGrant(ctx, req)).updatedAt) };
-    },
-    async deleteProjectGrant(req, ctx) {
-      await ops.deleteProjectGrant(ctx, req);
-      return { deletionDate: now() };
-    },
-    async deactivateProjectGrant(req, ctx) {
-      return { changeDate: ts((await ops.deactivateProjectGrant(ctx, req)).updatedAt) };
-    },
-    async activateProjectGrant(req, ctx) {
-      return { changeDate: ts((await ops.activateProjectGrant(ctx, req)).updatedAt) };
-    },
     async listProjectGrants(req, ctx) {
       const page = await ops.listProjectGrants(ctx, {
         ...readGrantFilters(req.filters),
