@@ -122,54 +122,43 @@ const MACHINE_TOKEN = ["subject_active", "audience_projects"] as const;
  * project checks on their own client's paths (they have no app); on introspection they are
  * checked against the caller's project like anyone.
  */
+/** An interactive sign-in (login page or SSO): failures show a page. */
+const INTERACTIVE: PathRule = {
+  checks: { oidc: USER_SIGN_IN },
+  denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
+  otherwise: "access_denied_page",
+  audience: "narrow",
+  consent: "ask",
+};
+/** A user's token at the token endpoint (code exchange, refresh). */
+const USER_TOKEN_RULE: PathRule = {
+  checks: { oidc: USER_TOKEN },
+  denials: { project_access: "invalid_grant" },
+  otherwise: "invalid_grant",
+  audience: "narrow",
+  consent: "narrow",
+};
+/** A machine user's own token (client credentials, JWT profile). */
+const MACHINE_TOKEN_RULE: PathRule = {
+  checks: { machine: MACHINE_TOKEN },
+  denials: { subject_active: "invalid_grant", audience_projects: "invalid_scope" },
+  otherwise: "invalid_grant",
+  audience: "refuse",
+};
+
 export const PATHS: Record<SignInPath, PathRule> = {
-  login: {
-    checks: { oidc: USER_SIGN_IN },
-    denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
-    otherwise: "access_denied_page",
-    audience: "narrow",
-    consent: "ask",
-  },
-  sso: {
-    checks: { oidc: USER_SIGN_IN },
-    denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
-    otherwise: "access_denied_page",
-    audience: "narrow",
-    consent: "ask",
-  },
+  login: INTERACTIVE,
+  sso: INTERACTIVE,
+  // The same checks without a page: each failure is the OIDC error the client gets.
   prompt_none: {
-    checks: { oidc: USER_SIGN_IN },
+    ...INTERACTIVE,
     denials: { organization_scope: "login_required", project_access: "access_denied", management_consent: "consent_required" },
     otherwise: "access_denied",
-    audience: "narrow",
-    consent: "ask",
   },
-  code_exchange: {
-    checks: { oidc: USER_TOKEN },
-    denials: { project_access: "invalid_grant" },
-    otherwise: "invalid_grant",
-    audience: "narrow",
-    consent: "narrow",
-  },
-  refresh: {
-    checks: { oidc: USER_TOKEN },
-    denials: { project_access: "invalid_grant" },
-    otherwise: "invalid_grant",
-    audience: "narrow",
-    consent: "narrow",
-  },
-  client_credentials: {
-    checks: { machine: MACHINE_TOKEN },
-    denials: { subject_active: "invalid_grant", audience_projects: "invalid_scope" },
-    otherwise: "invalid_grant",
-    audience: "refuse",
-  },
-  jwt_profile: {
-    checks: { machine: MACHINE_TOKEN },
-    denials: { subject_active: "invalid_grant", audience_projects: "invalid_scope" },
-    otherwise: "invalid_grant",
-    audience: "refuse",
-  },
+  code_exchange: USER_TOKEN_RULE,
+  refresh: USER_TOKEN_RULE,
+  client_credentials: MACHINE_TOKEN_RULE,
+  jwt_profile: MACHINE_TOKEN_RULE,
   userinfo: {
     checks: { oidc: ["project_access"], machine: ["subject_active"] },
     denials: { project_access: "invalid_token", subject_active: "invalid_token" },
