@@ -4,23 +4,16 @@
 import { create, createFileRegistry, type DescService } from "@bufbuild/protobuf";
 import type { GenService } from "@bufbuild/protobuf/codegenv2";
 import { type EmptySchema, FileDescriptorProtoSchema, file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
-import { Code, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
+import { Code, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AdminService } from "@zitadel/proto/zitadel/admin_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
 import { expectCode } from "../support/connect.js";
+import { bearer } from "../support/connect-json.js";
 
 const api = useApiServer();
-
-const bearer =
-  (token: string): Interceptor =>
-  (next) =>
-  (req) => {
-    req.header.set("authorization", `Bearer ${token}`);
-    return next(req);
-  };
 
 const TRANSPORTS: Record<string, (baseUrl: string, token: string) => Transport> = {
   grpc: (baseUrl, token) => createGrpcTransport({ baseUrl, interceptors: [bearer(token)] }),

@@ -3,7 +3,8 @@
 import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 
-const bearer =
+/** Sends the token as `Authorization: Bearer <token>` on every call. */
+export const bearer =
   (token: string): Interceptor =>
   (next) =>
   (req) => {

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findBinary, freePort, waitForExit, waitForPort } from "./servers.js";
+import { findBinary, freePort, redisDaemonArgs, waitForExit, waitForPort } from "./servers.js";
 
 export interface RedisTopology {
   /** REDIS_URL for the topology. */
@@ -35,22 +35,11 @@ function startServer(dir: string, name: string, port: number, extra: string[]): 
   const pidfile = path.join(dir, `${name}.pid`);
   execFileSync(binary("redis-server"), [
     ...extra,
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
+    ...redisDaemonArgs({ port, dir, pidfile, logfile: path.join(dir, `${name}.log`) }),
     "--save",
     "",
     "--appendonly",
     "no",
-    "--daemonize",
-    "yes",
-    "--pidfile",
-    pidfile,
-    "--dir",
-    dir,
-    "--logfile",
-    path.join(dir, `${name}.log`),
   ]);
   return pidfile;
 }
@@ -118,18 +107,7 @@ export async function startSentinelSet(): Promise<RedisTopology> {
     execFileSync(binary("redis-server"), [
       config,
       "--sentinel",
-      "--port",
-      String(sentinelPort),
-      "--bind",
-      "127.0.0.1",
-      "--daemonize",
-      "yes",
-      "--pidfile",
-      pidfile,
-      "--dir",
-      dir,
-      "--logfile",
-      path.join(dir, "sentinel.log"),
+      ...redisDaemonArgs({ port: sentinelPort, dir, pidfile, logfile: path.join(dir, "sentinel.log") }),
     ]);
     await waitForPort(masterPort);
     await waitForPort(sentinelPort);

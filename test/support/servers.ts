@@ -118,23 +118,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<Restartabl
   const pidfile = path.join(dir, "redis.pid");
   const persistence = options.durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const start = async () => {
-    execFileSync(redis, [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      ...persistence,
-      "--daemonize",
-      "yes",
-      "--pidfile",
-      pidfile,
-      "--dir",
-      dir,
-      "--logfile",
-      path.join(dir, "log"),
-    ]);
+    execFileSync(redis, [...redisDaemonArgs({ port, dir, pidfile, logfile: path.join(dir, "log") }), "--save", "", ...persistence]);
     await waitForPort(port);
   };
   const pid = () => Number(readFileSync(pidfile, "utf8").trim());
@@ -192,4 +176,22 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+}
+
+/** The settings every test redis-server daemon starts with: loopback only, in its own folder. */
+export function redisDaemonArgs(d: { port: number; dir: string; pidfile: string; logfile: string }): string[] {
+  return [
+    "--port",
+    String(d.port),
+    "--bind",
+    "127.0.0.1",
+    "--daemonize",
+    "yes",
+    "--pidfile",
+    d.pidfile,
+    "--dir",
+    d.dir,
+    "--logfile",
+    d.logfile,
+  ];
 }
