@@ -7,6 +7,7 @@ import { argon2id, hash } from "argon2";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer, type ApiServer } from "../support/api.js";
 import { unique } from "../support/directory.js";
+import { GENERIC_LOGIN_ERROR } from "../../src/pages/render.js";
 import { authorizeUrl, Jar } from "../support/http-browser.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
@@ -180,6 +181,20 @@ describe.each([
 
 describe("rehash at login", () => {
   const api = useApiServer({ env: { ...HASH_ENV } });
+  it("answers a machine user's name like a wrong password, even with a password stored for it (docs/rules.md#r-check-10)", async () => {
+    const { seed, orgId, user, clientId } = await scene(api());
+    const machine = await seed.machine(orgId);
+    // A password hash on a machine user (never set through the API): the form still refuses it.
+    const humanHash = (await api().db.prisma.user.findUnique({ where: { id: user.id } }))!.passwordHash;
+    await api().db.prisma.user.update({ where: { id: machine.id }, data: { passwordHash: humanHash } });
+    const asMachine = await (await LoginPage.open(api().url, clientId)).submit(machine.username, PASSWORD, freshAddress());
+    const wrong = await (await LoginPage.open(api().url, clientId)).submit(user.username, WRONG, freshAddress());
+    expect(asMachine.status).toBe(401);
+    expect(asMachine.body).toContain(GENERIC_LOGIN_ERROR);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain(GENERIC_LOGIN_ERROR);
+  }, 60_000);
+
   it("upgrades a hash with old parameters to the configured ones, and the password still works", async () => {
     const { user, clientId } = await scene(api());
     const stored = async () => (await api().db.prisma.user.findUnique({ where: { id: user.id } }))!.passwordHash!;
