@@ -5,7 +5,9 @@ import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { RedisClient } from "./redis.js";
 import Koa from "koa";
-import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES } from "./api/routes.js";
+import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES, REST_MOUNTS } from "./api/routes.js";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { restGateway } from "./api/rest-gateway.js";
 import { unservedMethods } from "./api/unserved.js";
 import type { RequestHandler } from "./http/listener.js";
 import { Metrics } from "./http/metrics.js";
@@ -121,16 +123,27 @@ export function createHandler(deps: AppDeps): RequestHandler {
   };
   const koa = app.callback();
   const countCall = (code: string) => metrics.countApiCall(code);
+  let handlers: readonly UniversalHandler[] = [];
+  const routes = apiRoutes(api);
   const connect = connectNodeAdapter({
-    routes: apiRoutes(api),
+    // The router's handlers serve the REST gateway too, interceptors and all.
+    routes: (router) => {
+      routes(router);
+      handlers = router.handlers;
+    },
     interceptors: apiInterceptors(api, deps.log, countCall),
     readMaxBytes: MAX_REQUEST_BYTES,
     jsonOptions: API_JSON_OPTIONS,
     // A zitadel.* method no service serves answers `unimplemented`; other paths are Koa's 404.
     fallback: unservedMethods({ readMaxBytes: MAX_REQUEST_BYTES, log: deps.log, countCall }, koa) as never,
   });
+  const rest = restGateway({ mounts: REST_MOUNTS, handlers: () => handlers, readMaxBytes: MAX_REQUEST_BYTES, log: deps.log });
   // Every service is in the zitadel.* package: other paths skip Connect's routing.
   return ((req, res) => {
+    if (rest.serves(req.url)) {
+      setSecurityHeaders(res);
+      return rest.handle(req, res);
+    }
     if (!req.url?.startsWith("/zitadel.")) return koa(req, res);
     setSecurityHeaders(res);
     return connect(req, res);

@@ -13,20 +13,27 @@ import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
 export interface ProjectOperationsOptions {
   /** The request field that names a project (v2beta `id`, v2 `projectId`), for error messages. */
   projectIdField: string;
+  /**
+   * v1 works within one organization, the `x-zitadel-orgid` header's or else the caller's own:
+   * a project of another organization is not found there, even for an instance owner.
+   */
+  withinContextOrganization?: boolean;
 }
 
 export type ProjectOperations = ReturnType<typeof projectOperations>;
 
-export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOperationsOptions) {
+export function projectOperations(deps: ApiDeps, { projectIdField, withinContextOrganization = false }: ProjectOperationsOptions) {
   const call = (ctx: HandlerContext) => callOf(deps, ctx);
   const projectId = (id: string) => requireId(projectIdField, id);
 
   /** Loads a project the caller administers; another tenant's project is reported as not found. */
   async function manageableProject(c: Call, id: string) {
     const project = await projects.getProject(c.dir, id);
-    if (!canManageProject(c.principal, project)) throw notFound("project", id);
+    if (!canManageProject(c.principal, project) || !inContext(c, project)) throw notFound("project", id);
     return project;
   }
+
+  const inContext = (c: Call, project: { orgId: string }) => !withinContextOrganization || project.orgId === contextOrganization(c);
 
   /** Runs `change` on a project the caller administers. */
   const onManageable =
@@ -40,7 +47,7 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
   return {
     async createProject(ctx: HandlerContext, input: projects.CreateProjectInput): Promise<projects.Project> {
       const c = call(ctx);
-      const organizationId = input.organizationId || c.headerOrgId || c.principal.orgId;
+      const organizationId = input.organizationId || contextOrganization(c);
       requireThat(
         canManageProject(c.principal, { id: input.id ?? "", orgId: organizationId }),
         `create projects in organization ${organizationId}`,
@@ -59,7 +66,7 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
     async deleteProject(ctx: HandlerContext, id: string): Promise<void> {
       const c = call(ctx);
       const existing = await projects.findProject(c.dir, projectId(id));
-      if (!existing) return;
+      if (!existing || !inContext(c, existing)) return;
       requireThat(canManageProject(c.principal, existing), `delete project ${id}`);
       await projects.deleteProject(c.dir, id);
     },
@@ -68,7 +75,7 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
     async getProject(ctx: HandlerContext, id: string): Promise<projects.ProjectRow> {
       const c = call(ctx);
       const project = await projects.getProject(c.dir, projectId(id));
-      if (canManageProject(c.principal, project)) return { project };
+      if (canManageProject(c.principal, project) && inContext(c, project)) return { project };
       const grant = await grants.findGrantVisibleTo(c.dir, project.id, scopeOf(c.principal));
       if (!grant || !canSeeGrantedProject(c.principal, grant)) throw notFound("project", id);
       return { project, grant };
@@ -92,6 +99,7 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
     },
 
     addProjectRole: onManageable((c, input: projects.AddProjectRoleInput) => projects.addProjectRole(c.dir, input)),
+    addProjectRoles: onManageable((c, input: Parameters<typeof projects.addProjectRoles>[1]) => projects.addProjectRoles(c.dir, input)),
     updateProjectRole: onManageable((c, input: projects.UpdateProjectRoleInput) => projects.updateProjectRole(c.dir, input)),
     removeProjectRole: onManageable((c, input: { projectId: string; roleKey: string }) => projects.removeProjectRole(c.dir, input)),
     listProjectRoles: onManageable((c, input: projects.ListProjectRolesInput) => projects.listProjectRoles(c.dir, input)),
@@ -101,11 +109,19 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
     deactivateProjectGrant: onManageable((c, input: grants.ProjectGrantKey) => grants.deactivateProjectGrant(c.dir, input)),
     activateProjectGrant: onManageable((c, input: grants.ProjectGrantKey) => grants.activateProjectGrant(c.dir, input)),
 
+    /** v1 names a grant by its own id: the key of a grant of a project the caller administers. */
+    async grantById(ctx: HandlerContext, input: { projectId: string; grantId: string }): Promise<grants.ProjectGrantKey | undefined> {
+      const c = call(ctx);
+      await manageableProject(c, requireId("projectId", input.projectId));
+      const grant = await grants.findGrantById(c.dir, input.projectId, input.grantId);
+      return grant ? { projectId: grant.projectId, grantedOrganizationId: grant.grantedOrgId } : undefined;
+    },
+
     /** Idempotent: an unknown project or grant is no error. */
     async deleteProjectGrant(ctx: HandlerContext, input: grants.ProjectGrantKey): Promise<void> {
       const c = call(ctx);
       const project = await projects.findProject(c.dir, requireId("projectId", input.projectId));
-      if (!project) return;
+      if (!project || !inContext(c, project)) return;
       requireThat(canManageProject(c.principal, project), `delete grants of project ${input.projectId}`);
       await grants.deleteProjectGrant(c.dir, input);
     },
@@ -115,6 +131,11 @@ export function projectOperations(deps: ApiDeps, { projectIdField }: ProjectOper
       return grants.listProjectGrants(c.dir, { ...input, visibleTo: visibilityOf(c.principal) });
     },
   };
+}
+
+/** The organization a request without one acts in: the `x-zitadel-orgid` header's, or the caller's own. */
+export function contextOrganization(c: Call): string {
+  return c.headerOrgId || c.principal.orgId;
 }
 
 /** Instance owners see everything; everyone else what their memberships reach. */

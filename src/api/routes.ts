@@ -4,6 +4,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
 import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
+import { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import { OrganizationService as OrganizationServiceV2 } from "@zitadel/proto/zitadel/org/v2/org_service_pb.js";
 import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
@@ -18,6 +19,7 @@ import { authInterceptor, changeInterceptor, errorInterceptor } from "./intercep
 import { requestTextInterceptor } from "./request-text.js";
 import { requestTextDecoder } from "./utf8.js";
 import { internalPermissionService } from "./internal-permission-service.js";
+import { managementServiceV1 } from "./management-v1.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
@@ -37,8 +39,12 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(UserService, userService(deps));
     router.service(InternalPermissionService, internalPermissionService(deps));
     router.service(WebKeyService, webKeyService(deps));
+    router.service(ManagementService, managementServiceV1(deps));
   };
 }
+
+/** The services ZITADEL's REST gateway maps, below the prefix it mounts each at. */
+export const REST_MOUNTS = [{ service: ManagementService, prefix: "/management/v1" }];
 
 export function apiInterceptors(deps: ApiDeps, log: Logger, countCall?: (code: string) => void) {
   // The error mapper wraps everything, authentication included; text is checked once the caller is known.

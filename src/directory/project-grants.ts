@@ -73,6 +73,11 @@ export async function findGrantVisibleTo(
   return { ...row, grantedOrgName: grantedOrg.name };
 }
 
+/** A grant by its own id (v1 names grants so), within its project. */
+export function findGrantById(ctx: DirectoryContext, projectId: string, grantId: string): Promise<ProjectGrant | null> {
+  return ctx.prisma.projectGrant.findFirst({ where: { id: requireId("grantId", grantId), projectId: requireId("projectId", projectId) } });
+}
+
 async function loadGrant(tx: Tx, projectId: string, grantedOrgId: string): Promise<ProjectGrant> {
   const grant = await findGrant(tx, projectId, grantedOrgId);
   if (!grant) throw notFound("project grant", `of project ${projectId} to organization ${grantedOrgId}`);
@@ -145,6 +150,8 @@ export interface ListProjectGrantsInput {
   pagination?: Pagination | undefined;
   sortBy?: ProjectGrantSort | undefined;
   projectIds?: string[] | undefined;
+  /** The grants' own ids. */
+  ids?: string[] | undefined;
   /** The organization that owns the granted projects. */
   projectOwnerId?: string | undefined;
   grantedOrganizationId?: string | undefined;
@@ -155,7 +162,7 @@ export interface ListProjectGrantsInput {
 }
 
 export type ProjectGrantRow = ProjectGrant & {
-  project: { name: string; orgId: string };
+  project: { name: string; orgId: string; org: { name: string } };
   grantedOrg: { name: string };
 };
 
@@ -165,6 +172,7 @@ export async function listProjectGrants(ctx: DirectoryContext, input: ListProjec
   const { skip, take, asc } = readPagination(input.pagination);
   const sortBy = optionalEnum("sortingColumn", input.sortBy, ["projectId", "creationDate", "changeDate"] as const) ?? "creationDate";
   const projectIds = input.projectIds === undefined ? undefined : requireList("inProjectIdsFilter", input.projectIds, requireId);
+  const ids = input.ids === undefined ? undefined : requireList("grantIds", input.ids, requireId);
   const owner = input.projectOwnerId === undefined ? undefined : requireId("projectResourceOwnerFilter", input.projectOwnerId);
   const granted =
     input.grantedOrganizationId === undefined ? undefined : requireId("projectGrantResourceOwnerFilter", input.grantedOrganizationId);
@@ -175,6 +183,7 @@ export async function listProjectGrants(ctx: DirectoryContext, input: ListProjec
   }
   const where = {
     ...(projectIds ? { projectId: { in: projectIds } } : {}),
+    ...(ids ? { id: { in: ids } } : {}),
     ...(granted ? { grantedOrgId: granted } : {}),
     ...(owner || input.projectName
       ? {
@@ -200,7 +209,10 @@ export async function listProjectGrants(ctx: DirectoryContext, input: ListProjec
   const [items, total] = await Promise.all([
     ctx.prisma.projectGrant.findMany({
       where,
-      include: { project: { select: { name: true, orgId: true } }, grantedOrg: { select: { name: true } } },
+      include: {
+        project: { select: { name: true, orgId: true, org: { select: { name: true } } } },
+        grantedOrg: { select: { name: true } },
+      },
       orderBy: [{ [GRANT_SORT[sortBy]]: direction }, { id: direction }],
       skip,
       take,

@@ -258,19 +258,56 @@ function readRoleKey(field: string, value: unknown): string {
 }
 
 export async function addProjectRole(ctx: DirectoryContext, input: AddProjectRoleInput): Promise<ProjectRole> {
+  const [role] = await addRoles(ctx, requireId("projectId", input.projectId), [readRole("", input)]);
+  return role!;
+}
+
+/** Adds several roles at once (v1 BulkAddProjectRoles): all of them, or none. */
+export async function addProjectRoles(
+  ctx: DirectoryContext,
+  input: { projectId: string; roles: Omit<AddProjectRoleInput, "projectId">[] },
+) {
   const projectId = requireId("projectId", input.projectId);
-  const key = readRoleKey("roleKey", input.roleKey);
-  const displayName = requireText("displayName", input.displayName);
-  const group = optionalText("group", input.group) || null;
-  const taken = () => alreadyExists("roleKey", `the role ${key} already exists in project ${projectId}`);
+  if (input.roles.length === 0) throw invalidArgument("roles", "must not be empty");
+  const roles = input.roles.map((role, i) => readRole(`roles[${i}].`, { ...role, projectId }));
+  roles.forEach((role, i) => {
+    if (roles.findIndex((r) => r.key === role.key) !== i) throw invalidArgument(`roles[${i}].key`, `${role.key} is listed twice`);
+  });
+  return addRoles(ctx, projectId, roles);
+}
+
+interface NewRole {
+  key: string;
+  displayName: string;
+  group: string | null;
+}
+
+function readRole(prefix: string, input: AddProjectRoleInput): NewRole {
+  return {
+    key: readRoleKey(`${prefix}${prefix ? "key" : "roleKey"}`, input.roleKey),
+    displayName: requireText(`${prefix}displayName`, input.displayName),
+    group: optionalText(`${prefix}group`, input.group) || null,
+  };
+}
+
+async function addRoles(ctx: DirectoryContext, projectId: string, roles: NewRole[]): Promise<ProjectRole[]> {
+  const keys = roles.map((r) => r.key);
+  const taken = () => alreadyExists("roleKey", `a role of ${keys.join(", ")} already exists in project ${projectId}`);
   return inTransaction(
     ctx,
     async (tx) => {
       await loadProject(tx, projectId);
-      assertThat(!(await tx.projectRole.findUnique({ where: { projectId_key: { projectId, key } } })), taken);
-      const role = await tx.projectRole.create({ data: { projectId, key, displayName, group } });
-      await writeAudit(tx, ctx.actor.id, { action: "project.role.added", targetType: "project", targetId: projectId, after: role });
-      return role;
+      const existing = await tx.projectRole.findMany({ where: { projectId, key: { in: keys } }, select: { key: true } });
+      assertThat(existing.length === 0, () =>
+        alreadyExists("roleKey", `the role ${existing.map((r) => r.key).join(", ")} already exists in project ${projectId}`),
+      );
+      const created: ProjectRole[] = [];
+      for (const role of roles) {
+        const row = await tx.projectRole.create({ data: { projectId, ...role } });
+        await writeAudit(tx, ctx.actor.id, { action: "project.role.added", targetType: "project", targetId: projectId, after: row });
+        created.push(row);
+      }
+      return created;
     },
     taken,
   );

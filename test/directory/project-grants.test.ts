@@ -105,7 +105,7 @@ describe("project grants", () => {
     expect(await deleteProjectGrant(ctx(), key)).toBe(false);
   });
 
-  it("lists grants by project, owner, granted organization, project name and role key", async () => {
+  it("lists grants by project, id, owner, granted organization, project name and role key", async () => {
     const { owner, partner, project } = await scene();
     const other = await makeOrg(ctx());
     await createProjectGrant(ctx(), { projectId: project.id, grantedOrganizationId: partner.id, roleKeys: ["viewer"] });
@@ -113,7 +113,9 @@ describe("project grants", () => {
     const byProject = await listProjectGrants(ctx(), { projectIds: [project.id], pagination: { asc: true } });
     expect(byProject.items.map((g) => g.grantedOrgId)).toEqual([partner.id, other.id]);
     expect(byProject.items[0]!.grantedOrg.name).toBe(partner.name);
-    expect(byProject.items[0]!.project).toEqual({ name: project.name, orgId: owner.id });
+    expect(byProject.items[0]!.project).toEqual({ name: project.name, orgId: owner.id, org: { name: owner.name } });
+    const second = byProject.items[1]!;
+    expect((await listProjectGrants(ctx(), { ids: [second.id] })).items.map((g) => g.grantedOrgId)).toEqual([other.id]);
     expect((await listProjectGrants(ctx(), { grantedOrganizationId: other.id })).items.map((g) => g.projectId)).toEqual([project.id]);
     expect((await listProjectGrants(ctx(), { projectOwnerId: owner.id })).totalResult).toBe(2);
     expect(

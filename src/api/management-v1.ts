@@ -1,0 +1,11 @@
+// zitadel.management.v1.ManagementService: the parts of ZITADEL's v1 management API that rolegate's
+// model holds, each a thin mapping onto the behaviour the v2 services share. Methods left out
+// answer `unimplemented` (connect-es does so for every method an implementation lacks).
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
+import type { ApiDeps } from "./context.js";
+import { managementV1Projects } from "./management-v1-projects.js";
+
+export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof ManagementService>> {
+  return { ...managementV1Projects(deps) };
+}
