@@ -55,6 +55,7 @@ async function main() {
     passwordVerify: config.passwordVerify,
   });
   const handler = createHandler({
+    issuer: config.issuer,
     db,
     redis,
     log,

@@ -7,6 +7,7 @@ import type { RedisClient } from "./redis.js";
 import Koa from "koa";
 import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES, REST_MOUNTS } from "./api/routes.js";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { assetRoutes } from "./api/assets.js";
 import { restGateway } from "./api/rest-gateway.js";
 import { unservedMethods } from "./api/unserved.js";
 import type { RequestHandler } from "./http/listener.js";
@@ -34,6 +35,8 @@ export interface AppDeps {
   keysChanged?: (() => Promise<void>) | undefined;
   /** Clears the sign-in caches of every instance after a management API call changed the directory. */
   directoryChanged?: (() => Promise<void>) | undefined;
+  /** The issuer: absolute URLs of uploaded logos in API responses. */
+  issuer?: string | undefined;
 }
 
 export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Metrics() }: AppDeps): Koa {
@@ -120,6 +123,7 @@ export function createHandler(deps: AppDeps): RequestHandler {
     keysDir: deps.keysDir,
     keysChanged: deps.keysChanged,
     directoryChanged: deps.directoryChanged,
+    publicUrl: deps.issuer,
   };
   const koa = app.callback();
   const countCall = (code: string) => metrics.countApiCall(code);
@@ -137,9 +141,14 @@ export function createHandler(deps: AppDeps): RequestHandler {
     // A zitadel.* method no service serves answers `unimplemented`; other paths are Koa's 404.
     fallback: unservedMethods({ readMaxBytes: MAX_REQUEST_BYTES, log: deps.log, countCall }, koa) as never,
   });
+  const assets = assetRoutes(api, deps.log);
   const rest = restGateway({ mounts: REST_MOUNTS, handlers: () => handlers, readMaxBytes: MAX_REQUEST_BYTES, log: deps.log });
   // Every service is in the zitadel.* package: other paths skip Connect's routing.
   return ((req, res) => {
+    if (assets.serves(req.url)) {
+      setSecurityHeaders(res);
+      return assets.handle(req, res);
+    }
     if (rest.serves(req.url)) {
       setSecurityHeaders(res);
       return rest.handle(req, res);

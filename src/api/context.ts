@@ -21,6 +21,8 @@ export interface ApiDeps {
   keysChanged?: (() => Promise<void>) | undefined;
   /** Called after every call that may have changed the directory (clears the sign-in caches). */
   directoryChanged?: (() => Promise<void>) | undefined;
+  /** rolegate's public URL (the issuer), for the absolute asset URLs in responses; absent: paths. */
+  publicUrl?: string | undefined;
 }
 
 export interface Call {

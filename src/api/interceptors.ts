@@ -5,6 +5,7 @@ import { bearerToken } from "../http/bearer.js";
 import { findPrincipalByPersonalAccessToken, findPrincipalByUserId } from "../directory/principals.js";
 import { unauthenticated } from "../directory/errors.js";
 import type { Logger } from "../log.js";
+import type { Principal } from "../access/permissions.js";
 import { PRINCIPAL, type ApiDeps } from "./context.js";
 import { toConnectError } from "./errors.js";
 
@@ -43,17 +44,22 @@ export function errorInterceptor(log: Logger, countCall?: (code: string) => void
  */
 export function authInterceptor(deps: ApiDeps): Interceptor {
   return (next) => async (req) => {
-    const token = bearerToken(req.header.get("authorization"));
-    if (!token) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
-    let principal = await findPrincipalByPersonalAccessToken(deps.prisma, token);
-    if (!principal && deps.resolveAccessToken) {
-      const userId = await deps.resolveAccessToken(token);
-      if (userId) principal = await findPrincipalByUserId(deps.prisma, userId);
-    }
-    if (!principal) throw unauthenticated("invalid or expired token");
-    req.contextValues.set(PRINCIPAL, principal);
+    req.contextValues.set(PRINCIPAL, await authenticate(deps, req.header.get("authorization")));
     return next(req);
   };
+}
+
+/** The caller behind an Authorization header (the API's and the asset upload's). */
+export async function authenticate(deps: ApiDeps, authorization: string | null | undefined): Promise<Principal> {
+  const token = bearerToken(authorization ?? null);
+  if (!token) throw unauthenticated("missing bearer token (Authorization: Bearer <token>)");
+  let principal = await findPrincipalByPersonalAccessToken(deps.prisma, token);
+  if (!principal && deps.resolveAccessToken) {
+    const userId = await deps.resolveAccessToken(token);
+    if (userId) principal = await findPrincipalByUserId(deps.prisma, userId);
+  }
+  if (!principal) throw unauthenticated("invalid or expired token");
+  return principal;
 }
 
 const READ_METHOD = /^(Get|List|Search)/;

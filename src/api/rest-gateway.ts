@@ -218,16 +218,21 @@ async function readAll(body: AsyncIterable<Uint8Array> | undefined): Promise<str
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Connect's error body (`{"code":"not_found","message":…}`) as grpc-gateway writes it. */
-function gatewayError(status: number, text: string): { status: number; body: JsonObject } {
-  let parsed: { code?: string; message?: string; details?: JsonValue[] } = {};
+/** An error as grpc-gateway answers it: `{code, message, details}` with the code's HTTP status. */
+export function gatewayError(e: ConnectError): { status: number; body: JsonObject } {
+  return { status: HTTP_STATUS[e.code], body: { code: e.code, message: e.rawMessage, details: [] } };
+}
+
+/** Connect's error body (`{"code":"not_found","message":…}`) as a ConnectError. */
+function fromConnectBody(status: number, text: string): ConnectError {
+  let parsed: { code?: string; message?: string } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
     // not JSON: keep the defaults below
   }
   const code = codeFromName(parsed.code) ?? (status === 404 ? Code.Unimplemented : Code.Unknown);
-  return { status: HTTP_STATUS[code], body: { code, message: parsed.message ?? Code[code], details: [] } };
+  return new ConnectError(parsed.message ?? Code[code], code);
 }
 
 function codeFromName(name: string | undefined): Code | undefined {
@@ -300,7 +305,7 @@ export function restGateway({ mounts, handlers, readMaxBytes, log }: RestGateway
       send(res, 200, text);
       return;
     }
-    const error = gatewayError(answer.status, text);
+    const error = gatewayError(fromConnectBody(answer.status, text));
     send(res, error.status, JSON.stringify(error.body));
   }
 
@@ -315,7 +320,8 @@ export function restGateway({ mounts, handlers, readMaxBytes, log }: RestGateway
       serve(req, res, url).catch((error: unknown) => {
         const e = ConnectError.from(error);
         if (e.code === Code.Internal || e.code === Code.Unknown) log.error({ err: error, path: url.pathname }, "REST gateway failed");
-        if (!res.headersSent) send(res, HTTP_STATUS[e.code], JSON.stringify({ code: e.code, message: e.rawMessage, details: [] }));
+        const answer = gatewayError(e);
+        if (!res.headersSent) send(res, answer.status, JSON.stringify(answer.body));
       });
     },
   };

@@ -8,6 +8,7 @@ import { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import { OrganizationService as OrganizationServiceV2 } from "@zitadel/proto/zitadel/org/v2/org_service_pb.js";
 import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
+import { SettingsService } from "@zitadel/proto/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
@@ -24,6 +25,7 @@ import { organizationServiceV2, organizationServiceV2beta } from "./organization
 import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
 import { projectServiceV2 } from "./project-service-v2.js";
+import { settingsService } from "./settings-service.js";
 import { userService } from "./user-service.js";
 import { webKeyService } from "./webkey-service.js";
 
@@ -40,6 +42,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(InternalPermissionService, internalPermissionService(deps));
     router.service(WebKeyService, webKeyService(deps));
     router.service(ManagementService, managementServiceV1(deps));
+    router.service(SettingsService, settingsService(deps));
   };
 }
 

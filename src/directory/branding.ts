@@ -18,25 +18,28 @@ export interface BrandingQuery {
   orgDomain?: string | undefined;
 }
 
+/** The label policy the login pages show, not the preview being edited. */
+const ACTIVE_BRANDING = { branding: { where: { preview: false } } } as const;
+
 export async function loadBrandingSources(prisma: PrismaClient, query: BrandingQuery): Promise<BrandingSources> {
   const [project, userOrg] = await Promise.all([
     query.projectId
       ? prisma.project.findUnique({
           where: { id: query.projectId },
-          select: { privateLabelingSetting: true, org: { select: { branding: true } } },
+          select: { privateLabelingSetting: true, org: { select: ACTIVE_BRANDING } },
         })
       : null,
     findUserOrg(prisma, query),
   ]);
   return {
     setting: project?.privateLabelingSetting ?? "UNSPECIFIED",
-    projectOwner: project?.org.branding ?? null,
+    projectOwner: project?.org.branding[0] ?? null,
     userOrg,
   };
 }
 
 async function findUserOrg(prisma: PrismaClient, query: BrandingQuery): Promise<Branding | null | undefined> {
-  const select = { branding: true } as const;
+  const select = ACTIVE_BRANDING;
   const org = query.userId
     ? (await prisma.user.findUnique({ where: { id: query.userId }, select: { org: { select } } }))?.org
     : query.orgId
@@ -44,5 +47,5 @@ async function findUserOrg(prisma: PrismaClient, query: BrandingQuery): Promise<
       : query.orgDomain
         ? await prisma.organization.findUnique({ where: { primaryDomain: query.orgDomain }, select })
         : undefined;
-  return org === undefined || org === null ? undefined : org.branding;
+  return org === undefined || org === null ? undefined : (org.branding[0] ?? null);
 }

@@ -6,8 +6,8 @@ import type http2 from "node:http2";
 
 /**
  * The pages' policy. Sent as a header: `frame-ancestors` (no framing, against clickjacking) is
- * ignored in a <meta> tag. Pages load nothing but their inline styles and an organization's https
- * logo. `script-src` is listed so that oidc-provider can add the sha256 of the one inline script
+ * ignored in a <meta> tag. Pages load nothing but their inline styles and an organization's logo,
+ * which rolegate serves itself. `script-src` is listed so that oidc-provider can add the sha256 of the one inline script
  * it writes (the auto-submitting form of response_mode=form_post and of a logout without a
  * session, lib/helpers/script_src_sha.js); rolegate's pages have no script, and no response of
  * rolegate is JavaScript, so 'self' matches nothing (nosniff keeps JSON from running as one).
@@ -18,7 +18,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'unsafe-inline'",
-  "img-src https:",
+  "img-src 'self'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join("; ");
@@ -26,8 +26,8 @@ export const CONTENT_SECURITY_POLICY = [
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": CONTENT_SECURITY_POLICY,
   "X-Content-Type-Options": "nosniff",
-  // Login URLs carry the interaction id and the app's request: never sent to another site, not
-  // even to an organization's logo host. rolegate checks no Referer (CSRF tokens are HMACs).
+  // Login URLs carry the interaction id and the app's request: never sent to another site.
+  // rolegate checks no Referer (CSRF tokens are HMACs).
   "Referrer-Policy": "no-referrer",
   // frame-ancestors' predecessor, for browsers that predate it.
   "X-Frame-Options": "DENY",

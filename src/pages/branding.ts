@@ -1,7 +1,7 @@
 // An organization's look on the login pages (docs/rules.md#private-labeling, R-BRAND-2). Values
 // come from org admins, so everything is checked before it reaches a page: colors must be
-// #rgb/#rrggbb (they go into a <style> block), the logo must be an https URL (the only external
-// resource we load).
+// #rgb/#rrggbb (they go into a <style> block), and the logo is an image uploaded to rolegate,
+// served from its own origin: a page loads nothing from elsewhere.
 import type { PrivateLabelingSetting } from "../generated/prisma/client.js";
 
 export interface Branding {
@@ -10,7 +10,7 @@ export interface Branding {
   backgroundColor: string;
   fontColor: string;
   warnColor: string;
-  /** https only; null shows no logo. */
+  /** The path of an uploaded logo on rolegate's own origin (labelAssetPath); null shows no logo. */
   logoUrl: string | null;
 }
 
@@ -21,6 +21,9 @@ export interface BrandingRow {
   backgroundColor?: string | null;
   fontColor?: string | null;
   warnColor?: string | null;
+  /** A stored label policy names its logo by asset id, within its organization. */
+  orgId?: string | null;
+  logoId?: string | null;
   logoUrl?: string | null;
 }
 
@@ -36,18 +39,26 @@ export const DEFAULT_BRANDING: Readonly<Branding> = Object.freeze({
 
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const MAX_NAME = 200;
-const MAX_URL = 2048;
+const ID = /^[0-9]{1,20}$/;
+const ASSET_PATH = /^\/assets\/v1\/[0-9]{1,20}\/policy\/label\/[0-9]{1,20}$/;
+
+/** Where rolegate serves an organization's uploaded logo or icon (src/api/assets.ts). */
+export function labelAssetPath(orgId: string, assetId: string): string {
+  return `/assets/v1/${orgId}/policy/label/${assetId}`;
+}
 
 /** Each field that fails its check falls back to the default, so one bad value does not drop the rest. */
 export function sanitizeBranding(row: BrandingRow | null): Branding {
   if (!row) return { ...DEFAULT_BRANDING };
+  const logoUrl = row.orgId && row.logoId ? logoPath(row.orgId, row.logoId) : sanitizeLogoUrl(row.logoUrl);
   return {
-    displayName: sanitizeName(row.displayName) ?? DEFAULT_BRANDING.displayName,
+    // An organization's logo stands alone: "rolegate" beside it would name the wrong party.
+    displayName: sanitizeName(row.displayName) ?? (logoUrl ? "" : DEFAULT_BRANDING.displayName),
     primaryColor: sanitizeColor(row.primaryColor) ?? DEFAULT_BRANDING.primaryColor,
     backgroundColor: sanitizeColor(row.backgroundColor) ?? DEFAULT_BRANDING.backgroundColor,
     fontColor: sanitizeColor(row.fontColor) ?? DEFAULT_BRANDING.fontColor,
     warnColor: sanitizeColor(row.warnColor) ?? DEFAULT_BRANDING.warnColor,
-    logoUrl: sanitizeLogoUrl(row.logoUrl),
+    logoUrl,
   };
 }
 
@@ -56,17 +67,13 @@ export function sanitizeColor(value: string | null | undefined): string | undefi
   return color && COLOR.test(color) ? color.toLowerCase() : undefined;
 }
 
+/** Only a path of rolegate's own asset route passes; any other URL (another site, data:, javascript:) shows no logo. */
 export function sanitizeLogoUrl(value: string | null | undefined): string | null {
-  if (!value || value.length > MAX_URL) return null;
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return null;
-  }
-  // Credentials in a logo URL would be sent to the logo host from every visitor's browser.
-  if (url.protocol !== "https:" || url.username || url.password) return null;
-  return url.href;
+  return value && ASSET_PATH.test(value) ? value : null;
+}
+
+function logoPath(orgId: string, logoId: string): string | null {
+  return ID.test(orgId) && ID.test(logoId) ? labelAssetPath(orgId, logoId) : null;
 }
 
 function sanitizeName(value: string | null | undefined): string | undefined {

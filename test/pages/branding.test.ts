@@ -16,7 +16,8 @@ describe("sanitizeBranding", () => {
         backgroundColor: "#FFFFFF",
         fontColor: " #123456 ",
         warnColor: "#f00",
-        logoUrl: "https://cdn.acme.example/logo.svg",
+        orgId: "123",
+        logoId: "456",
       }),
     ).toEqual({
       displayName: "Acme Corp",
@@ -24,7 +25,7 @@ describe("sanitizeBranding", () => {
       backgroundColor: "#ffffff",
       fontColor: "#123456",
       warnColor: "#f00",
-      logoUrl: "https://cdn.acme.example/logo.svg",
+      logoUrl: "/assets/v1/123/policy/label/456",
     });
   });
 
@@ -54,6 +55,7 @@ describe("sanitizeBranding", () => {
   });
 
   it.each([
+    "https://cdn.acme.example/logo.png",
     "http://cdn.acme.example/logo.png",
     "javascript:alert(1)",
     "data:image/svg+xml,<svg/>",
@@ -61,13 +63,24 @@ describe("sanitizeBranding", () => {
     "/logo.png",
     "https://user:pass@cdn.acme.example/logo.png",
     "not a url",
-    `https://cdn.acme.example/${"a".repeat(2100)}`,
-  ])("drops the logo URL %j (https only)", (logoUrl) => {
+    "/assets/v1/123/policy/label/../../x",
+    "/assets/v1/123/policy/label/456?x=1",
+    "https://rolegate.example/assets/v1/123/policy/label/456",
+  ])("drops the logo URL %j (only rolegate's own asset paths)", (logoUrl) => {
     expect(sanitizeBranding({ logoUrl }).logoUrl).toBeNull();
   });
 
-  it("keeps an https logo URL, normalized", () => {
-    expect(sanitizeBranding({ logoUrl: "HTTPS://CDN.acme.example/a b.png" }).logoUrl).toBe("https://cdn.acme.example/a%20b.png");
+  it("keeps rolegate's own asset path, and builds it from a stored logo id", () => {
+    expect(sanitizeBranding({ logoUrl: "/assets/v1/1/policy/label/2" }).logoUrl).toBe("/assets/v1/1/policy/label/2");
+    expect(sanitizeBranding({ orgId: "1", logoId: "2" }).logoUrl).toBe("/assets/v1/1/policy/label/2");
+    expect(sanitizeBranding({ orgId: "1", logoId: "../2" }).logoUrl).toBeNull();
+    expect(sanitizeBranding({ orgId: "1", logoId: null }).logoUrl).toBeNull();
+  });
+
+  it("names no one beside an organization's logo unless the organization set a name", () => {
+    expect(sanitizeBranding({ orgId: "1", logoId: "2" }).displayName).toBe("");
+    expect(sanitizeBranding({ orgId: "1", logoId: "2", displayName: "Acme" }).displayName).toBe("Acme");
+    expect(sanitizeBranding({ primaryColor: "#000" }).displayName).toBe("rolegate");
   });
 });
 

@@ -1,5 +1,5 @@
 // The login UI's pages: escaping, the access-denied page's two ways out, accessibility basics,
-// no script, and branding that cannot inject CSS or load anything but an https logo.
+// no script, and branding that cannot inject CSS or load anything but rolegate's own logo asset.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BRANDING, type Branding } from "../../src/pages/branding.js";
 import {
@@ -159,10 +159,10 @@ describe("branding on a page", () => {
     backgroundColor: "#101010",
     fontColor: "#eeeeee",
     warnColor: "#ff0000",
-    logoUrl: "https://cdn.acme.example/logo.png?v=1&s=2",
+    logoUrl: "/assets/v1/123/policy/label/456",
   };
 
-  it("becomes CSS custom properties, the org name and the https logo", () => {
+  it("becomes CSS custom properties, the org name and the uploaded logo", () => {
     const html = renderLoggedOut({ branding: custom });
     expect(html).toMatch(/--primary: #ffcc00;/);
     expect(html).toMatch(/--on-primary: #000000;/);
@@ -170,7 +170,7 @@ describe("branding on a page", () => {
     expect(html).toMatch(/--font: #eeeeee;/);
     expect(html).toMatch(/--warn: #ff0000;/);
     expect(html).toContain('<span class="org">Acme &lt;Corp&gt;</span>');
-    expect(html).toContain('<img src="https://cdn.acme.example/logo.png?v=1&amp;s=2" alt="" referrerpolicy="no-referrer">');
+    expect(html).toContain('<img src="/assets/v1/123/policy/label/456" alt="" referrerpolicy="no-referrer">');
   });
 
   it("puts white text on a dark primary color", () => {
@@ -187,8 +187,14 @@ describe("branding on a page", () => {
     expect(html).not.toMatch(/<script/i);
   });
 
-  it("shows no logo unless its URL is https", () => {
-    for (const logoUrl of ["http://cdn.acme.example/logo.png", "javascript:alert(1)", "data:image/png;base64,AAAA", null]) {
+  it("shows no logo unless it is rolegate's own asset", () => {
+    for (const logoUrl of [
+      "https://cdn.acme.example/logo.png",
+      "http://cdn.acme.example/logo.png",
+      "javascript:alert(1)",
+      "data:image/png;base64,AAAA",
+      null,
+    ]) {
       expect(renderLoggedOut({ branding: { ...custom, logoUrl } })).not.toContain("<img");
     }
   });
