@@ -10,9 +10,11 @@ import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_se
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
+import { AuthorizationService as AuthorizationServiceV2 } from "../generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
+import { authorizationServiceV2 } from "./authorization-service-v2.js";
 import type { ApiDeps } from "./context.js";
 import { authInterceptor, changeInterceptor, errorInterceptor } from "./interceptors.js";
 import { requestTextInterceptor } from "./request-text.js";
@@ -31,6 +33,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(ProjectService, projectService(deps));
     router.service(ProjectServiceV2, projectServiceV2(deps));
     router.service(AuthorizationService, authorizationService(deps));
+    router.service(AuthorizationServiceV2, authorizationServiceV2(deps));
     router.service(AppService, appService(deps));
     router.service(OrganizationServiceV2, organizationServiceV2(deps));
     router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
