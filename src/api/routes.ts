@@ -11,6 +11,7 @@ import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
 import { AuthorizationService as AuthorizationServiceV2 } from "../generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
+import { InternalPermissionService as InternalPermissionServiceV2 } from "../generated/proto/zitadel/internal_permission/v2/internal_permission_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
 import { authorizationService } from "./authorization-service.js";
@@ -20,6 +21,7 @@ import { authInterceptor, changeInterceptor, errorInterceptor } from "./intercep
 import { requestTextInterceptor } from "./request-text.js";
 import { requestTextDecoder } from "./utf8.js";
 import { internalPermissionService } from "./internal-permission-service.js";
+import { internalPermissionServiceV2 } from "./internal-permission-service-v2.js";
 import { organizationServiceV2, organizationServiceV2beta } from "./organization-service.js";
 import { reclassifyParseErrors } from "./parse-errors.js";
 import { projectService } from "./project-service.js";
@@ -39,6 +41,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
     router.service(UserService, userService(deps));
     router.service(InternalPermissionService, internalPermissionService(deps));
+    router.service(InternalPermissionServiceV2, internalPermissionServiceV2(deps));
     router.service(WebKeyService, webKeyService(deps));
   };
 }
