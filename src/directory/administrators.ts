@@ -218,6 +218,8 @@ export interface AdministratorFilter {
   userDisplayName?: TextFilter | undefined;
   resource?: AdminResource | undefined;
   resourceId?: string | undefined;
+  /** Administrators of one project grant, named by its project and the organization it is granted to. */
+  projectGrant?: { projectId: string; grantedOrganizationId: string } | undefined;
   role?: AdminRole | undefined;
   createdAt?: DateFilter | undefined;
   updatedAt?: DateFilter | undefined;
@@ -320,6 +322,11 @@ function administratorWhere(f: AdministratorFilter, path: string, depth: number)
   const resource = optionalEnum(at("resource"), f.resource, ["INSTANCE", "ORGANIZATION", "PROJECT", "PROJECT_GRANT"] as const);
   if (resource) conditions.push({ resource });
   if (f.resourceId !== undefined) conditions.push({ resourceId: requireText(at("resourceId"), f.resourceId, { min: 0 }) });
+  if (f.projectGrant) {
+    const projectId = requireId(at("resource.projectGrant.projectId"), f.projectGrant.projectId);
+    const grantedOrgId = requireId(at("resource.projectGrant.organizationId"), f.projectGrant.grantedOrganizationId);
+    conditions.push({ resource: "PROJECT_GRANT", projectGrant: { projectId, grantedOrgId } });
+  }
   const role = optionalEnum(at("role.roleKey"), f.role, ADMIN_ROLES);
   if (role) conditions.push({ roles: { has: role } });
   if (f.createdAt) conditions.push({ createdAt: dateWhere(at("creationDate"), f.createdAt) });

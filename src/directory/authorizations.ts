@@ -171,6 +171,8 @@ export interface AuthorizationFilter {
   organizationId?: string | undefined;
   state?: ActiveState | undefined;
   userId?: string | undefined;
+  /** Authorizations of any of these users. */
+  userIds?: string[] | undefined;
   userOrganizationId?: string | undefined;
   userPreferredLoginName?: TextFilter | undefined;
   /** The user's display name as the API shows it (display name, else machine name, else login name). */
@@ -203,16 +205,49 @@ export interface ListAuthorizationsInput extends AuthorizationFilter {
 
 const ROW_INCLUDE = {
   user: { select: USER_NAMES },
+  org: { select: { name: true } },
   project: { select: { name: true, orgId: true } },
   projectGrant: { select: { id: true, grantedOrgId: true } },
 } satisfies Prisma.AuthorizationInclude;
 
-/** An authorization with what the management API shows and checks: its user, project and grant. */
+/** An authorization with what the management API shows and checks: its user, holder, project and grant. */
 export type AuthorizationRow = Prisma.AuthorizationGetPayload<{ include: typeof ROW_INCLUDE }>;
 
 /** An authorization with its user, project and grant; unknown ids → null. */
 export async function findAuthorization(ctx: DirectoryContext, id: string): Promise<AuthorizationRow | null> {
   return ctx.prisma.authorization.findUnique({ where: { id: requireId("id", id) }, include: ROW_INCLUDE });
+}
+
+/** A project role as the API shows it beside an authorization's keys. */
+export interface RoleDetails {
+  key: string;
+  displayName: string;
+  group: string;
+}
+
+/**
+ * The roles behind the keys the given authorizations hold, in one query: each authorization's
+ * keys in its order, with display name and group.
+ */
+export async function rolesOfAuthorizations(
+  ctx: DirectoryContext,
+  rows: readonly { projectId: string; roleKeys: string[] }[],
+): Promise<RoleDetails[][]> {
+  const wanted = rows.flatMap((row) => row.roleKeys.map((key) => ({ projectId: row.projectId, key })));
+  const found = wanted.length
+    ? await ctx.prisma.projectRole.findMany({
+        where: { OR: wanted },
+        select: { projectId: true, key: true, displayName: true, group: true },
+      })
+    : [];
+  const byKey = new Map(found.map((role) => [`${role.projectId}/${role.key}`, role]));
+  return rows.map((row) =>
+    row.roleKeys.map((key) => {
+      const role = byKey.get(`${row.projectId}/${key}`);
+      // A key always names a role of the project (removing a role removes its key); a race shows the bare key.
+      return { key, displayName: role?.displayName ?? "", group: role?.group ?? "" };
+    }),
+  );
 }
 
 /** Who would hold a new authorization on a project, with the grant it would belong to. */
@@ -288,6 +323,7 @@ async function authorizationWhere(ctx: DirectoryContext, f: AuthorizationFilter)
   if (state) conditions.push({ state });
   const userId = id("userId.id", f.userId);
   if (userId) conditions.push({ userId });
+  if (f.userIds !== undefined) conditions.push({ userId: { in: requireList("inUserIds.ids", f.userIds, requireId) } });
   const userOrgId = id("userOrganizationId.id", f.userOrganizationId);
   if (userOrgId) conditions.push({ user: { orgId: userOrgId } });
   if (f.userPreferredLoginName) {

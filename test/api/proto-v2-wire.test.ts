@@ -1,7 +1,7 @@
-// Our own zitadel.project.v2 and zitadel.filter.v2 definitions (proto/, generated into
-// src/generated/proto) against the code @zitadel/node 3.0.28 generated from ZITADEL's protos:
-// the same messages, fields, presence, enums and service; and every request and response of
-// ProjectService, fully populated, crosses the wire both ways (binary and JSON) unchanged.
+// Our own zitadel.*.v2 definitions (proto/, generated into src/generated/proto) against the code
+// @zitadel/node 3.0.28 generated from ZITADEL's protos: the same messages, fields, presence, enums
+// and services; every message of every file, filled automatically, crosses the wire both ways; and
+// every request and response of ProjectService, fully populated, does so unchanged (binary and JSON).
 import {
   type DescEnum,
   type DescField,
@@ -10,17 +10,26 @@ import {
   fromBinary,
   fromJson,
   type JsonValue,
+  ScalarType,
   toBinary,
   toJson,
 } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { FeatureSet_FieldPresence, type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
+import * as theirAuthorization from "@zitadel/node/dist/api/generated/zitadel/authorization/v2/authorization.js";
+import * as theirAuthorizationService from "@zitadel/node/dist/api/generated/zitadel/authorization/v2/authorization_service.js";
 import * as theirFilter from "@zitadel/node/dist/api/generated/zitadel/filter/v2/filter.js";
+import * as theirPermissionService from "@zitadel/node/dist/api/generated/zitadel/internal_permission/v2/internal_permission_service.js";
+import * as theirPermissionQuery from "@zitadel/node/dist/api/generated/zitadel/internal_permission/v2/query.js";
 import * as theirService from "@zitadel/node/dist/api/generated/zitadel/project/v2/project_service.js";
 import * as theirQuery from "@zitadel/node/dist/api/generated/zitadel/project/v2/query.js";
 import Long from "long";
 import { describe, expect, it } from "vitest";
+import * as ourAuthorization from "../../src/generated/proto/zitadel/authorization/v2/authorization_pb.js";
+import * as ourAuthorizationService from "../../src/generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
 import * as ourFilter from "../../src/generated/proto/zitadel/filter/v2/filter_pb.js";
+import * as ourPermissionService from "../../src/generated/proto/zitadel/internal_permission/v2/internal_permission_service_pb.js";
+import * as ourPermissionQuery from "../../src/generated/proto/zitadel/internal_permission/v2/query_pb.js";
 import * as ourService from "../../src/generated/proto/zitadel/project/v2/project_service_pb.js";
 import * as ourQuery from "../../src/generated/proto/zitadel/project/v2/query_pb.js";
 
@@ -36,6 +45,30 @@ const FILES: { path: string; ours: Module; file: DescFile; theirs: Module }[] = 
     ours: ourService,
     file: ourService.file_zitadel_project_v2_project_service,
     theirs: theirService,
+  },
+  {
+    path: "zitadel/authorization/v2/authorization.proto",
+    ours: ourAuthorization,
+    file: ourAuthorization.file_zitadel_authorization_v2_authorization,
+    theirs: theirAuthorization,
+  },
+  {
+    path: "zitadel/authorization/v2/authorization_service.proto",
+    ours: ourAuthorizationService,
+    file: ourAuthorizationService.file_zitadel_authorization_v2_authorization_service,
+    theirs: theirAuthorizationService,
+  },
+  {
+    path: "zitadel/internal_permission/v2/query.proto",
+    ours: ourPermissionQuery,
+    file: ourPermissionQuery.file_zitadel_internal_permission_v2_query,
+    theirs: theirPermissionQuery,
+  },
+  {
+    path: "zitadel/internal_permission/v2/internal_permission_service.proto",
+    ours: ourPermissionService,
+    file: ourPermissionService.file_zitadel_internal_permission_v2_internal_permission_service,
+    theirs: theirPermissionService,
   },
 ];
 
@@ -77,6 +110,22 @@ describe.each(FILES)("$path", ({ ours, file, theirs }) => {
     }
   });
 
+  it("carries every message, each oneof member in turn, both ways with the same field numbers", () => {
+    for (const [name, fns] of theirMessages) {
+      const schema = ours[`${name}Schema`] as DescMessage;
+      for (let variant = 0; variant < variantsOf(schema); variant++) {
+        const json = sampleJson(schema, variant, 0);
+        const where = `${name} #${variant}`;
+        // Our bytes read by theirs, and their bytes of that by ours: a field number or type that
+        // differs changes the JSON. (Their fromJSON would read uint64 as signed: not used.)
+        const their = fns as TheirFns<unknown>;
+        const decoded = their.decode(toBinary(schema, fromJson(schema, json)));
+        expect(their.toJSON(decoded), where).toEqual(json);
+        expect(toJson(schema, fromBinary(schema, their.encode(decoded).finish())), where).toEqual(json);
+      }
+    }
+  });
+
   it("gives each enum the same value names and numbers", () => {
     for (const [name, values] of theirEnums) {
       const schema = ours[`${name}Schema`] as DescEnum;
@@ -90,6 +139,53 @@ describe.each(FILES)("$path", ({ ours, file, theirs }) => {
     }
   });
 });
+
+// A message as JSON with every field set to a value other than its default (oneofs: member
+// `variant` of each); nesting stops at a depth of three (recursive filters).
+function sampleJson(schema: DescMessage, variant: number, depth: number): Record<string, JsonValue> {
+  const json: Record<string, JsonValue> = {};
+  for (const field of schema.fields) {
+    const oneof = field.oneof;
+    if (oneof && oneof.fields[variant % oneof.fields.length] !== field) continue;
+    if (field.fieldKind === "map") throw new Error(`${field.name}: maps are not sampled`);
+    const one = (): JsonValue | undefined => {
+      if (field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum")) {
+        return field.enum.values[field.enum.values.length - 1]?.name ?? null;
+      }
+      if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) {
+        if (field.message.typeName === "google.protobuf.Timestamp") return "2024-12-18T07:50:47.492Z";
+        return depth < 3 ? sampleJson(field.message, variant, depth + 1) : undefined;
+      }
+      return sampleScalar(field.scalar, field.name);
+    };
+    const value = one();
+    if (value === undefined) continue;
+    json[field.jsonName] = field.fieldKind === "list" ? [value, value] : value;
+  }
+  return json;
+}
+
+function sampleScalar(scalar: ScalarType | undefined, name: string): JsonValue {
+  switch (scalar) {
+    case ScalarType.STRING:
+      return `${name}-value`;
+    case ScalarType.BOOL:
+      return true;
+    case ScalarType.UINT64:
+      return "18446744073709551615";
+    case ScalarType.INT64:
+      return "-9223372036854775808";
+    case ScalarType.UINT32:
+      return 4294967295;
+    case ScalarType.INT32:
+      return -2147483648;
+    default:
+      throw new Error(`${name}: scalar type ${scalar} is not sampled`);
+  }
+}
+
+/** How many samples a message needs so that each member of each of its oneofs is set once. */
+const variantsOf = (schema: DescMessage) => Math.max(1, ...schema.oneofs.map((o) => o.fields.length));
 
 // Representative values, every field set to a non-default value (optional ones included), each
 // repeated filter list holding every case of its oneof; uint64 and uint32 values past the signed
@@ -322,19 +418,27 @@ describe("ProjectService requests and responses on the wire", () => {
   });
 });
 
-describe("ProjectService", () => {
+const METHOD_COUNTS: Record<string, number> = {
+  "zitadel.project.v2.ProjectService": 17,
+  "zitadel.authorization.v2.AuthorizationService": 6,
+  "zitadel.internal_permission.v2.InternalPermissionService": 4,
+};
+
+// Each service of each file beside @zitadel/node's service definition of the same name.
+const SERVICES = FILES.flatMap(({ file, theirs }) => file.services.map((service) => ({ name: service.typeName, service, theirs })));
+
+describe.each(SERVICES)("$name", ({ service, theirs }) => {
   it("has @zitadel/node's name, methods, request and response types", () => {
-    const definition = theirService.ProjectServiceDefinition;
-    expect(ourService.ProjectService.typeName).toBe(definition.fullName);
-    const typeName = (fns: unknown) =>
-      `${theirService.protobufPackage}.${Object.entries(theirService).find(([, value]) => value === fns)?.[0]}`;
-    const theirs = Object.values(definition.methods).map((m) => ({
+    const definition = theirs[`${service.name}Definition`] as typeof theirService.ProjectServiceDefinition;
+    expect(service.typeName).toBe(definition.fullName);
+    const typeName = (fns: unknown) => `${theirs.protobufPackage}.${Object.entries(theirs).find(([, value]) => value === fns)?.[0]}`;
+    const theirMethods = Object.values(definition.methods).map((m) => ({
       name: m.name,
       input: typeName(m.requestType),
       output: typeName(m.responseType),
       streaming: [m.requestStream, m.responseStream],
     }));
-    const ours = ourService.ProjectService.methods.map((m) => ({
+    const ours = service.methods.map((m) => ({
       name: m.name,
       input: m.input.typeName,
       output: m.output.typeName,
@@ -343,7 +447,7 @@ describe("ProjectService", () => {
         m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming",
       ],
     }));
-    expect(ours).toEqual(theirs);
-    expect(ours).toHaveLength(17);
+    expect(ours).toEqual(theirMethods);
+    expect(ours).toHaveLength(METHOD_COUNTS[service.typeName] ?? -1);
   });
 });
