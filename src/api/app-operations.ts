@@ -12,13 +12,19 @@ import { requireId } from "../directory/validate.js";
 import type { AppKind } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
 
+/** The directory's field names → the request's, so that errors name the request's fields. */
 export interface AppOperationsOptions {
-  /** The request field that names an application (v2beta `id`, v2 `applicationId`), for error messages. */
-  applicationIdField: string;
-  /** The directory's field names → the request's, for the errors of creating and updating an app... */
-  appFields: { create: Record<string, string>; update: Record<string, string> };
-  /** ...and of creating a key. */
-  keyFields: Record<string, string>;
+  fields: {
+    /** Every application operation (the directory names an application's id `id`). */
+    app: Record<string, string>;
+    /** Creating and updating an application, in addition. */
+    create: Record<string, string>;
+    update: Record<string, string>;
+    /** Creating a key. */
+    newKey: Record<string, string>;
+    /** Reading and deleting a key (the directory names a key's id `id`). */
+    key: Record<string, string>;
+  };
 }
 
 /** A filter on the kind of the listed apps: SAML matches nothing, as there are no SAML apps. */
@@ -43,8 +49,10 @@ function single(values: string[]): string | undefined | typeof CONFLICT {
 
 const emptyPage = (pagination: Pagination | undefined) => ({ items: [], totalResult: 0, appliedLimit: readPagination(pagination).take });
 
-export function appOperations(deps: ApiDeps, options: AppOperationsOptions) {
+export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
   const call = (ctx: HandlerContext) => callOf(deps, ctx);
+  const onApp = <T>(run: () => Promise<T>) => withProtoFields(fields.app, run);
+  const onKey = <T>(run: () => Promise<T>) => withProtoFields(fields.key, run);
 
   return {
     /** `readInput` runs once the caller may change the project: another tenant learns nothing from its errors. */
@@ -52,41 +60,44 @@ export function appOperations(deps: ApiDeps, options: AppOperationsOptions) {
       const c = call(ctx);
       await writableProject(c, projectId);
       const input = readInput();
-      return withProtoFields(options.appFields.create, () => apps.createApplication(c.dir, input));
+      return withProtoFields({ ...fields.app, ...fields.create }, () => apps.createApplication(c.dir, input));
     },
 
     async updateApplication(ctx: HandlerContext, projectId: string, readInput: () => apps.UpdateApplicationInput) {
       const c = call(ctx);
       await writableProject(c, projectId);
       const input = readInput();
-      return withProtoFields(options.appFields.update, () => apps.updateApplication(c.dir, input));
+      return withProtoFields({ ...fields.app, ...fields.update }, () => apps.updateApplication(c.dir, input));
     },
 
     getApplication(ctx: HandlerContext, id: string): Promise<apps.AppView> {
-      return readableApplication(call(ctx), id);
+      return onApp(() => readableApplication(call(ctx), id));
     },
 
     /** Idempotent: an unknown project or app is no error (docs/rules.md#r-app-6). */
-    async deleteApplication(ctx: HandlerContext, ref: apps.ApplicationRef): Promise<void> {
-      const c = call(ctx);
-      const id = requireId(options.applicationIdField, ref.id);
-      const project = await projects.findProject(c.dir, requireId("projectId", ref.projectId));
-      if (!project) return;
-      requireThat(canManageProject(c.principal, project), `delete applications of project ${project.id}`);
-      await apps.deleteApplication(c.dir, { projectId: project.id, id });
-    },
+    deleteApplication: (ctx: HandlerContext, ref: apps.ApplicationRef): Promise<void> =>
+      onApp(async () => {
+        const c = call(ctx);
+        const id = requireId("id", ref.id);
+        const project = await projects.findProject(c.dir, requireId("projectId", ref.projectId));
+        if (!project) return;
+        requireThat(canManageProject(c.principal, project), `delete applications of project ${project.id}`);
+        await apps.deleteApplication(c.dir, { projectId: project.id, id });
+      }),
 
-    async deactivateApplication(ctx: HandlerContext, ref: apps.ApplicationRef): Promise<apps.AppView> {
-      const c = call(ctx);
-      await writableProject(c, ref.projectId);
-      return apps.deactivateApplication(c.dir, ref);
-    },
+    deactivateApplication: (ctx: HandlerContext, ref: apps.ApplicationRef): Promise<apps.AppView> =>
+      onApp(async () => {
+        const c = call(ctx);
+        await writableProject(c, ref.projectId);
+        return apps.deactivateApplication(c.dir, ref);
+      }),
 
-    async reactivateApplication(ctx: HandlerContext, ref: apps.ApplicationRef): Promise<apps.AppView> {
-      const c = call(ctx);
-      await writableProject(c, ref.projectId);
-      return apps.reactivateApplication(c.dir, ref);
-    },
+    reactivateApplication: (ctx: HandlerContext, ref: apps.ApplicationRef): Promise<apps.AppView> =>
+      onApp(async () => {
+        const c = call(ctx);
+        await writableProject(c, ref.projectId);
+        return apps.reactivateApplication(c.dir, ref);
+      }),
 
     /**
      * A new client secret; the old one stops working at once (docs/rules.md#r-app-1). `claimed` is
@@ -132,24 +143,26 @@ export function appOperations(deps: ApiDeps, options: AppOperationsOptions) {
     async createApplicationKey(ctx: HandlerContext, input: apps.CreateApplicationKeyInput): Promise<apps.CreatedApplicationKey> {
       const c = call(ctx);
       await writableProject(c, input.projectId);
-      return withProtoFields(options.keyFields, () => apps.createApplicationKey(c.dir, input));
+      return withProtoFields(fields.newKey, () => apps.createApplicationKey(c.dir, input));
     },
 
     /** Idempotent: an unknown key is no error. */
-    async deleteApplicationKey(ctx: HandlerContext, key: apps.ApplicationKeyScope & { id: string }): Promise<void> {
-      const c = call(ctx);
-      const found = await findKey(c, key);
-      if (!found) return;
-      requireThat(canManageProject(c.principal, keyProject(found)), `delete keys of applications of project ${found.projectId}`);
-      await apps.deleteApplicationKey(c.dir, key);
-    },
+    deleteApplicationKey: (ctx: HandlerContext, key: apps.ApplicationKeyScope & { id: string }): Promise<void> =>
+      onKey(async () => {
+        const c = call(ctx);
+        const found = await findKey(c, key);
+        if (!found) return;
+        requireThat(canManageProject(c.principal, keyProject(found)), `delete keys of applications of project ${found.projectId}`);
+        await apps.deleteApplicationKey(c.dir, key);
+      }),
 
-    async getApplicationKey(ctx: HandlerContext, key: apps.ApplicationKeyScope & { id: string }): Promise<apps.ApplicationKeyInfo> {
-      const c = call(ctx);
-      const found = await apps.getApplicationKey(c.dir, key);
-      if (!canManageProject(c.principal, keyProject(found))) throw notFound("application key", key.id);
-      return found;
-    },
+    getApplicationKey: (ctx: HandlerContext, key: apps.ApplicationKeyScope & { id: string }): Promise<apps.ApplicationKeyInfo> =>
+      onKey(async () => {
+        const c = call(ctx);
+        const found = await apps.getApplicationKey(c.dir, key);
+        if (!canManageProject(c.principal, keyProject(found))) throw notFound("application key", key.id);
+        return found;
+      }),
 
     /** The keys the caller sees, of the given apps, projects and organizations (all must hold); a named app or project of another tenant is not found. */
     async listApplicationKeys(ctx: HandlerContext, input: ListKeysInput): Promise<Page<apps.ApplicationKeyInfo>> {

@@ -28,12 +28,13 @@ import { fromEnum, now, pagination, paginationResponse, textFilter, ts } from ".
 
 export function appService(deps: ApiDeps): ServiceImpl<typeof AppService> {
   const ops = appOperations(deps, {
-    applicationIdField: "id",
-    appFields: {
+    fields: {
+      app: {},
       create: { ...OIDC_FIELDS, oidc: "oidcRequest", api: "apiRequest" },
       update: { ...OIDC_FIELDS, oidc: "oidcConfigurationRequest", api: "apiConfigurationRequest" },
+      newKey: { applicationId: "appId" },
+      key: {},
     },
-    keyFields: { applicationId: "appId" },
   });
   return {
     async createApplication(req, ctx) {

@@ -9,9 +9,11 @@ import { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
+import { ApplicationService } from "../generated/proto/zitadel/application/v2/application_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
+import { appServiceV2 } from "./app-service-v2.js";
 import { authorizationService } from "./authorization-service.js";
 import type { ApiDeps } from "./context.js";
 import { authInterceptor, changeInterceptor, errorInterceptor } from "./interceptors.js";
@@ -32,6 +34,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(ProjectServiceV2, projectServiceV2(deps));
     router.service(AuthorizationService, authorizationService(deps));
     router.service(AppService, appService(deps));
+    router.service(ApplicationService, appServiceV2(deps));
     router.service(OrganizationServiceV2, organizationServiceV2(deps));
     router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
     router.service(UserService, userService(deps));
