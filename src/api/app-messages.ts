@@ -9,7 +9,7 @@ import { appOrigins } from "../directory/origins.js";
 import type { AccessTokenType, ActiveState, AuthMethod, OidcAppType } from "../generated/prisma/client.js";
 import { fromEnum, optionalFromEnum, toEnum, ts } from "./convert.js";
 
-export const STATE = { ACTIVE: 1, INACTIVE: 2 } as const;
+const STATE = { ACTIVE: 1, INACTIVE: 2 } as const;
 const STATE_FILTER: Record<number, ActiveState | undefined> = { 0: undefined, 1: "ACTIVE", 2: "INACTIVE" };
 const RESPONSE_TYPE: Record<number, ResponseType> = { 1: "CODE", 2: "ID_TOKEN", 3: "ID_TOKEN_TOKEN" };
 const GRANT_TYPE: Record<number, GrantType> = {
@@ -21,7 +21,7 @@ const GRANT_TYPE: Record<number, GrantType> = {
 };
 const APP_TYPE: Record<number, OidcAppType> = { 0: "WEB", 1: "USER_AGENT", 2: "NATIVE" };
 const OIDC_AUTH_METHOD: Record<number, AuthMethod> = { 0: "BASIC", 1: "POST", 2: "NONE", 3: "PRIVATE_KEY_JWT" };
-export const API_AUTH_METHOD: Record<number, ApiAuthMethod> = { 0: "BASIC", 1: "PRIVATE_KEY_JWT" };
+const API_AUTH_METHOD: Record<number, ApiAuthMethod> = { 0: "BASIC", 1: "PRIVATE_KEY_JWT" };
 const TOKEN_TYPE: Record<number, AccessTokenType> = { 0: "BEARER", 1: "JWT" };
 const OIDC_VERSION: Record<number, "1.0"> = { 0: "1.0" };
 export const APP_SORT: Record<number, apps.ApplicationSort> = {
@@ -68,7 +68,7 @@ const grantTypes = (list: number[]) => list.map((t, i) => fromEnum(`grantTypes[$
  * The OIDC settings of a create request, named as v2beta names them (v2 says applicationType for
  * appType and developmentMode for devMode); `appTypeField` names the request's field in errors.
  */
-export interface NewOidcMessage {
+interface NewOidcMessage {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   responseTypes: number[];
@@ -86,9 +86,9 @@ export interface NewOidcMessage {
   backChannelLogoutUri: string;
 }
 
-/** The OIDC settings of an update request; unset fields keep their value. */
 type OidcLists = "redirectUris" | "postLogoutRedirectUris" | "responseTypes" | "grantTypes" | "additionalOrigins";
-export type OidcChangesMessage = Pick<NewOidcMessage, OidcLists> & Partial<Omit<NewOidcMessage, OidcLists>>;
+/** The OIDC settings of an update request; unset fields keep their value. */
+type OidcChangesMessage = Pick<NewOidcMessage, OidcLists> & Partial<Omit<NewOidcMessage, OidcLists>>;
 
 /** A new OIDC app; proto3 defaults (WEB, BASIC, BEARER) are explicit values here. */
 export function readNewOidc(r: NewOidcMessage, appTypeField = "appType"): OidcConfigInput {

@@ -30,8 +30,6 @@ export interface AppOperationsOptions {
 /** A filter on the kind of the listed apps: SAML matches nothing, as there are no SAML apps. */
 export type AppKindFilter = AppKind | "SAML";
 
-export type AppOperations = ReturnType<typeof appOperations>;
-
 /** Which keys to list: each list a condition (empty: any). */
 export interface ListKeysInput extends Pick<apps.ListApplicationKeysInput, "pagination" | "sortBy"> {
   applicationIds: string[];
@@ -164,7 +162,10 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
         return found;
       }),
 
-    /** The keys the caller sees, of the given apps, projects and organizations (all must hold); a named app or project of another tenant is not found. */
+    /**
+     * The keys the caller sees, of the given apps, projects and organizations (all must hold); a
+     * named app or project of another tenant is not found.
+     */
     async listApplicationKeys(ctx: HandlerContext, input: ListKeysInput): Promise<Page<apps.ApplicationKeyInfo>> {
       const c = call(ctx);
       for (const id of input.applicationIds) await readableApplication(c, requireId("applicationId", id));
