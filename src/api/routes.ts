@@ -11,11 +11,13 @@ import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_se
 import { SettingsService } from "@zitadel/proto/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { WebKeyService } from "@zitadel/proto/zitadel/webkey/v2/webkey_service_pb.js";
+import { ApplicationService } from "../generated/proto/zitadel/application/v2/application_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
 import { AuthorizationService as AuthorizationServiceV2 } from "../generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
 import { InternalPermissionService as InternalPermissionServiceV2 } from "../generated/proto/zitadel/internal_permission/v2/internal_permission_service_pb.js";
 import type { Logger } from "../log.js";
 import { appService } from "./app-service.js";
+import { appServiceV2 } from "./app-service-v2.js";
 import { authorizationService } from "./authorization-service.js";
 import { authorizationServiceV2 } from "./authorization-service-v2.js";
 import type { ApiDeps } from "./context.js";
@@ -41,6 +43,7 @@ export function apiRoutes(deps: ApiDeps) {
     router.service(AuthorizationService, authorizationService(deps));
     router.service(AuthorizationServiceV2, authorizationServiceV2(deps));
     router.service(AppService, appService(deps));
+    router.service(ApplicationService, appServiceV2(deps));
     router.service(OrganizationServiceV2, organizationServiceV2(deps));
     router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
     router.service(UserService, userService(deps));
