@@ -91,6 +91,12 @@ export function authorizationOperations(deps: ApiDeps) {
       return authorizations.deleteAuthorization(c.dir, id);
     },
 
+    /** Refuses (permission_denied) unless the caller manages every one of these authorizations. */
+    async assertManageable(ctx: HandlerContext, rows: AuthorizationRow[]): Promise<void> {
+      const c = call(ctx);
+      for (const row of rows) requireThat(canManageAuthorization(c.principal, row), `delete authorization ${row.id}`);
+    },
+
     async activateAuthorization(ctx: HandlerContext, id: string): Promise<authorizations.Authorization> {
       const c = call(ctx);
       await manageableAuthorization(c, id, "activate");

@@ -1,6 +1,7 @@
 // The management API: ZITADEL's services, served with connect-node (Connect, gRPC, gRPC-Web).
 // Methods a service does not implement answer `unimplemented`.
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
 import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
@@ -35,23 +36,34 @@ import { settingsService } from "./settings-service.js";
 import { userService } from "./user-service.js";
 import { webKeyService } from "./webkey-service.js";
 
+/** Every service rolegate serves, with the implementation of the methods it serves. */
+export function servedServices(deps: ApiDeps): [DescService, Partial<ServiceImpl<DescService>>][] {
+  const served = <S extends DescService>(service: S, impl: Partial<ServiceImpl<S>>): [DescService, Partial<ServiceImpl<DescService>>] => [
+    service,
+    impl as Partial<ServiceImpl<DescService>>,
+  ];
+  return [
+    served(ProjectServiceV2, projectServiceV2(deps)),
+    served(ProjectService, projectService(deps)),
+    served(AuthorizationServiceV2, authorizationServiceV2(deps)),
+    served(AuthorizationService, authorizationService(deps)),
+    served(ApplicationService, appServiceV2(deps)),
+    served(AppService, appService(deps)),
+    served(InternalPermissionServiceV2, internalPermissionServiceV2(deps)),
+    served(InternalPermissionService, internalPermissionService(deps)),
+    served(OrganizationServiceV2, organizationServiceV2(deps)),
+    served(OrganizationServiceV2beta, organizationServiceV2beta(deps)),
+    served(UserService, userService(deps)),
+    served(WebKeyService, webKeyService(deps)),
+    served(SettingsService, settingsService(deps)),
+    served(ManagementService, managementServiceV1(deps)),
+  ];
+}
+
 export function apiRoutes(deps: ApiDeps) {
   reclassifyParseErrors();
   return (router: ConnectRouter) => {
-    router.service(ProjectService, projectService(deps));
-    router.service(ProjectServiceV2, projectServiceV2(deps));
-    router.service(AuthorizationService, authorizationService(deps));
-    router.service(AuthorizationServiceV2, authorizationServiceV2(deps));
-    router.service(AppService, appService(deps));
-    router.service(ApplicationService, appServiceV2(deps));
-    router.service(OrganizationServiceV2, organizationServiceV2(deps));
-    router.service(OrganizationServiceV2beta, organizationServiceV2beta(deps));
-    router.service(UserService, userService(deps));
-    router.service(InternalPermissionService, internalPermissionService(deps));
-    router.service(InternalPermissionServiceV2, internalPermissionServiceV2(deps));
-    router.service(WebKeyService, webKeyService(deps));
-    router.service(ManagementService, managementServiceV1(deps));
-    router.service(SettingsService, settingsService(deps));
+    for (const [service, impl] of servedServices(deps)) router.service(service, impl);
   };
 }
 

@@ -182,6 +182,15 @@ export interface AuthorizationFilter {
   projectGrantId?: string | undefined;
   /** Authorizations holding a role key that matches (any text method). */
   roleKey?: TextFilter | undefined;
+  /** Held by this organization, or on a project it owns (v1 ListUserGrants' with_granted). */
+  heldByOrProjectOf?: string | undefined;
+  userGivenName?: TextFilter | undefined;
+  userFamilyName?: TextFilter | undefined;
+  userEmail?: TextFilter | undefined;
+  userType?: "HUMAN" | "MACHINE" | undefined;
+  /** The holding organization's name or primary domain. */
+  organizationName?: TextFilter | undefined;
+  organizationDomain?: TextFilter | undefined;
 }
 
 /**
@@ -204,8 +213,17 @@ export interface ListAuthorizationsInput extends AuthorizationFilter {
 }
 
 const ROW_INCLUDE = {
-  user: { select: USER_NAMES },
-  org: { select: { name: true } },
+  user: {
+    select: {
+      ...USER_NAMES,
+      givenName: true,
+      familyName: true,
+      email: true,
+      type: true,
+      org: { select: { name: true, primaryDomain: true } },
+    },
+  },
+  org: { select: { name: true, primaryDomain: true } },
   project: { select: { name: true, orgId: true } },
   projectGrant: { select: { id: true, grantedOrgId: true } },
 } satisfies Prisma.AuthorizationInclude;
@@ -336,6 +354,14 @@ async function authorizationWhere(ctx: DirectoryContext, f: AuthorizationFilter)
   const projectGrantId = id("projectGrantId.id", f.projectGrantId);
   if (projectGrantId) conditions.push({ projectGrantId });
   if (f.roleKey) conditions.push(await roleKeyWhere(ctx, f.roleKey));
+  const heldOrOwned = id("withGranted", f.heldByOrProjectOf);
+  if (heldOrOwned) conditions.push({ OR: [{ orgId: heldOrOwned }, { project: { orgId: heldOrOwned } }] });
+  if (f.userGivenName) conditions.push({ user: { givenName: textWhere("firstName", f.userGivenName) } });
+  if (f.userFamilyName) conditions.push({ user: { familyName: textWhere("lastName", f.userFamilyName) } });
+  if (f.userEmail) conditions.push({ user: { email: textWhere("email", f.userEmail) } });
+  if (f.userType) conditions.push({ user: { type: f.userType } });
+  if (f.organizationName) conditions.push({ org: { name: textWhere("orgName", f.organizationName) } });
+  if (f.organizationDomain) conditions.push({ org: { primaryDomain: textWhere("orgDomain", f.organizationDomain) } });
   // No condition: {} rather than an empty list, whose meaning Prisma does not keep consistent.
   return conditions.length ? { AND: conditions } : {};
 }
