@@ -11,6 +11,8 @@ describe("health endpoints", () => {
 
   beforeAll(async () => {
     db = await openTestDatabase();
+    // The pool's first connection, opened here: /readyz allows a probe 2 s, which a loaded machine's connection setup can take.
+    await db.prisma.$queryRaw`SELECT 1`;
     const { server, port } = await listen(createApp({ db, log: createLogger("silent"), trustProxy: false }), 0);
     base = `http://127.0.0.1:${port}`;
     close = () => new Promise((resolve) => server.close(() => resolve()));

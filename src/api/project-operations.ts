@@ -45,6 +45,9 @@ export function projectOperations(deps: ApiDeps, { projectIdField, withinContext
     };
 
   return {
+    /** A project the caller administers (in v1, of the request's organization); otherwise not found. */
+    manageableProject: (ctx: HandlerContext, id: string) => manageableProject(call(ctx), projectId(id)),
+
     async createProject(ctx: HandlerContext, input: projects.CreateProjectInput): Promise<projects.Project> {
       const c = call(ctx);
       const organizationId = input.organizationId || contextOrganization(c);

@@ -2,6 +2,7 @@
 // Methods a service does not implement answer `unimplemented`.
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
+import { AdminService } from "@zitadel/proto/zitadel/admin_pb.js";
 import { AppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { AuthorizationService } from "@zitadel/proto/zitadel/authorization/v2beta/authorization_service_pb.js";
 import { InternalPermissionService } from "@zitadel/proto/zitadel/internal_permission/v2beta/internal_permission_service_pb.js";
@@ -17,6 +18,7 @@ import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/p
 import { AuthorizationService as AuthorizationServiceV2 } from "../generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
 import { InternalPermissionService as InternalPermissionServiceV2 } from "../generated/proto/zitadel/internal_permission/v2/internal_permission_service_pb.js";
 import type { Logger } from "../log.js";
+import { adminService } from "./admin-service.js";
 import { appService } from "./app-service.js";
 import { appServiceV2 } from "./app-service-v2.js";
 import { authorizationService } from "./authorization-service.js";
@@ -57,6 +59,7 @@ export function servedServices(deps: ApiDeps): [DescService, Partial<ServiceImpl
     served(WebKeyService, webKeyService(deps)),
     served(SettingsService, settingsService(deps)),
     served(ManagementService, managementServiceV1(deps)),
+    served(AdminService, adminService(deps)),
   ];
 }
 
@@ -68,7 +71,10 @@ export function apiRoutes(deps: ApiDeps) {
 }
 
 /** The services ZITADEL's REST gateway maps, below the prefix it mounts each at. */
-export const REST_MOUNTS = [{ service: ManagementService, prefix: "/management/v1" }];
+export const REST_MOUNTS = [
+  { service: ManagementService, prefix: "/management/v1" },
+  { service: AdminService, prefix: "/admin/v1" },
+];
 
 export function apiInterceptors(deps: ApiDeps, log: Logger, countCall?: (code: string) => void) {
   // The error mapper wraps everything, authentication included; text is checked once the caller is known.

@@ -6,7 +6,7 @@ import type { GenService } from "@bufbuild/protobuf/codegenv2";
 import { type EmptySchema, FileDescriptorProtoSchema, file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
 import { Code, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { AdminService } from "@zitadel/proto/zitadel/admin_pb.js";
+import { AuthService } from "@zitadel/proto/zitadel/auth_pb.js";
 import { ProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
@@ -55,8 +55,8 @@ describe.each(Object.keys(TRANSPORTS))("over %s", (transport) => {
   const client = <S extends DescService>(service: S) => createClient(service, TRANSPORTS[transport]!(api().url, api().adminToken));
 
   it("answers unimplemented for a zitadel.* service rolegate does not serve, naming the method", async () => {
-    const error = await expectCode(client(AdminService).listEvents({}), Code.Unimplemented);
-    expect(error.rawMessage).toBe("zitadel.admin.v1.AdminService/ListEvents is not implemented");
+    const error = await expectCode(client(AuthService).getMyUser({}), Code.Unimplemented);
+    expect(error.rawMessage).toBe("zitadel.auth.v1.AuthService/GetMyUser is not implemented");
   });
 
   it("answers unimplemented for a method a served service does not have, unary or streaming", async () => {
@@ -81,10 +81,10 @@ describe("on the wire", () => {
   // The Connect protocol's code table maps unimplemented to HTTP 501 (and reads a bare 404 as unimplemented).
   it("Connect unary: HTTP 501 with the code in a JSON body, whatever the request body holds", async () => {
     for (const body of ['{"query":{"limit":1},"unknownField":true}', "{}"]) {
-      const res = await post("/zitadel.admin.v1.AdminService/ListEvents", "application/json", body);
+      const res = await post("/zitadel.auth.v1.AuthService/GetMyUser", "application/json", body);
       expect(res.status).toBe(501);
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-      expect(await res.json()).toEqual({ code: "unimplemented", message: "zitadel.admin.v1.AdminService/ListEvents is not implemented" });
+      expect(await res.json()).toEqual({ code: "unimplemented", message: "zitadel.auth.v1.AuthService/GetMyUser is not implemented" });
     }
   });
 
