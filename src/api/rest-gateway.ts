@@ -207,8 +207,16 @@ async function requestJson(
       assign(json, input, key, value, "query");
     }
   }
-  for (const [path, value] of pathValues) assign(json, input, path, decodeURIComponent(value), "path");
+  for (const [path, value] of pathValues) assign(json, input, path, decodePathValue(path, value), "path");
   return json;
+}
+
+function decodePathValue(path: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ConnectError(`path parameter "${path}" is not valid percent-encoding`, Code.InvalidArgument);
+  }
 }
 
 async function readAll(body: AsyncIterable<Uint8Array> | undefined): Promise<string> {

@@ -270,6 +270,15 @@ describe("zitadel.management.v1 projects over ZITADEL's REST gateway (/managemen
       status: 404,
       json: { code: Code.NotFound },
     });
+    expect(await rest("GET", "/management/v1/projects/%E0%A4%A", undefined, header)).toMatchObject({
+      status: 400,
+      json: { code: Code.InvalidArgument },
+    });
+    // Query parameters fill the fields a GET has no body for; unknown ones are refused like unknown JSON fields.
+    expect(await rest("GET", "/management/v1/projects/123?nope=1", undefined, header)).toMatchObject({
+      status: 400,
+      json: { code: Code.InvalidArgument },
+    });
     // A v1 method rolegate does not serve.
     expect(await rest("POST", "/management/v1/actions/_search", {}, header)).toMatchObject({
       status: 501,
