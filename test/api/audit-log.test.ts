@@ -3,10 +3,10 @@
 // callers who may read that resource; and admin.v1 ListEvents, for instance administrators only.
 import { createAccessTokenInterceptor, createAdminClient, createManagementClient } from "@zitadel/node/dist/api/index.js";
 import type { ManagementServiceClient } from "@zitadel/node/dist/api/generated/zitadel/management.js";
-import { Code } from "@connectrpc/connect";
-import { ClientError, Metadata } from "nice-grpc";
+import { Metadata } from "nice-grpc";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApiServer } from "../support/api.js";
+import { codeOf } from "../support/zitadel-node.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 import { seeder } from "../support/seed.js";
@@ -21,16 +21,6 @@ const management = (token = api().adminToken): ManagementServiceClient =>
   createManagementClient(api().url, createAccessTokenInterceptor(token));
 const inOrg = (orgId: string) => ({ metadata: Metadata({ "x-zitadel-orgid": orgId }) });
 const keys = (changes: { result: { eventType?: { key: string } }[] }) => changes.result.map((c) => c.eventType?.key);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) return "OK";
-  if (error instanceof ClientError) return Code[error.code as number as Code];
-  throw error;
-}
 
 /** An organization with a project (a role, a grant to a partner) and an app, all changed through the API. */
 async function scene() {

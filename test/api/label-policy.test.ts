@@ -6,10 +6,11 @@ import { createAccessTokenInterceptor, createManagementClient } from "@zitadel/n
 import type { ManagementServiceClient } from "@zitadel/node/dist/api/generated/zitadel/management.js";
 import { SettingsService } from "@zitadel/proto/zitadel/settings/v2/settings_service_pb.js";
 import { Code } from "@connectrpc/connect";
-import { ClientError, Metadata } from "nice-grpc";
+import { Metadata } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { useApiServer } from "../support/api.js";
+import { codeOf } from "../support/zitadel-node.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 import { solidPng } from "../support/png.js";
@@ -21,16 +22,6 @@ const management = (token = api().adminToken): ManagementServiceClient =>
   createManagementClient(api().url, createAccessTokenInterceptor(token));
 const inOrg = (orgId: string) => ({ metadata: Metadata({ "x-zitadel-orgid": orgId }) });
 const LOGO = solidPng(64, 32, [0x11, 0x22, 0x33]);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) return "OK";
-  if (error instanceof ClientError) return Code[error.code as number as Code];
-  throw error;
-}
 
 /** ZITADEL's asset upload: multipart/form-data with the image in a field named "file". */
 async function upload(orgId: string, slot: string, bytes: Uint8Array, { token = api().adminToken, type = "image/png" } = {}) {

@@ -3,11 +3,12 @@
 // fetch. v1 acts within one organization: the x-zitadel-orgid header's, or the caller's own.
 import { createAccessTokenInterceptor, createManagementClient } from "@zitadel/node/dist/api/index.js";
 import type { ManagementServiceClient } from "@zitadel/node/dist/api/generated/zitadel/management.js";
-import { ClientError, Metadata } from "nice-grpc";
+import { Metadata } from "nice-grpc";
 import { Code } from "@connectrpc/connect";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { useApiServer } from "../support/api.js";
+import { codeOf } from "../support/zitadel-node.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 
@@ -25,16 +26,6 @@ function management(token = api().adminToken): ManagementServiceClient {
   return createManagementClient(api().url, createAccessTokenInterceptor(token));
 }
 const inOrg = (orgId: string) => ({ metadata: Metadata({ "x-zitadel-orgid": orgId }) });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) return "OK";
-  if (error instanceof ClientError) return Code[error.code as number as Code];
-  throw error;
-}
 
 /** A REST call as a script makes it: JSON in, JSON out, the token as a bearer. */
 async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = api().adminToken) {

@@ -1,7 +1,3 @@
-// The released zitadel.project.v2.ProjectService, called as ZITADEL's users call it: @zitadel/node's
-// generated client (ts-proto, ZITADEL's own protos) over gRPC with nice-grpc. Its behaviour is
-// v2beta's; the last test checks that against the v2beta service, call by call.
-import { Code, ConnectError } from "@connectrpc/connect";
 import { ProjectService as ProjectServiceV2beta } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import {
   type ProjectServiceClient,
@@ -15,10 +11,11 @@ import {
   ProjectRoleFieldName,
   ProjectState,
 } from "@zitadel/node/dist/api/generated/zitadel/project/v2/query.js";
-import { ClientError, type Channel, createChannel, createClient, Metadata } from "nice-grpc";
+import { type Channel, createChannel, createClient, Metadata } from "nice-grpc";
 import { afterAll, describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { useApiServer } from "../support/api.js";
+import { codeOf } from "../support/zitadel-node.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
 
@@ -33,18 +30,6 @@ afterAll(() => channel?.close());
 function projectsV2(token = api().adminToken): ProjectServiceClient {
   channel ??= createChannel(api().url);
   return createClient(ProjectServiceDefinition, channel, { "*": { metadata: Metadata({ authorization: `Bearer ${token}` }) } });
-}
-
-/** The gRPC status a call ends with (grpc-status numbers are Connect's codes). */
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof ClientError) return Code[error.code as number as Code];
-  if (error instanceof ConnectError) return Code[error.code];
-  if (error === undefined) return "OK";
-  throw error;
 }
 
 const byOrg = (organizationId: string, type: OrgFilterType) => ({ organizationIdFilter: { organizationId, type } });
