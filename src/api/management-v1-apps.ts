@@ -2,23 +2,15 @@
 // (app-operations.ts) within the request's organization (docs/rules.md#r-admin-6). v1 names an app
 // `appId` beside its project; its OIDC response types count from 0 (CODE), v2beta's from 1, so
 // they pass through their own table; every other enum has v2beta's numbers. SAML apps are not
-// supported (`unimplemented`), as in v2.
+// supported: AddSAMLApp and UpdateSAMLAppConfig are left out, so they answer `unimplemented` as v2
+// does for SAML (and are not counted as served).
 import { create } from "@bufbuild/protobuf";
 import { DurationSchema, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import type * as apps from "../directory/applications.js";
 import { invalidArgument } from "../directory/errors.js";
-import {
-  apiSettings,
-  appTypeOf,
-  OIDC_FIELDS,
-  oidcSettings,
-  readApiAuthMethod,
-  readNewOidc,
-  readOidcChanges,
-  samlUnsupported,
-} from "./app-messages.js";
+import { apiSettings, appTypeOf, OIDC_FIELDS, oidcSettings, readApiAuthMethod, readNewOidc, readOidcChanges } from "./app-messages.js";
 import { appOperations } from "./app-operations.js";
 import { callOf, type ApiDeps } from "./context.js";
 import { fromEnum, textFilter, ts } from "./convert.js";
@@ -110,9 +102,6 @@ export function managementV1Apps(deps: ApiDeps): Impl {
       const { app, clientId, clientSecret = "" } = created;
       return { appId: app.id, details: details(app, orgOf(ctx)), clientId, clientSecret };
     },
-    async addSAMLApp() {
-      throw samlUnsupported();
-    },
     async updateApp(req, ctx) {
       const app = await ops.updateApplication(ctx, req.projectId, () => ({ ...ref(req), name: req.name }));
       return { details: details(app, orgOf(ctx)) };
@@ -135,9 +124,6 @@ export function managementV1Apps(deps: ApiDeps): Impl {
         api: { authMethod: readApiAuthMethod(req.authMethodType) },
       }));
       return { details: details(app, orgOf(ctx)) };
-    },
-    async updateSAMLAppConfig() {
-      throw samlUnsupported();
     },
     async deactivateApp(req, ctx) {
       return { details: details(await ops.deactivateApplication(ctx, ref(req)), orgOf(ctx)) };
