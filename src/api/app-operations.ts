@@ -11,6 +11,7 @@ import * as projects from "../directory/projects.js";
 import { requireId } from "../directory/validate.js";
 import type { AppKind } from "../generated/prisma/client.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
+import { contextOrganization } from "./project-operations.js";
 
 /** The directory's field names → the request's, so that errors name the request's fields. */
 export interface AppOperationsOptions {
@@ -25,6 +26,12 @@ export interface AppOperationsOptions {
     /** Reading and deleting a key (the directory names a key's id `id`). */
     key: Record<string, string>;
   };
+  /**
+   * v1 works within one organization, the `x-zitadel-orgid` header's or else the caller's own: an
+   * app or key of another organization's project is not found there (or left alone by the
+   * idempotent removals), even for an instance owner (docs/rules.md#r-admin-6).
+   */
+  withinContextOrganization?: boolean;
 }
 
 /** A filter on the kind of the listed apps: SAML matches nothing, as there are no SAML apps. */
@@ -47,8 +54,33 @@ function single(values: string[]): string | undefined | typeof CONFLICT {
 
 const emptyPage = (pagination: Pagination | undefined) => ({ items: [], totalResult: 0, appliedLimit: readPagination(pagination).take });
 
-export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
+export function appOperations(deps: ApiDeps, { fields, withinContextOrganization = false }: AppOperationsOptions) {
   const call = (ctx: HandlerContext) => callOf(deps, ctx);
+  const inContext = (c: Call, project: { orgId: string }) => !withinContextOrganization || project.orgId === contextOrganization(c);
+
+  /** A project whose apps the caller reads; another tenant's project is reported as not found. */
+  async function readableProject(c: Call, id: string) {
+    const project = await projects.getProject(c.dir, requireId("projectId", id));
+    if (!canManageProject(c.principal, project) || !inContext(c, project)) throw notFound("project", id);
+    return project;
+  }
+
+  /** A project whose apps the caller changes: unknown (or outside the context) → not_found, another tenant's → permission_denied. */
+  async function writableProject(c: Call, id: string) {
+    const project = await projects.getProject(c.dir, requireId("projectId", id));
+    if (!inContext(c, project)) throw notFound("project", id);
+    requireThat(canManageProject(c.principal, project), `manage the applications of project ${id}`);
+    return project;
+  }
+
+  /** An application the caller reads (of the project, when given); one of another tenant's projects is reported as not found. */
+  async function readableApplication(c: Call, id: string, projectId?: string) {
+    const app = await apps.getApplication(c.dir, { id, projectId });
+    const project = await projects.getProject(c.dir, app.projectId);
+    if (!canManageProject(c.principal, project) || !inContext(c, project)) throw notFound("application", id);
+    return app;
+  }
+
   const onApp = <T>(run: () => Promise<T>) => withProtoFields(fields.app, run);
   const onKey = <T>(run: () => Promise<T>) => withProtoFields(fields.key, run);
 
@@ -68,8 +100,9 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
       return withProtoFields({ ...fields.app, ...fields.update }, () => apps.updateApplication(c.dir, input));
     },
 
-    getApplication(ctx: HandlerContext, id: string): Promise<apps.AppView> {
-      return onApp(() => readableApplication(call(ctx), id));
+    /** `projectId`, when given, must be the app's project (v1 names both). */
+    getApplication(ctx: HandlerContext, id: string, projectId?: string): Promise<apps.AppView> {
+      return onApp(() => readableApplication(call(ctx), id, projectId));
     },
 
     /** Idempotent: an unknown project or app is no error (docs/rules.md#r-app-6). */
@@ -78,7 +111,7 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
         const c = call(ctx);
         const id = requireId("id", ref.id);
         const project = await projects.findProject(c.dir, requireId("projectId", ref.projectId));
-        if (!project) return;
+        if (!project || !inContext(c, project)) return;
         requireThat(canManageProject(c.principal, project), `delete applications of project ${project.id}`);
         await apps.deleteApplication(c.dir, { projectId: project.id, id });
       }),
@@ -101,20 +134,21 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
      * A new client secret; the old one stops working at once (docs/rules.md#r-app-1). `claimed` is
      * the kind the request says the app is (v2beta only), refused when the app is of another.
      */
-    async generateClientSecret(
+    generateClientSecret: (
       ctx: HandlerContext,
       input: { projectId: string; applicationId: string; claimed?: { kind: AppKind; field: string } | undefined },
-    ) {
-      const c = call(ctx);
-      await writableProject(c, input.projectId);
-      if (input.claimed) {
-        const app = await apps.getApplication(c.dir, { projectId: input.projectId, id: requireId("applicationId", input.applicationId) });
-        if (app.kind !== input.claimed.kind) {
-          throw failedPrecondition(`${input.claimed.field}: application ${app.id} is an ${app.kind} app`, input.claimed.field);
+    ) =>
+      onApp(async () => {
+        const c = call(ctx);
+        await writableProject(c, input.projectId);
+        if (input.claimed) {
+          const app = await apps.getApplication(c.dir, { projectId: input.projectId, id: requireId("applicationId", input.applicationId) });
+          if (app.kind !== input.claimed.kind) {
+            throw failedPrecondition(`${input.claimed.field}: application ${app.id} is an ${app.kind} app`, input.claimed.field);
+          }
         }
-      }
-      return apps.regenerateClientSecret(c.dir, { projectId: input.projectId, applicationId: input.applicationId });
-    },
+        return apps.regenerateClientSecret(c.dir, { projectId: input.projectId, applicationId: input.applicationId });
+      }),
 
     /**
      * The apps the caller sees, of the given projects (another tenant's is not found). All filters
@@ -149,7 +183,7 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
       onKey(async () => {
         const c = call(ctx);
         const found = await findKey(c, key);
-        if (!found) return;
+        if (!found || !inContext(c, keyProject(found))) return;
         requireThat(canManageProject(c.principal, keyProject(found)), `delete keys of applications of project ${found.projectId}`);
         await apps.deleteApplicationKey(c.dir, key);
       }),
@@ -158,7 +192,9 @@ export function appOperations(deps: ApiDeps, { fields }: AppOperationsOptions) {
       onKey(async () => {
         const c = call(ctx);
         const found = await apps.getApplicationKey(c.dir, key);
-        if (!canManageProject(c.principal, keyProject(found))) throw notFound("application key", key.id);
+        if (!canManageProject(c.principal, keyProject(found)) || !inContext(c, keyProject(found))) {
+          throw notFound("application key", key.id);
+        }
         return found;
       }),
 
@@ -198,28 +234,6 @@ async function withProtoFields<T>(renames: Record<string, string>, run: () => Pr
     const message = `${to}: ${error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message}`;
     throw new DomainError(error.code, message, to);
   }
-}
-
-/** A project whose apps the caller reads; another tenant's project is reported as not found. */
-async function readableProject(call: Call, id: string) {
-  const project = await projects.getProject(call.dir, requireId("projectId", id));
-  if (!canManageProject(call.principal, project)) throw notFound("project", id);
-  return project;
-}
-
-/** A project whose apps the caller changes: unknown → not_found, another tenant's → permission_denied. */
-async function writableProject(call: Call, id: string) {
-  const project = await projects.getProject(call.dir, requireId("projectId", id));
-  requireThat(canManageProject(call.principal, project), `manage the applications of project ${id}`);
-  return project;
-}
-
-/** An application the caller reads; one of another tenant's projects is reported as not found. */
-async function readableApplication(call: Call, id: string) {
-  const app = await apps.getApplication(call.dir, { id });
-  const project = await projects.getProject(call.dir, app.projectId);
-  if (!canManageProject(call.principal, project)) throw notFound("application", id);
-  return app;
 }
 
 /** The key, or undefined when it does not exist (within the request's optional scope). */

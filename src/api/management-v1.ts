@@ -4,6 +4,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import type { ApiDeps } from "./context.js";
+import { managementV1Apps } from "./management-v1-apps.js";
 import { managementV1Changes } from "./management-v1-changes.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
 import { managementV1Projects } from "./management-v1-projects.js";
@@ -15,5 +16,6 @@ export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof M
     ...managementV1UserGrants(deps),
     ...managementV1LabelPolicy(deps),
     ...managementV1Changes(deps),
+    ...managementV1Apps(deps),
   };
 }
