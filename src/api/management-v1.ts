@@ -7,7 +7,13 @@ import type { ApiDeps } from "./context.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
 import { managementV1Projects } from "./management-v1-projects.js";
 import { managementV1UserGrants } from "./management-v1-user-grants.js";
+import { managementV1Users } from "./management-v1-users.js";
 
 export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof ManagementService>> {
-  return { ...managementV1Projects(deps), ...managementV1UserGrants(deps), ...managementV1LabelPolicy(deps) };
+  return {
+    ...managementV1Projects(deps),
+    ...managementV1UserGrants(deps),
+    ...managementV1LabelPolicy(deps),
+    ...managementV1Users(deps),
+  };
 }

@@ -183,6 +183,35 @@ export function userOperations(deps: ApiDeps, { withinContextOrganization = fals
       return view!;
     },
 
+    /** Instance-wide (login names are), yet only a user the caller may read; others are not found. */
+    async getUserByLoginName(ctx: HandlerContext, loginName: string): Promise<UserView> {
+      const c = call(ctx);
+      const { items } = await userListing.listUsers(c.dir, {
+        username: { value: loginName, method: "EQUALS_IGNORE_CASE" },
+        pagination: { limit: 1 },
+      });
+      const found = items[0];
+      if (!found) throw notFound("user", loginName);
+      const [view] = await withSecrets(c, [await readableUser(c, found.id, { anyOrganization: true })]);
+      return view!;
+    },
+
+    /**
+     * Whether neither the login name nor the email address is in use, instance-wide (login names
+     * are unique across the instance, and a human's defaults to its email). User managers only.
+     */
+    async isUserUnique(ctx: HandlerContext, input: { username: string; email: string }): Promise<boolean> {
+      const c = call(ctx);
+      const org = contextOrganization(c);
+      requireThat(canManageUsers(c.principal, org), `check login names in organization ${org}`);
+      const taken: userListing.ListUsersInput[] = [];
+      if (input.username) taken.push({ username: { value: input.username, method: "EQUALS_IGNORE_CASE" } });
+      if (input.email) taken.push({ username: { value: input.email, method: "EQUALS_IGNORE_CASE" } }, { emails: [input.email] });
+      if (taken.length === 0) return true;
+      const page = await userListing.listUsers(c.dir, { or: taken, pagination: { limit: 1 } });
+      return page.totalResult === 0;
+    },
+
     async listUsers(ctx: HandlerContext, input: Omit<userListing.ListUsersInput, "or">): Promise<Page<UserView>> {
       const c = call(ctx);
       const page = await userListing.listUsers(c.dir, { ...input, ...visibleUsers(c) });
@@ -194,6 +223,14 @@ export function userOperations(deps: ApiDeps, { withinContextOrganization = fals
       await writableUser(c, userId, "update", "profile");
       return users.updateHumanUser(c.dir, { ...input(), userId });
     },
+
+    updateMachine: onWritable("update", "profile", (c, input: users.UpdateMachineUserInput) => users.updateMachineUser(c.dir, input)),
+
+    /** A human's or a machine user's login name. */
+    updateUsername: onWritable("update", "profile", async (c, input: { userId: string; username: string }) => {
+      const user = await users.getUser(c.dir, input.userId);
+      return user.type === "HUMAN" ? users.updateHumanUser(c.dir, input) : users.updateMachineUser(c.dir, input);
+    }),
 
     async deactivateUser(ctx: HandlerContext, id: string): Promise<users.User> {
       const c = call(ctx);
