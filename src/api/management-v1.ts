@@ -9,6 +9,7 @@ import { managementV1Changes } from "./management-v1-changes.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
 import { managementV1Projects } from "./management-v1-projects.js";
 import { managementV1UserGrants } from "./management-v1-user-grants.js";
+import { managementV1Users } from "./management-v1-users.js";
 
 export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof ManagementService>> {
   return {
@@ -17,5 +18,6 @@ export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof M
     ...managementV1LabelPolicy(deps),
     ...managementV1Changes(deps),
     ...managementV1Apps(deps),
+    ...managementV1Users(deps),
   };
 }

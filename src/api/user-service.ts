@@ -1,7 +1,7 @@
 // zitadel.user.v2.UserService on the directory: human and machine users, their state, password,
 // client secret, personal access tokens, keys and metadata. Other methods answer `unimplemented`.
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { TimestampFilter } from "@zitadel/proto/zitadel/filter/v2/filter_pb.js";
 import type { KeysSearchFilter } from "@zitadel/proto/zitadel/user/v2/key_pb.js";
 import type { PersonalAccessTokensSearchFilter } from "@zitadel/proto/zitadel/user/v2/pat_pb.js";
@@ -11,21 +11,16 @@ import type { HashedPassword, Password } from "@zitadel/proto/zitadel/user/v2/pa
 import type { SetHumanPhone } from "@zitadel/proto/zitadel/user/v2/phone_pb.js";
 import type { SetHumanProfile } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import type { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
-import { canManageUsers, scopeOf } from "../access/permissions.js";
-import { decideUserOperation, describeRole, type UserOperation } from "../access/user-administration.js";
-import { findHeldRoles } from "../directory/administrators.js";
-import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
+import { invalidArgument } from "../directory/errors.js";
 import { MAX_FILTER_DEPTH, type DateFilter } from "../directory/list.js";
-import * as orgs from "../directory/organizations.js";
-import * as passwords from "../directory/passwords.js";
-import * as credentials from "../directory/user-credentials.js";
-import * as userListing from "../directory/user-listing.js";
-import * as userMetadata from "../directory/user-metadata.js";
-import * as users from "../directory/users.js";
-import { requireId, requireText } from "../directory/validate.js";
+import type * as credentials from "../directory/user-credentials.js";
+import type * as userListing from "../directory/user-listing.js";
+import type * as users from "../directory/users.js";
+import { requireId } from "../directory/validate.js";
 import type { AccessTokenType, UserState, UserType } from "../generated/prisma/client.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
+import type { ApiDeps } from "./context.js";
 import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, TIMESTAMP_METHOD, toEnum, ts } from "./convert.js";
+import { type NewHuman, type UserView, userOperations } from "./user-operations.js";
 
 // zitadel.user.v2.UserState; rolegate deletes users instead of keeping them as DELETED (3).
 const STATE: Record<number, UserState | undefined> = { 1: "ACTIVE", 2: "INACTIVE", 4: "LOCKED", 5: "INITIAL" };
@@ -57,54 +52,6 @@ const CREDENTIAL_SORT: Record<number, credentials.CredentialSort | undefined> = 
 };
 const LAST_DATE = Date.UTC(10000, 0, 1);
 
-/** A user the caller administers, or the caller itself; anyone else's is reported as not found. */
-async function readableUser(c: Call, id: string): Promise<users.User> {
-  const user = await users.getUser(c.dir, id);
-  // Reading needs no roles of the target: only whether the caller manages its organization.
-  if (!decideUserOperation(c.principal, { userId: user.id, orgId: user.orgId, roles: [] }, "read").allowed) throw notFound("user", id);
-  return user;
-}
-
-/**
- * A user the caller administers and whose administrator roles the caller's cover (so the change
- * cannot hand the caller powers it lacks). Its own user is visible to it, but not writable.
- */
-async function writableUser(c: Call, id: string, what: string, operation: Exclude<UserOperation, "read">): Promise<users.User> {
-  const user = await readableUser(c, id);
-  await assertMayChange(c, { userId: user.id, orgId: user.orgId }, what, operation);
-  return user;
-}
-
-async function assertMayChange(
-  c: Call,
-  target: { userId: string; orgId: string },
-  what: string,
-  operation: Exclude<UserOperation, "read">,
-): Promise<void> {
-  // Not a user manager: refused before the target's roles are read.
-  requireThat(canManageUsers(c.principal, target.orgId), `${what} user ${target.userId}`);
-  const decision = decideUserOperation(c.principal, { ...target, roles: await findHeldRoles(c.dir, target.userId) }, operation);
-  if (decision.allowed) return;
-  const why = decision.reason === "holds_uncovered_role" ? `: it holds ${describeRole(decision.role)}, which your roles do not cover` : "";
-  throw permissionDenied(`not allowed to ${what} user ${target.userId}${why}`);
-}
-
-/** Administrators must not lock themselves out (their token would stop working). */
-function assertNotSelf(c: Call, user: users.User, what: string): void {
-  assertThat(user.id !== c.principal.userId, () => failedPrecondition(`an administrator cannot ${what} itself`));
-}
-
-/** The organization of a new user: the request's, else the x-zitadel-orgid header's, else the caller's. */
-async function organizationOf(c: Call, requested: { orgId?: string | undefined; orgDomain?: string | undefined }): Promise<string> {
-  let orgId = requested.orgId || c.headerOrgId || c.principal.orgId;
-  if (requested.orgDomain !== undefined) {
-    const domain = requireText("organization.orgDomain", requested.orgDomain, { max: 253 }).toLowerCase();
-    orgId = await orgs.getOrganizationIdByDomain(c.dir, domain);
-  }
-  requireThat(canManageUsers(c.principal, orgId), `create users in organization ${orgId}`);
-  return orgId;
-}
-
 interface HumanFields {
   userId?: string | undefined;
   username?: string | undefined;
@@ -120,16 +67,15 @@ interface HumanFields {
   metadata: { key: string; value: Uint8Array }[];
 }
 
-/** Creates a human user with its metadata; a user whose metadata is refused is taken back. */
-async function createHuman(c: Call, orgId: string, req: HumanFields): Promise<users.User> {
+/** A new human as the operations take it; refuses what rolegate does not hold. */
+function humanInput(req: HumanFields): NewHuman {
   rejectPhone(req.phone);
   if (req.passwordType.case === "hashedPassword") throw unsupported("hashedPassword", "set a password instead");
   if (req.idpLinks.length > 0) throw unsupported("idpLinks");
   if (req.totpSecret) throw unsupported("totpSecret");
   checkGender(req.profile);
   const password = req.passwordType.case === "password" ? req.passwordType.value : undefined;
-  const user = await users.createHumanUser(c.dir, {
-    orgId,
+  return {
     userId: req.userId,
     username: req.username,
     email: req.email?.email ?? "",
@@ -141,19 +87,8 @@ async function createHuman(c: Call, orgId: string, req: HumanFields): Promise<us
     preferredLanguage: req.profile?.preferredLanguage,
     password: password?.password,
     passwordChangeRequired: password?.changeRequired,
-  });
-  await withMetadata(c, user, req.metadata);
-  return user;
-}
-
-async function withMetadata(c: Call, user: users.User, metadata: { key: string; value: Uint8Array }[]): Promise<void> {
-  if (metadata.length === 0) return;
-  try {
-    await userMetadata.setUserMetadata(c.dir, { userId: user.id, metadata: metadata.map(({ key, value }) => ({ key, value })) });
-  } catch (error) {
-    await users.deleteUser(c.dir, user.id);
-    throw error;
-  }
+    metadata: req.metadata.map(({ key, value }) => ({ key, value })),
+  };
 }
 
 function rejectPhone(phone: SetHumanPhone | undefined): void {
@@ -186,7 +121,7 @@ function details(user: users.User, changeDate = user.updatedAt) {
 }
 
 /** The user as zitadel.user.v2.User; login names are instance-wide usernames in rolegate. */
-function toUser(user: users.User, hasSecret: boolean) {
+function toUser({ user, hasSecret }: UserView) {
   const names = {
     userId: user.id,
     state: toEnum(STATE, user.state),
@@ -224,217 +159,155 @@ function toUser(user: users.User, hasSecret: boolean) {
   return { ...names, details: details(user), type };
 }
 
-async function secretHolders(c: Call, list: users.User[]): Promise<Set<string>> {
-  return credentials.usersWithSecret(
-    c.dir,
-    list.filter((u) => u.type === "MACHINE").map((u) => u.id),
-  );
-}
-
-/** Organizations whose users the caller administers; undefined for instance owners (all). */
-function userOrgsOf(c: Call): string[] | undefined {
-  const scope = scopeOf(c.principal);
-  return scope.all ? undefined : scope.userOrgIds;
-}
-
-/** The owner of a token or key, checked before it is removed; other tenants' are not found. */
-async function assertRemovable(
-  c: Call,
-  kind: string,
-  id: string,
-  requestedUserId: string,
-  row: credentials.CredentialOwner | null,
-): Promise<void> {
-  if (requestedUserId) await writableUser(c, requestedUserId, `remove ${kind}s of`, "credentials");
-  if (!row || (requestedUserId && row.userId !== requestedUserId)) throw notFound(kind, id);
-  if (!canManageUsers(c.principal, row.orgId)) {
-    requireThat(row.userId !== c.principal.userId, `remove ${kind}s of user ${row.userId}`);
-    throw notFound(kind, id);
-  }
-  if (!requestedUserId) await assertMayChange(c, row, `remove ${kind}s of`, "credentials");
-}
-
 export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserService>> {
-  const call = (ctx: HandlerContext) => callOf(deps, ctx);
+  const ops = userOperations(deps);
   return {
     async createUser(req, ctx) {
-      const c = call(ctx);
-      const orgId = await organizationOf(c, { orgId: req.organizationId });
       const { userType } = req;
       let user: users.User;
       if (userType.case === "human") {
-        user = await createHuman(c, orgId, { ...userType.value, userId: req.userId, username: req.username });
+        user = await ops.createHuman(ctx, { orgId: req.organizationId }, () =>
+          humanInput({ ...userType.value, userId: req.userId, username: req.username }),
+        );
       } else if (userType.case === "machine") {
-        user = await users.createMachineUser(c.dir, {
-          orgId,
-          userId: req.userId,
-          username: req.username,
-          name: userType.value.name,
-          description: userType.value.description,
-        });
+        user = await ops.createMachine(
+          ctx,
+          { orgId: req.organizationId },
+          { userId: req.userId, username: req.username, name: userType.value.name, description: userType.value.description },
+        );
       } else {
-        throw invalidArgument("userType", "set human or machine");
+        // Refused after the organization's check.
+        user = await ops.createHuman(ctx, { orgId: req.organizationId }, () => {
+          throw invalidArgument("userType", "set human or machine");
+        });
       }
       return { id: user.id, creationDate: ts(user.createdAt) };
     },
 
     async addHumanUser(req, ctx) {
-      const c = call(ctx);
       const org = req.organization?.org;
-      const orgId = await organizationOf(c, {
-        orgId: org?.case === "orgId" ? org.value : undefined,
-        orgDomain: org?.case === "orgDomain" ? org.value : undefined,
-      });
-      const user = await createHuman(c, orgId, req);
+      const user = await ops.createHuman(
+        ctx,
+        { orgId: org?.case === "orgId" ? org.value : undefined, orgDomain: org?.case === "orgDomain" ? org.value : undefined },
+        () => humanInput(req),
+      );
       return { userId: user.id, details: details(user) };
     },
 
     async getUserByID(req, ctx) {
-      const c = call(ctx);
-      const user = await readableUser(c, req.userId);
-      const holders = await secretHolders(c, [user]);
-      return { details: details(user), user: toUser(user, holders.has(user.id)) };
+      const view = await ops.getUser(ctx, req.userId);
+      return { details: details(view.user), user: toUser(view) };
     },
 
     async listUsers(req, ctx) {
-      const c = call(ctx);
-      const visibleOrgs = userOrgsOf(c);
-      const page = await userListing.listUsers(c.dir, {
+      const page = await ops.listUsers(ctx, {
         and: req.queries.map((q, i) => readQuery(q, `queries[${i}]`, 0)),
-        // What the caller may read: users of the organizations it administers, and itself.
-        or: visibleOrgs === undefined ? undefined : [{ orgIds: visibleOrgs }, { ids: [c.principal.userId] }],
         pagination: pagination(req.query),
         sortBy: fromEnum("sortingColumn", req.sortingColumn, USER_SORT),
       });
-      const holders = await secretHolders(c, page.items);
       return {
         details: { totalResult: BigInt(page.totalResult), processedSequence: 0n, timestamp: now() },
         sortingColumn: req.sortingColumn,
-        result: page.items.map((u) => toUser(u, holders.has(u.id))),
+        result: page.items.map(toUser),
       };
     },
 
     async updateHumanUser(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "update", "profile");
-      rejectPhone(req.phone);
-      checkGender(req.profile);
-      const { profile, email } = req;
-      let password: Password | undefined;
-      let currentPassword: string | undefined;
-      if (req.password) {
-        const { passwordType, verification } = req.password;
-        if (passwordType.case === "hashedPassword") throw unsupported("password.hashedPassword", "set password.password instead");
-        if (passwordType.case !== "password") throw invalidArgument("password.password", "is required");
-        if (verification.case === "verificationCode") throw unsupported("password.verificationCode", "password reset codes are not issued");
-        password = passwordType.value;
-        currentPassword = verification.case === "currentPassword" ? verification.value : undefined;
-      }
-      const user = await users.updateHumanUser(c.dir, {
-        userId: req.userId,
-        username: req.username,
-        // Proto3 strings: an empty given or family name leaves it as it is, as in ZITADEL.
-        givenName: profile?.givenName || undefined,
-        familyName: profile?.familyName || undefined,
-        displayName: profile?.displayName,
-        nickName: profile?.nickName,
-        preferredLanguage: profile?.preferredLanguage,
-        email: email?.email,
-        emailVerified: emailVerified(email),
-        password: password?.password,
-        passwordChangeRequired: password?.changeRequired,
-        currentPassword,
+      const user = await ops.updateHuman(ctx, req.userId, () => {
+        rejectPhone(req.phone);
+        checkGender(req.profile);
+        const { profile, email } = req;
+        let password: Password | undefined;
+        let currentPassword: string | undefined;
+        if (req.password) {
+          const { passwordType, verification } = req.password;
+          if (passwordType.case === "hashedPassword") throw unsupported("password.hashedPassword", "set password.password instead");
+          if (passwordType.case !== "password") throw invalidArgument("password.password", "is required");
+          if (verification.case === "verificationCode")
+            throw unsupported("password.verificationCode", "password reset codes are not issued");
+          password = passwordType.value;
+          currentPassword = verification.case === "currentPassword" ? verification.value : undefined;
+        }
+        return {
+          username: req.username,
+          // Proto3 strings: an empty given or family name leaves it as it is, as in ZITADEL.
+          givenName: profile?.givenName || undefined,
+          familyName: profile?.familyName || undefined,
+          displayName: profile?.displayName,
+          nickName: profile?.nickName,
+          preferredLanguage: profile?.preferredLanguage,
+          email: email?.email,
+          emailVerified: emailVerified(email),
+          password: password?.password,
+          passwordChangeRequired: password?.changeRequired,
+          currentPassword,
+        };
       });
       return { details: details(user) };
     },
 
     async deactivateUser(req, ctx) {
-      const c = call(ctx);
-      assertNotSelf(c, await writableUser(c, req.userId, "deactivate", "state"), "deactivate");
-      return { details: details(await users.deactivateUser(c.dir, req.userId)) };
+      return { details: details(await ops.deactivateUser(ctx, req.userId)) };
     },
 
     async reactivateUser(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "reactivate", "state");
-      return { details: details(await users.reactivateUser(c.dir, req.userId)) };
+      return { details: details(await ops.reactivateUser(ctx, req.userId)) };
     },
 
     async lockUser(req, ctx) {
-      const c = call(ctx);
-      assertNotSelf(c, await writableUser(c, req.userId, "lock", "state"), "lock");
-      return { details: details(await users.lockUser(c.dir, req.userId)) };
+      return { details: details(await ops.lockUser(ctx, req.userId)) };
     },
 
     async unlockUser(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "unlock", "state");
-      return { details: details(await users.unlockUser(c.dir, req.userId)) };
+      return { details: details(await ops.unlockUser(ctx, req.userId)) };
     },
 
     // The doc comment: afterwards "endpoints requesting this user will return an error 'User not
     // found'" — deleting it again included, as in ZITADEL.
     async deleteUser(req, ctx) {
-      const c = call(ctx);
-      const user = await writableUser(c, req.userId, "delete", "delete");
-      assertNotSelf(c, user, "delete");
-      if (!(await users.deleteUser(c.dir, user.id))) throw notFound("user", user.id);
+      const user = await ops.deleteUser(ctx, req.userId);
       return { details: details(user, new Date()) };
     },
 
     async setPassword(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "set the password of", "credentials");
-      if (!req.newPassword) throw invalidArgument("newPassword", "is required");
-      const { verification } = req;
-      if (verification.case === "verificationCode") throw unsupported("verificationCode", "password reset codes are not issued");
-      const user = await passwords.setPassword(c.dir, {
-        userId: req.userId,
-        password: req.newPassword.password,
-        changeRequired: req.newPassword.changeRequired,
-        currentPassword: verification.case === "currentPassword" ? verification.value : undefined,
+      const user = await ops.setPassword(ctx, req.userId, () => {
+        if (!req.newPassword) throw invalidArgument("newPassword", "is required");
+        const { verification } = req;
+        if (verification.case === "verificationCode") throw unsupported("verificationCode", "password reset codes are not issued");
+        return {
+          password: req.newPassword.password,
+          changeRequired: req.newPassword.changeRequired,
+          currentPassword: verification.case === "currentPassword" ? verification.value : undefined,
+        };
       });
       return { details: details(user) };
     },
 
     async addSecret(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "add a secret to", "credentials");
-      const secret = await credentials.addSecret(c.dir, req.userId);
+      const secret = await ops.addSecret(ctx, { userId: req.userId });
       return { creationDate: ts(secret.createdAt), clientSecret: secret.clientSecret };
     },
 
     async removeSecret(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "remove the secret of", "credentials");
-      await credentials.removeSecret(c.dir, req.userId);
+      await ops.removeSecret(ctx, { userId: req.userId });
       return { deletionDate: now() };
     },
 
     async addPersonalAccessToken(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "add personal access tokens to", "credentials");
-      const pat = await credentials.addPersonalAccessToken(c.dir, {
-        userId: req.userId,
+      const pat = await ops.addPersonalAccessToken(ctx, req.userId, () => ({
         expirationDate: optionalDate("expirationDate", req.expirationDate),
-      });
+      }));
       return { creationDate: ts(pat.createdAt), tokenId: pat.id, token: pat.token };
     },
 
     async removePersonalAccessToken(req, ctx) {
-      const c = call(ctx);
-      const tokenId = requireId("tokenId", req.tokenId);
-      const row = await credentials.findPersonalAccessTokenOwner(c.dir, tokenId);
-      await assertRemovable(c, "personal access token", tokenId, req.userId, row);
-      await credentials.removePersonalAccessToken(c.dir, { tokenId, userId: req.userId });
+      await ops.removePersonalAccessToken(ctx, { tokenId: req.tokenId, userId: req.userId });
       return { deletionDate: now() };
     },
 
     async listPersonalAccessTokens(req, ctx) {
-      const c = call(ctx);
-      const page = await credentials.listPersonalAccessTokens(c.dir, {
+      const page = await ops.listPersonalAccessTokens(ctx, {
         ...readCredentialFilters(req.filters, "tokenIdFilter"),
-        orgIds: userOrgsOf(c),
         pagination: pagination(req.pagination),
         sortBy: optionalFromEnum("sortingColumn", req.sortingColumn, CREDENTIAL_SORT),
       });
@@ -442,13 +315,10 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     },
 
     async addKey(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "add keys to", "credentials");
-      const key = await credentials.addKey(c.dir, {
-        userId: req.userId,
+      const key = await ops.addKey(ctx, req.userId, () => ({
         publicKey: req.publicKey,
         expirationDate: optionalDate("expirationDate", req.expirationDate),
-      });
+      }));
       return {
         creationDate: ts(key.createdAt),
         keyId: key.keyId,
@@ -458,19 +328,13 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     },
 
     async removeKey(req, ctx) {
-      const c = call(ctx);
-      const keyId = requireId("keyId", req.keyId);
-      const row = await credentials.findKeyOwner(c.dir, keyId);
-      await assertRemovable(c, "key", keyId, req.userId, row);
-      await credentials.removeKey(c.dir, { keyId, userId: req.userId });
+      await ops.removeKey(ctx, { keyId: req.keyId, userId: req.userId });
       return { deletionDate: now() };
     },
 
     async listKeys(req, ctx) {
-      const c = call(ctx);
-      const page = await credentials.listKeys(c.dir, {
+      const page = await ops.listKeys(ctx, {
         ...readCredentialFilters(req.filters, "keyIdFilter"),
-        orgIds: userOrgsOf(c),
         pagination: pagination(req.pagination),
         sortBy: optionalFromEnum("sortingColumn", req.sortingColumn, CREDENTIAL_SORT),
       });
@@ -478,27 +342,23 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
     },
 
     async setUserMetadata(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "set metadata of", "metadata");
-      await userMetadata.setUserMetadata(c.dir, { userId: req.userId, metadata: req.metadata.map(({ key, value }) => ({ key, value })) });
+      await ops.setMetadata(ctx, { userId: req.userId, metadata: req.metadata.map(({ key, value }) => ({ key, value })) });
       return { setDate: now() };
     },
 
     async listUserMetadata(req, ctx) {
-      const c = call(ctx);
-      await readableUser(c, req.userId);
-      let key: ReturnType<typeof textFilter> | undefined;
-      req.filters.forEach(({ filter }, i) => {
-        if (filter.case === "keyFilter") key = textFilter(`filters[${i}].keyFilter`, filter.value.key, filter.value.method);
+      const page = await ops.listMetadata(ctx, req.userId, () => {
+        let key: ReturnType<typeof textFilter> | undefined;
+        req.filters.forEach(({ filter }, i) => {
+          if (filter.case === "keyFilter") key = textFilter(`filters[${i}].keyFilter`, filter.value.key, filter.value.method);
+        });
+        return { key, pagination: pagination(req.pagination) };
       });
-      const page = await userMetadata.listUserMetadataPage(c.dir, { userId: req.userId, key, pagination: pagination(req.pagination) });
       return { pagination: paginationResponse(page), metadata: page.items.map((m) => ({ key: m.key, value: m.value })) };
     },
 
     async deleteUserMetadata(req, ctx) {
-      const c = call(ctx);
-      await writableUser(c, req.userId, "delete metadata of", "metadata");
-      await userMetadata.deleteUserMetadata(c.dir, { userId: req.userId, keys: req.keys });
+      await ops.deleteMetadata(ctx, { userId: req.userId, keys: req.keys });
       return { deletionDate: now() };
     },
   };

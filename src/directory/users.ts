@@ -13,7 +13,7 @@ import { alreadyExists, assertThat, failedPrecondition, invalidArgument, notFoun
 import { changeState, deleteAudited } from "./audited-writes.js";
 import { ACCESS_TOKEN_TYPES } from "./oidc-config.js";
 import { assertPasswordUnchanged, hashPassword, preparePassword, validatePassword } from "./passwords.js";
-import { assertHuman, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
+import { assertHuman, assertMachine, loadUser, loginKeyOf, toPublicUser, type User } from "./user-rows.js";
 import { isAbsent, optionalBoolean, optionalEnum, optionalText, requireEmail, requireId, requireText } from "./validate.js";
 
 export type { User };
@@ -220,6 +220,50 @@ function readHumanChanges(input: UpdateHumanUserInput) {
       input.preferredLanguage === "" ? null : given(input.preferredLanguage) ? requireLanguage(input.preferredLanguage) : undefined,
     passwordChangeRequired: optionalBoolean("passwordChangeRequired", input.passwordChangeRequired),
   };
+}
+
+/** A machine user's changes; fields left undefined stay as they are. */
+export interface UpdateMachineUserInput {
+  userId: string;
+  username?: string | undefined;
+  name?: string | undefined;
+  /** "" clears it. */
+  description?: string | undefined;
+  accessTokenType?: AccessTokenType | undefined;
+}
+
+export async function updateMachineUser(ctx: DirectoryContext, input: UpdateMachineUserInput): Promise<User> {
+  const userId = requireId("userId", input.userId);
+  const username = input.username === undefined ? undefined : requireUsername(input.username);
+  const changes = {
+    username,
+    loginKey: username === undefined ? undefined : loginKeyOf(username),
+    name: input.name === undefined ? undefined : requireText("name", input.name),
+    description:
+      input.description === undefined ? undefined : optionalText("description", input.description, { max: 500, multiline: true }) || null,
+    accessTokenType: optionalEnum("accessTokenType", input.accessTokenType, ACCESS_TOKEN_TYPES),
+  };
+  const taken = () => alreadyExists("username", `the login name ${username} is already taken`);
+  return inTransaction(
+    ctx,
+    async (tx) => {
+      const before = await loadUser(tx, userId);
+      assertMachine(before);
+      if (changes.loginKey !== undefined && changes.loginKey !== before.loginKey) {
+        assertThat(!(await tx.user.findUnique({ where: { loginKey: changes.loginKey } })), taken);
+      }
+      const after = await tx.user.update({ where: { id: userId }, data: changes });
+      await writeAudit(tx, ctx.actor.id, {
+        action: "user.updated",
+        targetType: "user",
+        targetId: userId,
+        before: toPublicUser(before),
+        after: toPublicUser(after),
+      });
+      return toPublicUser(after);
+    },
+    taken,
+  );
 }
 
 // ZITADEL's rules (internal/command/user_v2.go): deactivate refuses INITIAL and INACTIVE users,

@@ -36,6 +36,7 @@ import {
   unlockUser,
   updateHumanUser,
   type UpdateHumanUserInput,
+  updateMachineUser,
 } from "../../src/directory/users.js";
 import { newId } from "../../src/ids.js";
 import { expectDomainError, unique, useDirectory } from "../support/directory.js";
@@ -218,6 +219,20 @@ describe("creating users", () => {
     const jwt = await createMachineUser(ctx(), { orgId: org.id, username, name: "Billing", description: "Bills", accessTokenType: "JWT" });
     expect(jwt).toMatchObject({ username, loginKey: username.toLowerCase(), description: "Bills", accessTokenType: "JWT" });
     expect(await actionsOf(jwt.id)).toEqual(["user.created"]);
+  });
+
+  it("updates a machine user's login name, name, description and token type; only machine users", async () => {
+    const org = await newOrg();
+    const robot = await newMachine(org.id, { description: "Old" });
+    const username = unique("Renamed-Bot");
+    const after = await updateMachineUser(ctx(), { userId: robot.id, username, name: "Bot", description: "", accessTokenType: "JWT" });
+    expect(after).toMatchObject({ username, loginKey: username.toLowerCase(), name: "Bot", description: null, accessTokenType: "JWT" });
+    expect(await updateMachineUser(ctx(), { userId: robot.id, name: "Bot 2" })).toMatchObject({ username, accessTokenType: "JWT" });
+    const other = await newMachine(org.id);
+    await expectDomainError(updateMachineUser(ctx(), { userId: other.id, username: username.toUpperCase() }), "already_exists", "username");
+    await expectDomainError(updateMachineUser(ctx(), { userId: robot.id, name: "" }), "invalid_argument", "name");
+    const human = await newHuman(org.id);
+    await expectDomainError(updateMachineUser(ctx(), { userId: human.id, name: "x" }), "failed_precondition");
   });
 
   it("validates every field of a new machine user, naming it", async () => {
