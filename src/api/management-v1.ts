@@ -5,9 +5,15 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import type { ApiDeps } from "./context.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
+import { managementV1Members } from "./management-v1-members.js";
 import { managementV1Projects } from "./management-v1-projects.js";
 import { managementV1UserGrants } from "./management-v1-user-grants.js";
 
 export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof ManagementService>> {
-  return { ...managementV1Projects(deps), ...managementV1UserGrants(deps), ...managementV1LabelPolicy(deps) };
+  return {
+    ...managementV1Projects(deps),
+    ...managementV1UserGrants(deps),
+    ...managementV1LabelPolicy(deps),
+    ...managementV1Members(deps),
+  };
 }
