@@ -6,6 +6,7 @@ import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js"
 import type { ApiDeps } from "./context.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
 import { managementV1Members } from "./management-v1-members.js";
+import { managementV1Orgs } from "./management-v1-orgs.js";
 import { managementV1Projects } from "./management-v1-projects.js";
 import { managementV1UserGrants } from "./management-v1-user-grants.js";
 
@@ -15,5 +16,6 @@ export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof M
     ...managementV1UserGrants(deps),
     ...managementV1LabelPolicy(deps),
     ...managementV1Members(deps),
+    ...managementV1Orgs(deps),
   };
 }

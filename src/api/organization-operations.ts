@@ -1,5 +1,5 @@
 // The OrganizationService's behaviour, once for every version (v2, v2beta, management v1): who may
-// do what to an organization, and which directory call does it. Takes plain inputs and returns
+// do what to an organization and its metadata, and which directory call does it. Takes plain inputs and returns
 // directory rows; the version files (organization-service.ts, management-v1-orgs.ts) only
 // translate messages.
 import type { HandlerContext } from "@connectrpc/connect";
@@ -8,8 +8,11 @@ import { decideUserOperation, describeRole } from "../access/user-administration
 import { createAdministrator, findHeldRolesOfOrganizationUsers } from "../directory/administrators.js";
 import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
 import type { Page } from "../directory/list.js";
+import * as metadata from "../directory/org-metadata.js";
+import type { OrgMetadata } from "../directory/org-metadata.js";
 import * as orgs from "../directory/organizations.js";
-import { requireId } from "../directory/validate.js";
+import type { MetadataEntry } from "../directory/user-metadata.js";
+import { requireId, requireText } from "../directory/validate.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
 
 /** An administrator of a new organization as v2 and v2beta name it: an existing user, or a new human (not supported). */
@@ -50,6 +53,49 @@ export function organizationOperations(deps: ApiDeps) {
     listOrganizations(ctx: HandlerContext, input: orgs.ListOrganizationsInput): Promise<Page<orgs.Organization>> {
       const c = call(ctx);
       return orgs.listOrganizations(c.dir, { ...input, ids: intersect(input.ids, visibleIds(c.principal)) });
+    },
+
+    /** An organization the caller may see (visibleIds); any other is not found. */
+    async getOrganization(ctx: HandlerContext, id: string): Promise<orgs.Organization> {
+      const c = call(ctx);
+      const org = await orgs.getOrganization(c.dir, id);
+      if (!isVisible(c.principal, org.id)) throw notFound("organization", id);
+      return org;
+    },
+
+    /** The organization with this primary domain (in any case), if the caller may see it. */
+    async getOrganizationByDomain(ctx: HandlerContext, domain: string): Promise<orgs.Organization> {
+      const c = call(ctx);
+      const name = requireText("domain", domain, { max: 253 }).toLowerCase();
+      const id = await orgs.getOrganizationIdByDomain(c.dir, name);
+      if (!isVisible(c.principal, id)) throw notFound("organization", name);
+      return orgs.getOrganization(c.dir, id);
+    },
+
+    /** Metadata is read and written by the organization's owners (and instance owners) only. */
+    async setMetadata(ctx: HandlerContext, input: { orgId: string; metadata: MetadataEntry[] }): Promise<OrgMetadata[]> {
+      const c = call(ctx);
+      await manageableOrg(c, input.orgId);
+      return metadata.setOrgMetadata(c.dir, input);
+    },
+
+    async listMetadata(ctx: HandlerContext, input: metadata.ListOrgMetadataInput): Promise<Page<OrgMetadata>> {
+      const c = call(ctx);
+      await manageableOrg(c, input.orgId);
+      return metadata.listOrgMetadata(c.dir, input);
+    },
+
+    async getMetadata(ctx: HandlerContext, input: { orgId: string; key: string }): Promise<OrgMetadata> {
+      const c = call(ctx);
+      await manageableOrg(c, input.orgId);
+      return metadata.getOrgMetadata(c.dir, input);
+    },
+
+    /** Keys the organization does not have are ignored. */
+    async deleteMetadata(ctx: HandlerContext, input: { orgId: string; keys: string[] }): Promise<number> {
+      const c = call(ctx);
+      await manageableOrg(c, input.orgId);
+      return metadata.deleteOrgMetadata(c.dir, input);
     },
 
     /** The id of the first organization created (ZITADEL's default organization); null when there is none. */
@@ -97,6 +143,10 @@ export function intersect(a: string[] | undefined, b: string[] | undefined): str
   if (a === undefined) return b;
   if (b === undefined) return a;
   return a.filter((id) => b.includes(id));
+}
+
+function isVisible(p: Principal, id: string): boolean {
+  return visibleIds(p)?.includes(id) ?? true;
 }
 
 /** Instance owners see every organization; others those they administer, and their own. */
