@@ -10,15 +10,41 @@ import type { HandlerContext } from "@connectrpc/connect";
 import { canManageOrganization, canManageProject, isIamOwner, scopeOf, type Principal } from "../access/permissions.js";
 import { coversRole, describeRole, type HeldRole } from "../access/user-administration.js";
 import * as administrators from "../directory/administrators.js";
-import { permissionDenied } from "../directory/errors.js";
+import { notFound, permissionDenied } from "../directory/errors.js";
 import type { Page } from "../directory/list.js";
 import { requireId } from "../directory/validate.js";
 import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
+import { contextOrganization } from "./project-operations.js";
 
 export type InternalPermissionOperations = ReturnType<typeof internalPermissionOperations>;
 
-export function internalPermissionOperations(deps: ApiDeps) {
+export interface InternalPermissionOperationsOptions {
+  /**
+   * v1 works within one organization, the `x-zitadel-orgid` header's or else the caller's own
+   * (docs/rules.md#r-admin-6): an organization other than it, or a project (or grant of a project)
+   * of another organization, is not found there, even for an instance owner; removals leave it alone.
+   */
+  withinContextOrganization?: boolean;
+}
+
+export function internalPermissionOperations(
+  deps: ApiDeps,
+  { withinContextOrganization = false }: InternalPermissionOperationsOptions = {},
+) {
   const call = (ctx: HandlerContext) => callOf(deps, ctx);
+
+  /** Whether the resource is the request organization, or a project (or grant) of it; always true outside v1. */
+  async function inContext(c: Call, ref: administrators.ResourceRef): Promise<boolean> {
+    if (!withinContextOrganization) return true;
+    if (ref.instance) return true;
+    if (ref.organizationId !== undefined) return ref.organizationId === contextOrganization(c);
+    const owners = await administrators.findResourceOwners(c.dir, ref);
+    return owners?.project.orgId === contextOrganization(c);
+  }
+  const requireInContext = async (c: Call, ref: administrators.ResourceRef) => {
+    if (!(await inContext(c, ref))) throw notFound(describeResource(ref), resourceIdOf(ref));
+  };
+
   return {
     listAdministrators(
       ctx: HandlerContext,
@@ -28,14 +54,38 @@ export function internalPermissionOperations(deps: ApiDeps) {
       return administrators.listAdministrators(c.dir, { ...input, visibleTo: visibilityOf(c.principal) });
     },
 
+    /** The administrators of one resource (v1's members), which must be in the request's organization. */
+    async listAdministratorsOf(
+      ctx: HandlerContext,
+      ref: administrators.ResourceRef,
+      input: Omit<administrators.ListAdministratorsInput, "visibleTo">,
+    ): Promise<Page<administrators.AdministratorRow>> {
+      const c = call(ctx);
+      await requireInContext(c, ref);
+      const filter: administrators.AdministratorFilter = ref.instance
+        ? { resource: "INSTANCE" }
+        : ref.organizationId !== undefined
+          ? { resource: "ORGANIZATION", resourceId: ref.organizationId }
+          : ref.projectId !== undefined
+            ? { resource: "PROJECT", resourceId: ref.projectId }
+            : { resource: "PROJECT_GRANT", resourceId: ref.projectGrant?.projectGrantId ?? "" };
+      return administrators.listAdministrators(c.dir, {
+        ...input,
+        filters: [...(input.filters ?? []), filter],
+        visibleTo: visibilityOf(c.principal),
+      });
+    },
+
     async createAdministrator(ctx: HandlerContext, input: administrators.AdministratorInput): Promise<administrators.Administrator> {
       const c = call(ctx);
+      await requireInContext(c, input.resource);
       await requireAdministratorRights(c, input.resource, "create", input.roles);
       return administrators.createAdministrator(c.dir, input);
     },
 
     async updateAdministrator(ctx: HandlerContext, input: administrators.AdministratorInput): Promise<administrators.Administrator> {
       const c = call(ctx);
+      await requireInContext(c, input.resource);
       await requireAdministratorRights(c, input.resource, "update", input.roles);
       return administrators.updateAdministrator(c.dir, input);
     },
@@ -43,6 +93,7 @@ export function internalPermissionOperations(deps: ApiDeps) {
     /** Idempotent: false when the user held no roles on the resource. */
     async deleteAdministrator(ctx: HandlerContext, input: Omit<administrators.AdministratorInput, "roles">): Promise<boolean> {
       const c = call(ctx);
+      if (!(await inContext(c, input.resource))) return false;
       await requireAdministratorRights(c, input.resource, "delete");
       return administrators.deleteAdministrator(c.dir, input);
     },
@@ -84,6 +135,14 @@ async function requireAdministratorRights(c: Call, ref: administrators.ResourceR
     const h = held(role);
     if (h && !coversRole(p, h)) throw permissionDenied(`not allowed to hand out ${describeRole(h)}: your roles do not cover it`);
   }
+}
+
+function describeResource(ref: administrators.ResourceRef): string {
+  return ref.organizationId !== undefined ? "organization" : ref.projectId !== undefined ? "project" : "project grant";
+}
+
+function resourceIdOf(ref: administrators.ResourceRef): string {
+  return ref.organizationId ?? ref.projectId ?? `${ref.projectGrant?.projectGrantId} of project ${ref.projectGrant?.projectId}`;
 }
 
 /** What a caller may see: everything (instance owners); otherwise what its memberships reach, and its own roles. */

@@ -7,6 +7,8 @@ import type { ApiDeps } from "./context.js";
 import { managementV1Apps } from "./management-v1-apps.js";
 import { managementV1Changes } from "./management-v1-changes.js";
 import { managementV1LabelPolicy } from "./management-v1-label-policy.js";
+import { managementV1Members } from "./management-v1-members.js";
+import { managementV1Orgs } from "./management-v1-orgs.js";
 import { managementV1Projects } from "./management-v1-projects.js";
 import { managementV1UserGrants } from "./management-v1-user-grants.js";
 import { managementV1Users } from "./management-v1-users.js";
@@ -19,5 +21,7 @@ export function managementServiceV1(deps: ApiDeps): Partial<ServiceImpl<typeof M
     ...managementV1Changes(deps),
     ...managementV1Apps(deps),
     ...managementV1Users(deps),
+    ...managementV1Members(deps),
+    ...managementV1Orgs(deps),
   };
 }

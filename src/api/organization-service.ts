@@ -1,88 +1,25 @@
 // zitadel.org.v2.OrganizationService (add, list) and zitadel.org.v2beta.OrganizationService
-// (create, update, list, deactivate, activate, delete).
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+// (create, update, list, deactivate, activate, delete): message mapping onto the shared
+// operations (organization-operations.ts).
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { OrganizationService as OrganizationServiceV2 } from "@zitadel/proto/zitadel/org/v2/org_service_pb.js";
 import type { SearchQuery } from "@zitadel/proto/zitadel/org/v2/query_pb.js";
 import type { OrganizationService as OrganizationServiceV2beta } from "@zitadel/proto/zitadel/org/v2beta/org_service_pb.js";
 import type { OrganizationSearchFilter } from "@zitadel/proto/zitadel/org/v2beta/org_pb.js";
-import { canManageOrganization, isIamOwner, scopeOf, type Principal } from "../access/permissions.js";
-import { decideUserOperation, describeRole } from "../access/user-administration.js";
-import { createAdministrator, findHeldRolesOfOrganizationUsers } from "../directory/administrators.js";
-import { assertThat, failedPrecondition, invalidArgument, notFound, permissionDenied } from "../directory/errors.js";
-import * as orgs from "../directory/organizations.js";
-import { requireId } from "../directory/validate.js";
+import type * as orgs from "../directory/organizations.js";
 import type { OrgState } from "../generated/prisma/client.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
+import type { ApiDeps } from "./context.js";
 import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, ts } from "./convert.js";
+import { intersect, organizationOperations } from "./organization-operations.js";
 
 const STATE: Record<number, OrgState | undefined> = { 1: "ACTIVE", 2: "INACTIVE" };
 const STATE_NUMBER = { ACTIVE: 1, INACTIVE: 2 } as const;
 
-interface AdminRequest {
-  userType: { case: "userId"; value: string } | { case: "human"; value: unknown } | { case: undefined; value?: undefined };
-  roles: string[];
-}
-
-/** Creates the organization and makes the named existing users its administrators. */
-async function createWithAdmins(c: Call, input: { name: string; id?: string | undefined; admins: AdminRequest[] }) {
-  requireThat(isIamOwner(c.principal), "create organizations");
-  const admins = input.admins.map((admin, i) => {
-    if (admin.userType.case !== "userId") {
-      throw invalidArgument(`admins[${i}]`, "only existing users (userId) can be made administrators of a new organization");
-    }
-    return { userId: admin.userType.value, roles: admin.roles.length ? admin.roles : ["ORG_OWNER"] };
-  });
-  const org = await orgs.createOrganization(c.dir, { name: input.name, id: input.id });
-  try {
-    for (const admin of admins) {
-      await createAdministrator(c.dir, { userId: admin.userId, resource: { organizationId: org.id }, roles: admin.roles });
-    }
-  } catch (error) {
-    // No half-created organization: take it back when an administrator cannot be added.
-    await orgs.deleteOrganization(c.dir, org.id);
-    throw error;
-  }
-  return { org, adminIds: admins.map((a) => a.userId) };
-}
-
-/** Instance owners see every organization; others those they administer, and their own. */
-function visibleIds(p: Principal): string[] | undefined {
-  if (isIamOwner(p)) return undefined;
-  const scope = scopeOf(p);
-  return [...new Set([...scope.userOrgIds, p.orgId])];
-}
-
-async function manageableOrg(c: Call, id: string) {
-  const org = await orgs.getOrganization(c.dir, id);
-  if (!canManageOrganization(c.principal, org.id)) {
-    if (org.id !== c.principal.orgId) throw notFound("organization", id);
-    requireThat(false, `change organization ${id}`);
-  }
-  return org;
-}
-
-/**
- * Deactivating or deleting an organization does that to its users: the caller's roles must cover
- * every administrator role they hold, as for changing each of them (an ORG_OWNER cannot take the
- * instance owner down with its organization).
- */
-async function assertCoversMembers(c: Call, orgId: string, operation: "state" | "delete", what: string): Promise<void> {
-  for (const [userId, roles] of await findHeldRolesOfOrganizationUsers(c.dir, orgId)) {
-    const decision = decideUserOperation(c.principal, { userId, orgId, roles }, operation);
-    if (decision.allowed) continue;
-    const why =
-      decision.reason === "holds_uncovered_role"
-        ? `: its user ${userId} holds ${describeRole(decision.role)}, which your roles do not cover`
-        : "";
-    throw permissionDenied(`not allowed to ${what} organization ${orgId}${why}`);
-  }
-}
-
 export function organizationServiceV2(deps: ApiDeps): ServiceImpl<typeof OrganizationServiceV2> {
-  const call = (ctx: HandlerContext) => callOf(deps, ctx);
+  const ops = organizationOperations(deps);
   return {
     async addOrganization(req, ctx) {
-      const { org, adminIds } = await createWithAdmins(call(ctx), { name: req.name, id: req.orgId, admins: req.admins });
+      const { org, adminIds } = await ops.createOrganization(ctx, { name: req.name, id: req.orgId, admins: req.admins });
       return {
         details: { sequence: 0n, creationDate: ts(org.createdAt), changeDate: ts(org.updatedAt), resourceOwner: org.id },
         organizationId: org.id,
@@ -91,15 +28,13 @@ export function organizationServiceV2(deps: ApiDeps): ServiceImpl<typeof Organiz
     },
 
     async listOrganizations(req, ctx) {
-      const c = call(ctx);
       const input = readV2Queries(req.queries);
       if (input.defaultOnly) {
-        const first = await orgs.findDefaultOrganizationId(c.dir);
+        const first = await ops.findDefaultOrganizationId(ctx);
         input.ids = intersect(input.ids, first ? [first] : []);
       }
-      const page = await orgs.listOrganizations(c.dir, {
+      const page = await ops.listOrganizations(ctx, {
         ...input,
-        ids: intersect(input.ids, visibleIds(c.principal)),
         pagination: pagination(req.query && { offset: req.query.offset, limit: req.query.limit, asc: req.query.asc }),
         sortBy: req.sortingColumn === 1 ? "name" : undefined,
       });
@@ -119,10 +54,10 @@ export function organizationServiceV2(deps: ApiDeps): ServiceImpl<typeof Organiz
 }
 
 export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<typeof OrganizationServiceV2beta>> {
-  const call = (ctx: HandlerContext) => callOf(deps, ctx);
+  const ops = organizationOperations(deps);
   return {
     async createOrganization(req, ctx) {
-      const { org, adminIds } = await createWithAdmins(call(ctx), { name: req.name, id: req.id, admins: req.admins });
+      const { org, adminIds } = await ops.createOrganization(ctx, { name: req.name, id: req.id, admins: req.admins });
       return {
         id: org.id,
         creationDate: ts(org.createdAt),
@@ -131,18 +66,13 @@ export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<ty
     },
 
     async updateOrganization(req, ctx) {
-      const c = call(ctx);
-      await manageableOrg(c, req.id);
-      const org = await orgs.updateOrganization(c.dir, { id: req.id, name: req.name });
+      const org = await ops.updateOrganization(ctx, { id: req.id, name: req.name });
       return { changeDate: ts(org.updatedAt) };
     },
 
     async listOrganizations(req, ctx) {
-      const c = call(ctx);
-      const input = readV2betaFilters(req.filter);
-      const page = await orgs.listOrganizations(c.dir, {
-        ...input,
-        ids: intersect(input.ids, visibleIds(c.principal)),
+      const page = await ops.listOrganizations(ctx, {
+        ...readV2betaFilters(req.filter),
         pagination: pagination(req.pagination),
         sortBy: fromEnum("sortingColumn", req.sortingColumn, { 0: undefined, 1: "name", 2: "creationDate" } as const),
       });
@@ -160,41 +90,20 @@ export function organizationServiceV2beta(deps: ApiDeps): Partial<ServiceImpl<ty
     },
 
     async deleteOrganization(req, ctx) {
-      const c = call(ctx);
-      const id = requireId("id", req.id);
-      const existing = await orgs.findOrganization(c.dir, id);
-      if (existing) {
-        requireThat(canManageOrganization(c.principal, id), `delete organization ${id}`);
-        // Deleting one's own organization would delete the caller (and, for the first
-        // organization, the instance administrator) with it.
-        assertThat(id !== c.principal.orgId, () => failedPrecondition("an administrator cannot delete the organization it belongs to"));
-        await assertCoversMembers(c, id, "delete", "delete");
-        await orgs.deleteOrganization(c.dir, id);
-      }
+      await ops.deleteOrganization(ctx, req.id);
       return { deletionDate: now() };
     },
 
     async deactivateOrganization(req, ctx) {
-      const c = call(ctx);
-      await manageableOrg(c, req.id);
-      await assertCoversMembers(c, req.id, "state", "deactivate");
-      const org = await orgs.deactivateOrganization(c.dir, req.id);
+      const org = await ops.deactivateOrganization(ctx, req.id);
       return { changeDate: ts(org.updatedAt) };
     },
 
     async activateOrganization(req, ctx) {
-      const c = call(ctx);
-      await manageableOrg(c, req.id);
-      const org = await orgs.activateOrganization(c.dir, req.id);
+      const org = await ops.activateOrganization(ctx, req.id);
       return { changeDate: ts(org.updatedAt) };
     },
   };
-}
-
-function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return a.filter((id) => b.includes(id));
 }
 
 type OrgFilters = Pick<orgs.ListOrganizationsInput, "ids" | "name" | "domain" | "state"> & { defaultOnly?: boolean };

@@ -44,6 +44,13 @@ export const ROLES_BY_RESOURCE: Record<AdminResource, readonly AdminRole[]> = {
   PROJECT_GRANT: ["PROJECT_GRANT_OWNER"],
 };
 
+const RESOURCE_NAMES: Record<AdminResource, string> = {
+  INSTANCE: "the instance",
+  ORGANIZATION: "an organization",
+  PROJECT: "a project",
+  PROJECT_GRANT: "a project grant",
+};
+
 interface ResolvedResource {
   resource: AdminResource;
   resourceId: string;
@@ -81,9 +88,15 @@ async function resolveResource(tx: Tx, ref: ResourceRef): Promise<ResolvedResour
   return { resource: "PROJECT_GRANT", resourceId: grant.id, orgId: null, projectId: null, projectGrantId: grant.id };
 }
 
+/** Each role must belong on the resource; a role rolegate does not have (ZITADEL's ORG_OWNER_VIEWER, say) is named. */
 function readRoles(resource: AdminResource, roles: unknown): AdminRole[] {
   const allowed = ROLES_BY_RESOURCE[resource];
-  const list = requireList("roles", roles, (field, value) => requireEnum(field, value, allowed));
+  const list = requireList("roles", roles, (field, value) => {
+    if (typeof value === "string" && !(allowed as readonly string[]).includes(value)) {
+      throw invalidArgument(field, `${value} is not a role on ${RESOURCE_NAMES[resource]}; must be one of ${allowed.join(", ")}`);
+    }
+    return requireEnum(field, value, allowed);
+  });
   if (list.length === 0) throw invalidArgument("roles", "must name at least one role");
   return list;
 }
@@ -216,6 +229,9 @@ export interface AdministratorFilter {
   userPreferredLoginName?: TextFilter | undefined;
   /** The user's display name as the API shows it (display name, else machine name, else login name). */
   userDisplayName?: TextFilter | undefined;
+  userGivenName?: TextFilter | undefined;
+  userFamilyName?: TextFilter | undefined;
+  userEmail?: TextFilter | undefined;
   resource?: AdminResource | undefined;
   resourceId?: string | undefined;
   /** Administrators of one project grant, named by its project and the organization it is granted to. */
@@ -248,7 +264,7 @@ export interface ListAdministratorsInput extends AdministratorFilter {
 }
 
 const ROW_INCLUDE = {
-  user: { select: USER_NAMES },
+  user: { select: { ...USER_NAMES, givenName: true, familyName: true, email: true, type: true } },
   org: { select: { id: true, name: true } },
   project: { select: { id: true, name: true, orgId: true } },
   projectGrant: { select: { id: true, projectId: true, grantedOrgId: true, project: { select: { name: true, orgId: true } } } },
@@ -319,6 +335,9 @@ function administratorWhere(f: AdministratorFilter, path: string, depth: number)
     conditions.push({ user: { username: textWhere(name, f.userPreferredLoginName) } });
   }
   if (f.userDisplayName) conditions.push({ user: displayNameWhere(at("userDisplayName.displayName"), f.userDisplayName) });
+  if (f.userGivenName) conditions.push({ user: { givenName: textWhere(at("firstNameQuery.firstName"), f.userGivenName) } });
+  if (f.userFamilyName) conditions.push({ user: { familyName: textWhere(at("lastNameQuery.lastName"), f.userFamilyName) } });
+  if (f.userEmail) conditions.push({ user: { email: textWhere(at("emailQuery.email"), f.userEmail) } });
   const resource = optionalEnum(at("resource"), f.resource, ["INSTANCE", "ORGANIZATION", "PROJECT", "PROJECT_GRANT"] as const);
   if (resource) conditions.push({ resource });
   if (f.resourceId !== undefined) conditions.push({ resourceId: requireText(at("resourceId"), f.resourceId, { min: 0 }) });

@@ -87,8 +87,8 @@ export async function deleteUserMetadata(ctx: DirectoryContext, input: { userId:
   });
 }
 
-/** Validates entries; a key given twice keeps its last value. */
-function readMetadata(value: unknown): { key: string; value: Uint8Array<ArrayBuffer> }[] {
+/** Validates entries (user and organization metadata alike); a key given twice keeps its last value. */
+export function readMetadata(value: unknown): { key: string; value: Uint8Array<ArrayBuffer> }[] {
   if (!Array.isArray(value) || value.length === 0) throw invalidArgument("metadata", "must list at least one entry");
   const byKey = new Map<string, Uint8Array<ArrayBuffer>>();
   value.forEach((entry: Partial<MetadataEntry> | null | undefined, i) => {
@@ -105,6 +105,6 @@ function readMetadataValue(field: string, value: unknown): Uint8Array<ArrayBuffe
   return new Uint8Array(value); // a copy the caller cannot change mid-write
 }
 
-function describeMetadata(entry: { key: string; value: Uint8Array }) {
+export function describeMetadata(entry: { key: string; value: Uint8Array }) {
   return { key: entry.key, value: Buffer.from(entry.value).toString("base64") };
 }

@@ -2,6 +2,7 @@
 // its cascade is removed.
 import { describe, expect, it } from "vitest";
 import { createAuthorization } from "../../src/directory/authorizations.js";
+import { setOrgMetadata } from "../../src/directory/org-metadata.js";
 import { deleteOrganization } from "../../src/directory/organizations.js";
 import { createProjectGrant, deleteProjectGrant, updateProjectGrant } from "../../src/directory/project-grants.js";
 import { deleteProject, removeProjectRole } from "../../src/directory/projects.js";
@@ -96,12 +97,14 @@ describe("cascades (docs/rules.md#cascades)", () => {
     const thirdProject = await makeProject(ctx(), third.id, ["member"]);
     const referring = await createAuthorization(ctx(), { userId: s.partnerUser.id, projectId: thirdProject.id, roleKeys: ["member"] });
     const partnerProject = await makeProject(ctx(), s.partner.id);
+    await setOrgMetadata(ctx(), { orgId: s.partner.id, metadata: [{ key: "k", value: new Uint8Array([1]) }] });
 
     await deleteOrganization(ctx(), s.partner.id);
 
     expect(await prisma().user.findUnique({ where: { id: s.partnerUser.id } })).toBeNull();
     expect(await prisma().project.findUnique({ where: { id: partnerProject.id } })).toBeNull();
     expect(await prisma().projectGrant.findUnique({ where: { id: s.grant.id } })).toBeNull();
+    expect(await prisma().orgMetadata.count({ where: { orgId: s.partner.id } })).toBe(0);
     for (const id of [s.partnerAuth.id, external.id, referring.id]) {
       expect(await prisma().authorization.findUnique({ where: { id } })).toBeNull();
     }
