@@ -10,8 +10,7 @@ import { type Page, type Pagination, readPagination } from "../directory/list.js
 import * as projects from "../directory/projects.js";
 import { requireId } from "../directory/validate.js";
 import type { AppKind } from "../generated/prisma/client.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { contextOrganization } from "./project-operations.js";
+import { callOf, requireThat, type ApiDeps, type Call, contextOrganization } from "./context.js";
 
 /** The directory's field names → the request's, so that errors name the request's fields. */
 export interface AppOperationsOptions {

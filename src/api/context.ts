@@ -39,6 +39,14 @@ export function callOf(deps: ApiDeps, ctx: HandlerContext): Call {
   return { principal, dir: { prisma: deps.prisma, actor: { id: principal.userId } }, headerOrgId: headerOrgId || undefined };
 }
 
+/**
+ * The organization a request acts in when it names none (v1 always; v2 where a field is empty): the
+ * `x-zitadel-orgid` header's, or the caller's own (docs/rules.md#r-admin-6). It grants nothing.
+ */
+export function contextOrganization(c: Call): string {
+  return c.headerOrgId || c.principal.orgId;
+}
+
 export function requireThat(allowed: boolean, what: string): void {
   if (!allowed) throw permissionDenied(`not allowed to ${what}`);
 }

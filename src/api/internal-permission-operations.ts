@@ -13,8 +13,7 @@ import * as administrators from "../directory/administrators.js";
 import { notFound, permissionDenied } from "../directory/errors.js";
 import type { Page } from "../directory/list.js";
 import { requireId } from "../directory/validate.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { contextOrganization } from "./project-operations.js";
+import { callOf, requireThat, type ApiDeps, type Call, contextOrganization } from "./context.js";
 
 export type InternalPermissionOperations = ReturnType<typeof internalPermissionOperations>;
 

@@ -12,9 +12,9 @@ import type * as apps from "../directory/applications.js";
 import { invalidArgument } from "../directory/errors.js";
 import { apiSettings, appTypeOf, OIDC_FIELDS, oidcSettings, readApiAuthMethod, readNewOidc, readOidcChanges } from "./app-messages.js";
 import { appOperations } from "./app-operations.js";
-import { callOf, type ApiDeps } from "./context.js";
+import { callOf, type ApiDeps, contextOrganization } from "./context.js";
 import { fromEnum, textFilter, ts } from "./convert.js";
-import { contextOrganization } from "./project-operations.js";
+
 import { changed, details, listDetails, listQuery } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

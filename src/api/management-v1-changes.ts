@@ -8,9 +8,9 @@ import { canManageOrganization, canManageUsers } from "../access/permissions.js"
 import { type AuditSubject, type AuditView, listAuditEntries } from "../directory/audit-log.js";
 import { notFound } from "../directory/errors.js";
 import { requireId } from "../directory/validate.js";
-import { callOf, requireThat, type ApiDeps } from "./context.js";
+import { callOf, requireThat, type ApiDeps, contextOrganization } from "./context.js";
 import { displayNameOf, ts } from "./convert.js";
-import { contextOrganization, projectOperations } from "./project-operations.js";
+import { projectOperations } from "./project-operations.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;
 

@@ -5,9 +5,9 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
 import { canManageOrganization } from "../access/permissions.js";
 import * as labels from "../directory/label-policy.js";
-import { callOf, requireThat, type ApiDeps } from "./context.js";
+import { callOf, requireThat, type ApiDeps, contextOrganization } from "./context.js";
 import { readLabelPolicyV1, toLabelPolicyV1 } from "./label-policy-messages.js";
-import { contextOrganization } from "./project-operations.js";
+
 import { changed, details } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

@@ -8,10 +8,10 @@ import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js"
 import type { SearchQuery } from "@zitadel/proto/zitadel/member_pb.js";
 import type { MembershipQuery } from "@zitadel/proto/zitadel/user_pb.js";
 import * as administrators from "../directory/administrators.js";
-import { callOf, type ApiDeps } from "./context.js";
+import { callOf, type ApiDeps, contextOrganization } from "./context.js";
 import { displayNameOf, textFilter } from "./convert.js";
 import { internalPermissionOperations } from "./internal-permission-operations.js";
-import { contextOrganization } from "./project-operations.js";
+
 import { changed, details, listDetails, listQuery } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

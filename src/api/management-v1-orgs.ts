@@ -7,10 +7,10 @@ import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js"
 import type { MetadataQuery } from "@zitadel/proto/zitadel/metadata_pb.js";
 import type { OrgMetadata } from "../directory/org-metadata.js";
 import type { Organization } from "../directory/organizations.js";
-import { callOf, type ApiDeps } from "./context.js";
+import { callOf, type ApiDeps, contextOrganization } from "./context.js";
 import { textFilter } from "./convert.js";
 import { organizationOperations } from "./organization-operations.js";
-import { contextOrganization } from "./project-operations.js";
+
 import { changed, details, listDetails, listQuery } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

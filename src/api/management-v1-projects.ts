@@ -8,10 +8,10 @@ import type { AllProjectGrantQuery, ProjectGrantQuery, ProjectQuery, RoleQuery }
 import { notFound } from "../directory/errors.js";
 import type * as grants from "../directory/project-grants.js";
 import type * as projects from "../directory/projects.js";
-import { callOf, type ApiDeps } from "./context.js";
+import { callOf, type ApiDeps, contextOrganization } from "./context.js";
 import { fromEnum, textFilter, toEnum } from "./convert.js";
 import { LABELING, STATE } from "./project-messages.js";
-import { contextOrganization, projectOperations } from "./project-operations.js";
+import { projectOperations } from "./project-operations.js";
 import { changed, details, listDetails, listQuery } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

@@ -10,9 +10,9 @@ import type * as authorizations from "../directory/authorizations.js";
 import { invalidArgument, notFound } from "../directory/errors.js";
 import { findGrantById } from "../directory/project-grants.js";
 import { type AuthorizationView, authorizationOperations } from "./authorization-operations.js";
-import { callOf, type ApiDeps } from "./context.js";
+import { callOf, type ApiDeps, contextOrganization } from "./context.js";
 import { displayNameOf, textFilter } from "./convert.js";
-import { contextOrganization } from "./project-operations.js";
+
 import { changed, details, listDetails, listQuery } from "./v1-messages.js";
 
 type Impl = Partial<ServiceImpl<typeof ManagementService>>;

@@ -8,7 +8,7 @@ import type { Page } from "../directory/list.js";
 import * as grants from "../directory/project-grants.js";
 import * as projects from "../directory/projects.js";
 import { requireId } from "../directory/validate.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
+import { callOf, requireThat, type ApiDeps, type Call, contextOrganization } from "./context.js";
 
 export interface ProjectOperationsOptions {
   /** The request field that names a project (v2beta `id`, v2 `projectId`), for error messages. */
@@ -134,11 +134,6 @@ export function projectOperations(deps: ApiDeps, { projectIdField, withinContext
       return grants.listProjectGrants(c.dir, { ...input, visibleTo: visibilityOf(c.principal) });
     },
   };
-}
-
-/** The organization a request without one acts in: the `x-zitadel-orgid` header's, or the caller's own. */
-export function contextOrganization(c: Call): string {
-  return c.headerOrgId || c.principal.orgId;
 }
 
 /** Instance owners see everything; everyone else what their memberships reach. */

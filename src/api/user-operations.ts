@@ -16,8 +16,7 @@ import * as userListing from "../directory/user-listing.js";
 import * as userMetadata from "../directory/user-metadata.js";
 import * as users from "../directory/users.js";
 import { requireId, requireText } from "../directory/validate.js";
-import { callOf, requireThat, type ApiDeps, type Call } from "./context.js";
-import { contextOrganization } from "./project-operations.js";
+import { callOf, requireThat, type ApiDeps, type Call, contextOrganization } from "./context.js";
 
 export interface UserOperationsOptions {
   /**
