@@ -3,7 +3,7 @@
 // credentials). A change through the management API is visible at the next request, with no restart.
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
-import type { ClientKind } from "../access/policy.js";
+import { appAvailable, type ClientKind } from "../access/policy.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { loadClientRecords, type AppRecord, type MachineRecord, type PublicKeyRecord } from "../directory/client-records.js";
 import { textProblem } from "../directory/validate.js";
@@ -49,7 +49,7 @@ export async function findClientMetadata(prisma: PrismaClient, clientId: string)
 
 /** An OIDC or API app of an active project of an active organization. */
 function appClient({ app, projectState, orgState, keys }: AppRecord): ClientMetadata | undefined {
-  if (app.state !== "ACTIVE" || projectState !== "ACTIVE" || orgState !== "ACTIVE") return undefined;
+  if (!appAvailable({ app: app.state, project: projectState, projectOrg: orgState })) return undefined;
   const common = {
     client_id: app.clientId,
     client_name: app.name,
