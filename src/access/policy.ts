@@ -1,8 +1,8 @@
 // The sign-in policy: for every path a sign-in or a token takes, which checks run, in which order,
 // what a failure answers, and which claims each destination carries. The paths are declared in
 // one table (PATHS; docs/rules.md#sign-in-paths holds the same table, and the table test reads it
-// from there). Pure: the oidc side loads the facts once per request (src/oidc/policy-facts.ts)
-// and applies the outcome.
+// from there). Pure: the facts are loaded once per request (src/directory/policy-facts.ts; the
+// oidc side through src/oidc/policy-facts.ts), and the caller applies the outcome.
 import { audienceFor, narrowAudienceScopes } from "./audience.js";
 import {
   emailClaims,
