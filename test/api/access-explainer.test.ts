@@ -133,6 +133,26 @@ describe("ExplainAccess", () => {
     expect(Object.keys(res.claims?.userinfo ?? {})).toContain(`urn:zitadel:iam:org:project:${projectId}:roles`);
   });
 
+  it("leaves out an aud scope whose project the user fails, as a sign-in narrows it, and keeps the organization scope's claim", async () => {
+    const { orgId, projectId, user } = await ownScene();
+    await seed.authorize(user.id, projectId, ["viewer"]);
+    const closed = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
+    const app = await seed.webApp(projectId, CALLBACK);
+    const aud = `urn:zitadel:iam:org:project:id:${closed}:aud`;
+    const res = await explainer().explainAccess({
+      userId: user.id,
+      app: { case: "clientId", value: app.clientId },
+      scopes: ["openid", aud, `urn:zitadel:iam:org:id:${orgId}`],
+    });
+    expect(res.decision).toBe(Decision.ALLOWED);
+    expect(res.grantedScopes).toEqual(["openid", `urn:zitadel:iam:org:id:${orgId}`]);
+    expect(res.deniedScopes).toEqual([aud]);
+    expect(res.audience).not.toContain(closed);
+    expect(checkOf(res, "audience_projects").detail).toBe(`left out of the token: ${aud}`);
+    expect(checkOf(res, "organization_scope").detail).toContain(`the user belongs to organization ${orgId}`);
+    expect(res.claims?.idToken?.["urn:zitadel:iam:org:id"]).toBe(orgId);
+  });
+
   it("denies a granted organization's user while its grant is inactive, naming the grant", async () => {
     const ownerId = await seed.org();
     const customerId = await seed.org();
