@@ -113,7 +113,7 @@ async function reachable(probe: Promise<unknown>): Promise<boolean> {
 
 const READY_TIMEOUT_MS = 2000;
 
-/** Everything on the one port: `/zitadel.*` paths go to the management API, the rest to Koa. */
+/** Everything on the one port: `/zitadel.*` and `/rolegate.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {
   const metrics = deps.metrics ?? new Metrics();
   const app = createApp({ ...deps, metrics });
@@ -138,12 +138,12 @@ export function createHandler(deps: AppDeps): RequestHandler {
     interceptors: apiInterceptors(api, deps.log, countCall),
     readMaxBytes: MAX_REQUEST_BYTES,
     jsonOptions: API_JSON_OPTIONS,
-    // A zitadel.* method no service serves answers `unimplemented`; other paths are Koa's 404.
+    // A zitadel.* or rolegate.* method no service serves answers `unimplemented`; other paths are Koa's 404.
     fallback: unservedMethods({ readMaxBytes: MAX_REQUEST_BYTES, log: deps.log, countCall }, koa) as never,
   });
   const assets = assetRoutes(api, deps.log);
   const rest = restGateway({ mounts: REST_MOUNTS, handlers: () => handlers, readMaxBytes: MAX_REQUEST_BYTES, log: deps.log });
-  // Every service is in the zitadel.* package: other paths skip Connect's routing.
+  // Every service is in the zitadel.* or rolegate.* packages: other paths skip Connect's routing.
   return ((req, res) => {
     if (assets.serves(req.url)) {
       setSecurityHeaders(res);
@@ -153,11 +153,14 @@ export function createHandler(deps: AppDeps): RequestHandler {
       setSecurityHeaders(res);
       return rest.handle(req, res);
     }
-    if (!req.url?.startsWith("/zitadel.")) return koa(req, res);
+    if (!isApiPath(req.url)) return koa(req, res);
     setSecurityHeaders(res);
     return connect(req, res);
   }) as RequestHandler;
 }
+
+/** The management API's RPC paths: ZITADEL's services and rolegate's own. */
+const isApiPath = (url: string | undefined) => !!url && (url.startsWith("/zitadel.") || url.startsWith("/rolegate."));
 
 export async function listen(app: Koa, port: number): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer(app.callback());

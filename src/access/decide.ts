@@ -62,23 +62,113 @@ export function isEffective(a: SnapshotAuthorization): boolean {
   return a.state === "ACTIVE" && (a.grantState === null || a.grantState === "ACTIVE");
 }
 
-export function decideAccess(s: AccessSnapshot): AccessDecision {
+/** Whether an authorization counts for authorizationRequired: it counts (isEffective) and has a role. */
+export function grantsAccess(a: SnapshotAuthorization): boolean {
+  return isEffective(a) && a.roleKeys.length > 0;
+}
+
+/** The steps of decideAccess, in the order they run. */
+export type AccessStepName = "project_active" | "user_active" | "user_organization_active" | "project_grant" | "authorization";
+export const ACCESS_STEPS: readonly AccessStepName[] = [
+  "project_active",
+  "user_active",
+  "user_organization_active",
+  "project_grant",
+  "authorization",
+];
+
+export type StepOutcome = "passed" | "failed" | "skipped";
+
+/** One step of the checks on one user and one project, with what it looked at. */
+export interface AccessStep {
+  step: AccessStepName;
+  outcome: StepOutcome;
+  /** Failed: the reason the decision gives. */
+  reason?: DenyReason | undefined;
+  /** What the step saw, for an administrator (ids, states, role keys). */
+  detail: string;
+}
+
+const describeAuthorization = (a: SnapshotAuthorization) =>
+  `held by organization ${a.orgId} (${a.orgPrimaryDomain})${a.grantState === null ? " as the project's owner" : ` through a grant (${a.grantState})`}, ` +
+  `${a.state}, roles [${a.roleKeys.join(", ")}]: ${
+    grantsAccess(a)
+      ? "counts"
+      : a.state !== "ACTIVE"
+        ? "does not count (inactive)"
+        : !isEffective(a)
+          ? "does not count (its grant is inactive)"
+          : "does not count (no role)"
+  }`;
+
+/**
+ * Every step of decideAccess in order, each with what it saw: the steps after the first failure
+ * are skipped (the decision stops there), as are the settings that are off.
+ */
+export function accessSteps(s: AccessSnapshot): AccessStep[] {
+  const steps: AccessStep[] = [];
+  const step = (name: AccessStepName, outcome: "passed" | "failed" | "skipped", detail: string, reason?: DenyReason) =>
+    steps.push({ step: name, outcome, detail, ...(reason ? { reason } : {}) });
+  const run = (name: AccessStepName, evaluate: () => { ok: boolean | "skipped"; detail: string; reason?: DenyReason }) => {
+    if (steps.some((x) => x.outcome === "failed")) return step(name, "skipped", "not checked: an earlier check failed");
+    const r = evaluate();
+    step(
+      name,
+      r.ok === "skipped" ? "skipped" : r.ok ? "passed" : "failed",
+      r.detail,
+      r.ok === true || r.ok === "skipped" ? undefined : r.reason,
+    );
+  };
+
   // An inactive project or owner organization makes its apps unknown (checked first: nothing
   // about the user should be revealed for an app that does not exist to the outside).
-  if (s.project.state !== "ACTIVE" || s.projectOrg.state !== "ACTIVE") return deny("project_unavailable");
-  if (s.user.state === "LOCKED") return deny("user_locked");
-  if (s.user.state !== "ACTIVE") return deny("user_inactive");
-  if (s.userOrg.state !== "ACTIVE") return deny("user_org_inactive");
-
-  if (s.project.projectAccessRequired) {
+  run("project_active", () => ({
+    ok: s.project.state === "ACTIVE" && s.projectOrg.state === "ACTIVE",
+    detail: `project ${s.project.id} is ${s.project.state}, its owner organization ${s.projectOrg.id} is ${s.projectOrg.state}`,
+    reason: "project_unavailable",
+  }));
+  run("user_active", () => ({
+    ok: s.user.state === "ACTIVE",
+    detail: `user ${s.user.id} is ${s.user.state}`,
+    reason: s.user.state === "LOCKED" ? "user_locked" : "user_inactive",
+  }));
+  run("user_organization_active", () => ({
+    ok: s.userOrg.state === "ACTIVE",
+    detail: `the user's organization ${s.userOrg.id} is ${s.userOrg.state}`,
+    reason: "user_org_inactive",
+  }));
+  run("project_grant", () => {
+    if (!s.project.projectAccessRequired) return { ok: "skipped", detail: "projectAccessRequired is off" };
     // The user's own organization only (as ZITADEL): external user grants do not open the project.
-    const ownsProject = s.user.orgId === s.project.orgId;
-    const grantActive = s.userOrgGrant?.state === "ACTIVE";
-    if (!ownsProject && !grantActive) return deny("project_access_required");
-  }
-  if (s.project.authorizationRequired) {
+    if (s.user.orgId === s.project.orgId) return { ok: true, detail: `the user's organization ${s.user.orgId} owns the project` };
+    const grant = s.userOrgGrant;
+    return {
+      ok: grant?.state === "ACTIVE",
+      detail: grant
+        ? `project grant ${grant.id} to the user's organization ${s.user.orgId} is ${grant.state}`
+        : `the user's organization ${s.user.orgId} neither owns the project nor holds a grant of it (grants to other organizations do not count)`,
+      reason: "project_access_required",
+    };
+  });
+  run("authorization", () => {
+    if (!s.project.authorizationRequired) return { ok: "skipped", detail: "authorizationRequired is off" };
     // Better than ZITADEL: an authorization without any role does not count.
-    if (!s.authorizations.some((a) => isEffective(a) && a.roleKeys.length > 0)) return deny("authorization_required");
-  }
-  return { allowed: true };
+    const listed = s.authorizations.map(describeAuthorization);
+    return {
+      ok: s.authorizations.some(grantsAccess),
+      detail: listed.length ? `authorizations: ${listed.join("; ")}` : "the user holds no authorization on the project",
+      reason: "authorization_required",
+    };
+  });
+  return steps;
+}
+
+/** The decision of the steps: the first that failed is the reason. */
+export function decisionOf(steps: readonly AccessStep[]): AccessDecision {
+  const failed = steps.find((step) => step.outcome === "failed");
+  return failed ? deny(failed.reason!) : { allowed: true };
+}
+
+export function decideAccess(s: AccessSnapshot): AccessDecision {
+  return decisionOf(accessSteps(s));
 }

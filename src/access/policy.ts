@@ -1,8 +1,8 @@
 // The sign-in policy: for every path a sign-in or a token takes, which checks run, in which order,
 // what a failure answers, and which claims each destination carries. The paths are declared in
 // one table (PATHS; docs/rules.md#sign-in-paths holds the same table, and the table test reads it
-// from there). Pure: the oidc side loads the facts once per request (src/oidc/policy-facts.ts)
-// and applies the outcome.
+// from there). Pure: the facts are loaded once per request (src/directory/policy-facts.ts; the
+// oidc side through src/oidc/policy-facts.ts), and the caller applies the outcome.
 import { audienceFor, narrowAudienceScopes } from "./audience.js";
 import {
   emailClaims,
@@ -15,7 +15,17 @@ import {
   roleClaims,
   type SubjectProfile,
 } from "./claims.js";
-import { type AccessDecision, DENY_MESSAGES, type DenyReason, decideAccess, type ProjectAccess } from "./decide.js";
+import {
+  type AccessDecision,
+  type AccessStep,
+  accessSteps,
+  DENY_MESSAGES,
+  type DenyReason,
+  decideAccess,
+  decisionOf,
+  type ProjectAccess,
+  type StepOutcome,
+} from "./decide.js";
 import { parseScopes, SCOPE, type ScopeRequest } from "./scopes.js";
 import type { OrgState, UserState } from "./states.js";
 
@@ -218,6 +228,8 @@ export interface CheckResult {
   message?: string | undefined;
   /** The scope that failed (audience_projects). */
   scope?: string | undefined;
+  /** project_access: the steps of decideAccess on the decided project (none: unknown project or user). */
+  steps?: AccessStep[] | undefined;
 }
 
 export interface PolicyOutcome {
@@ -307,8 +319,11 @@ function runCheck(check: CheckName, f: PolicyFacts, rule: PathRule, request: Sco
       return inOrg ? passed(check) : failed(check, "other_organization");
     }
     case "project_access": {
-      const decision = f.project?.access ? decideAccess(f.project.access.snapshot) : UNKNOWN_PROJECT;
-      return decision.allowed ? passed(check) : failed(check, decision.reason, decision.message);
+      const snapshot = f.project?.access?.snapshot;
+      const steps = snapshot ? accessSteps(snapshot) : undefined;
+      const decision = steps ? decisionOf(steps) : UNKNOWN_PROJECT;
+      const result = decision.allowed ? passed(check) : failed(check, decision.reason, decision.message);
+      return steps ? { ...result, steps } : result;
     }
     case "audience_projects": {
       if (rule.audience !== "refuse") return passed(check); // narrowed below, never refused
@@ -449,4 +464,115 @@ function roleClaimsOf(f: PolicyFacts, scopes: ScopeRequest): Record<string, unkn
  */
 export function userGrantScopes(f: PolicyFacts): { granted: string[]; denied: string[] } {
   return narrowedScopes(f, PATHS.refresh);
+}
+
+/**
+ * An app is a client only while it, its project and the project's owner organization are all
+ * ACTIVE (docs/rules.md#r-check-1); otherwise oidc-provider never sees it and no path runs.
+ */
+export function appAvailable(states: { app: string; project: string; projectOrg: string }): boolean {
+  return states.app === "ACTIVE" && states.project === "ACTIVE" && states.projectOrg === "ACTIVE";
+}
+
+/** The app whose users sign in, as the explanation names it. */
+export interface AppFacts {
+  id: string;
+  state: string;
+  projectId: string;
+  projectState: string;
+  orgId: string;
+  orgState: string;
+}
+
+/** One check of an explanation: a path's check, or one step of project_access. */
+export interface ExplainedCheck {
+  /** "client_available" (before any path), or the path's check. */
+  check: CheckName | "client_available";
+  step?: AccessStep["step"] | undefined;
+  outcome: StepOutcome;
+  reason?: ReasonCode | undefined;
+  detail: string;
+}
+
+export interface Explanation {
+  allowed: boolean;
+  /** The first failure, and how the path answers it ("unknown_client": oidc-provider's own error, before any path). */
+  denial?: { check: ExplainedCheck["check"]; reason: ReasonCode; message: string; answer: Denial | "unknown_client" } | undefined;
+  checks: ExplainedCheck[];
+  /** decideSignIn's outcome (absent: the app is not a client, no path ran). */
+  outcome?: PolicyOutcome | undefined;
+}
+
+const NOT_RUN = "not checked: an earlier check failed";
+
+/**
+ * Why a path lets the subject in or not, check by check, for an administrator: decideSignIn's own
+ * outcome, with every check of the path (those after the first failure skipped) and project_access
+ * broken into decideAccess's steps. It decides nothing itself.
+ */
+export function explainSignIn(path: SignInPath, f: PolicyFacts, app: AppFacts): Explanation {
+  const checks: ExplainedCheck[] = [];
+  const available = appAvailable({ app: app.state, project: app.projectState, projectOrg: app.orgState });
+  checks.push({
+    check: "client_available",
+    outcome: available ? "passed" : "failed",
+    ...(available ? {} : { reason: "project_unavailable" as const }),
+    detail: `app ${app.id} is ${app.state}, its project ${app.projectId} is ${app.projectState}, the project's organization ${app.orgId} is ${app.orgState}`,
+  });
+  const pathChecks = ["client_kind", ...(checksOf(path, f.client.kind) ?? [])] as CheckName[];
+  if (!available) {
+    for (const check of pathChecks) checks.push({ check, outcome: "skipped", detail: NOT_RUN });
+    const reason = "project_unavailable";
+    return { allowed: false, denial: { check: "client_available", reason, message: messageOf(reason), answer: "unknown_client" }, checks };
+  }
+  const outcome = decideSignIn(path, f);
+  const results = new Map(outcome.checks.map((r) => [r.check, r]));
+  for (const check of pathChecks) {
+    const result = results.get(check) ?? (check === "client_kind" ? passed(check) : undefined);
+    if (!result) {
+      checks.push({ check, outcome: "skipped", detail: NOT_RUN });
+      continue;
+    }
+    const state: StepOutcome = result.passed ? "passed" : "failed";
+    const reason = result.passed ? {} : { reason: result.reason };
+    if (check === "project_access" && result.steps) {
+      for (const s of result.steps) checks.push({ check, step: s.step, outcome: s.outcome, reason: s.reason, detail: s.detail });
+    } else {
+      checks.push({ check, outcome: state, ...reason, detail: detailOf(check, result, f, outcome) });
+    }
+  }
+  const d = outcome.denial;
+  const denial = d ? { check: d.check, reason: d.reason, message: d.message, answer: d.answer } : undefined;
+  return { allowed: outcome.allowed, ...(denial ? { denial } : {}), checks, outcome };
+}
+
+function detailOf(check: CheckName, result: CheckResult, f: PolicyFacts, outcome: PolicyOutcome): string {
+  const request = parseScopes(f.scopes);
+  switch (check) {
+    case "client_kind":
+      return result.passed ? `a ${f.client.kind} client: this path serves it` : `a ${f.client.kind} client: this path does not serve it`;
+    case "subject_active":
+      return result.passed ? `user ${f.subjectId} and its organization are ACTIVE` : (result.message ?? "");
+    case "organization_scope": {
+      const named = [request.orgId && `organization ${request.orgId}`, request.orgDomain && `domain ${request.orgDomain}`].filter(Boolean);
+      if (named.length === 0) return "the scopes name no organization";
+      const org = f.subject?.org;
+      return `the scopes name ${named.join(" and ")}; the user belongs to ${org ? `organization ${org.id} (${org.primaryDomain})` : "no known organization"}`;
+    }
+    case "project_access":
+      // Without steps: the user or the project is unknown.
+      return `user ${f.subjectId} or project ${f.project?.id ?? f.client.projectId ?? "(none)"} does not exist`;
+    case "audience_projects": {
+      if (request.audienceProjects.length === 0) return "the scopes name no other project";
+      if (!result.passed) return result.message ?? "";
+      const left = outcome.scopes.denied.filter((s) => s.startsWith(SCOPE.audPrefix));
+      return left.length ? `left out of the token: ${left.join(" ")}` : `every project named by an aud scope passes its checks`;
+    }
+    case "management_consent":
+      if (!request.managementAudience) return "the scopes do not ask for the management API";
+      if (!result.passed) return result.message ?? "";
+      return f.managementConsent === "given"
+        ? "the user allowed this app to use the management API"
+        : "the user declined the management API: it is left out of the token";
+  }
 }

@@ -62,7 +62,7 @@ export async function authenticate(deps: ApiDeps, authorization: string | null |
   return principal;
 }
 
-const READ_METHOD = /^(Get|List|Search)/;
+const READ_METHOD = /^(Get|List|Search|Explain)/;
 
 /** After any call that may have written (even one that failed half-way), the caches are cleared. */
 export function changeInterceptor(deps: ApiDeps): Interceptor {

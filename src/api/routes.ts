@@ -1,4 +1,4 @@
-// The management API: ZITADEL's services, served with connect-node (Connect, gRPC, gRPC-Web).
+// The management API: ZITADEL's services (and rolegate's own, rolegate.*), served with connect-node (Connect, gRPC, gRPC-Web).
 // Methods a service does not implement answer `unimplemented`.
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
@@ -17,7 +17,9 @@ import { ApplicationService } from "../generated/proto/zitadel/application/v2/ap
 import { ProjectService as ProjectServiceV2 } from "../generated/proto/zitadel/project/v2/project_service_pb.js";
 import { AuthorizationService as AuthorizationServiceV2 } from "../generated/proto/zitadel/authorization/v2/authorization_service_pb.js";
 import { InternalPermissionService as InternalPermissionServiceV2 } from "../generated/proto/zitadel/internal_permission/v2/internal_permission_service_pb.js";
+import { AccessService } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
 import type { Logger } from "../log.js";
+import { accessService } from "./access-service.js";
 import { adminService } from "./admin-service.js";
 import { appService } from "./app-service.js";
 import { appServiceV2 } from "./app-service-v2.js";
@@ -60,6 +62,7 @@ export function servedServices(deps: ApiDeps): [DescService, Partial<ServiceImpl
     served(SettingsService, settingsService(deps)),
     served(ManagementService, managementServiceV1(deps)),
     served(AdminService, adminService(deps)),
+    served(AccessService, accessService(deps)),
   ];
 }
 

@@ -1,4 +1,4 @@
-// Calls to a `zitadel.*` method nobody serves: a service rolegate does not serve at all, or a method
+// Calls to a `zitadel.*` or `rolegate.*` method nobody serves: a service rolegate does not serve at all, or a method
 // a served service does not have. They answer `unimplemented` in the caller's protocol, as grpc-go
 // and connect do (gRPC and gRPC-Web: HTTP 200 with grpc-status 12; Connect: HTTP 501 with
 // {"code":"unimplemented"}, the protocol's mapping), not a bare HTTP 404 that clients can only
@@ -19,8 +19,8 @@ import type { Logger } from "../log.js";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `/zitadel.<package>.<Service>/<Method>`: the path of a ZITADEL RPC. */
-const RPC_PATH = /^\/(zitadel\.[^/]+)\/([^/]+)$/;
+/** `/zitadel.<package>.<Service>/<Method>`: the path of a ZITADEL RPC (or of rolegate's own, `/rolegate.…`). */
+const RPC_PATH = /^\/((?:zitadel|rolegate)\.[^/]+)\/([^/]+)$/;
 
 /** The procedure the call asked for (`zitadel.admin.v1.AdminService/ListEvents`). */
 const PROCEDURE = createContextKey("");
@@ -62,7 +62,7 @@ export interface UnservedOptions {
 }
 
 /**
- * The management API's fallback: POSTs to a `zitadel.*` RPC path answer `unimplemented` (with
+ * The management API's fallback: POSTs to a `zitadel.*` or `rolegate.*` RPC path answer `unimplemented` (with
  * connect-node's own framing for each protocol); every other request goes to `otherwise`.
  */
 export function unservedMethods({ readMaxBytes, log, countCall }: UnservedOptions, otherwise: NodeHandler): NodeHandler {

@@ -244,6 +244,14 @@ export async function findApplicationByClientId(ctx: DirectoryContext, clientId:
   return ctx.prisma.application.findUnique({ where: { clientId }, include: { project: { include: { org: true } } } });
 }
 
+/** The app with this id, with its project and owning org (whatever their states). Unknown → null. */
+export async function findApplicationWithOwner(ctx: DirectoryContext, id: string): Promise<ApplicationWithOwner | null> {
+  return ctx.prisma.application.findUnique({
+    where: { id: requireId("applicationId", id) },
+    include: { project: { include: { org: true } } },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Application keys (PRIVATE_KEY_JWT)
 

@@ -2,6 +2,7 @@
 // its id or user name, in one SQL statement. Prisma would split the relations (project and
 // organization states, keys, secret) into up to five statements, one after the other. Built as
 // the access snapshots are (access-snapshots.ts); the same SQL runs on PostgreSQL and PGlite.
+import type { ClientFacts } from "../access/policy.js";
 import { Prisma, type Application, type PrismaClient } from "../generated/prisma/client.js";
 import { parseJson } from "./access-snapshots.js";
 
@@ -70,5 +71,28 @@ export async function loadClientRecords(
   return {
     app: row?.app ? parseJson(row.app) : null,
     machine: row?.machine ? parseJson(row.machine) : null,
+  };
+}
+
+/**
+ * An app's settings as the sign-in policy reads them (ClientFacts): the oidc side writes them into
+ * the client's metadata (src/oidc/clients.ts), the access explainer reads them from the row. An API
+ * app has no users: opaque tokens, no assertions.
+ */
+export function appClientFacts(
+  app: Pick<
+    Application,
+    "clientId" | "kind" | "projectId" | "accessTokenType" | "accessTokenRoleAssertion" | "idTokenRoleAssertion" | "idTokenUserinfoAssertion"
+  >,
+): ClientFacts {
+  const oidc = app.kind === "OIDC";
+  return {
+    id: app.clientId,
+    kind: oidc ? "oidc" : "api",
+    projectId: app.projectId,
+    accessTokenType: oidc ? app.accessTokenType : "BEARER",
+    accessTokenRoleAssertion: oidc && app.accessTokenRoleAssertion,
+    idTokenRoleAssertion: oidc && app.idTokenRoleAssertion,
+    idTokenUserinfoAssertion: oidc && app.idTokenUserinfoAssertion,
   };
 }

@@ -3,9 +3,15 @@
 // credentials). A change through the management API is visible at the next request, with no restart.
 import { createPublicKey } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
-import type { ClientKind } from "../access/policy.js";
+import { appAvailable, type ClientKind } from "../access/policy.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { loadClientRecords, type AppRecord, type MachineRecord, type PublicKeyRecord } from "../directory/client-records.js";
+import {
+  appClientFacts,
+  loadClientRecords,
+  type AppRecord,
+  type MachineRecord,
+  type PublicKeyRecord,
+} from "../directory/client-records.js";
 import { textProblem } from "../directory/validate.js";
 import { ASSERTION_PROXY_JWK } from "./client-assertions.js";
 
@@ -49,30 +55,32 @@ export async function findClientMetadata(prisma: PrismaClient, clientId: string)
 
 /** An OIDC or API app of an active project of an active organization. */
 function appClient({ app, projectState, orgState, keys }: AppRecord): ClientMetadata | undefined {
-  if (app.state !== "ACTIVE" || projectState !== "ACTIVE" || orgState !== "ACTIVE") return undefined;
+  if (!appAvailable({ app: app.state, project: projectState, projectOrg: orgState })) return undefined;
+  // The policy's view of the app (one mapping, shared with the access explainer).
+  const facts = appClientFacts(app);
   const common = {
     client_id: app.clientId,
     client_name: app.name,
     token_endpoint_auth_method: AUTH_METHODS[app.authMethod],
     ...(app.clientSecretHash ? { client_secret: app.clientSecretHash } : {}),
     ...(app.authMethod === "PRIVATE_KEY_JWT" ? { jwks: keySet(keys) } : {}),
-    [META.projectId]: app.projectId,
+    [META.kind]: facts.kind,
+    [META.projectId]: facts.projectId,
   };
-  if (app.kind === "API") {
-    return { ...common, [META.kind]: "api", grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
+  if (facts.kind === "api") {
+    return { ...common, grant_types: [], response_types: [], redirect_uris: [] } as ClientMetadata;
   }
   return {
     ...common,
-    [META.kind]: "oidc",
     application_type: app.appType === "NATIVE" ? "native" : "web",
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     response_types: app.responseTypes.map((t) => RESPONSE_TYPES[t]).filter((t): t is string => t !== undefined),
     grant_types: app.grantTypes.map((t) => GRANT_TYPES[t]).filter((t): t is string => t !== undefined),
-    [META.accessTokenType]: app.accessTokenType,
-    [META.accessTokenRoleAssertion]: app.accessTokenRoleAssertion,
-    [META.idTokenRoleAssertion]: app.idTokenRoleAssertion,
-    [META.idTokenUserinfoAssertion]: app.idTokenUserinfoAssertion,
+    [META.accessTokenType]: facts.accessTokenType,
+    [META.accessTokenRoleAssertion]: facts.accessTokenRoleAssertion,
+    [META.idTokenRoleAssertion]: facts.idTokenRoleAssertion,
+    [META.idTokenUserinfoAssertion]: facts.idTokenUserinfoAssertion,
     [META.additionalOrigins]: app.additionalOrigins,
   } as ClientMetadata;
 }

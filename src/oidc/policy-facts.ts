@@ -1,19 +1,11 @@
-// The one place the oidc side loads the sign-in policy's facts (src/access/policy.ts): the
-// client's settings, and only the directory reads that the path's checks and the destinations'
-// claims need, in parallel. Every path (the interaction prompts, findAccount, token issuance,
-// userinfo, introspection, the management API's tokens) decides through here.
+// Where the oidc side gets the sign-in policy's facts (src/access/policy.ts): the client's settings
+// from oidc-provider's client, and the directory reads through src/directory/policy-facts.ts (the
+// loading itself, shared with the management API's access explainer). Every path (the interaction
+// prompts, findAccount, token issuance, userinfo, introspection, the management API's tokens)
+// decides through here.
 import { type Client, errors } from "oidc-provider";
-import type { ProjectAccess } from "../access/decide.js";
-import {
-  type ClientFacts,
-  claimsNeeded,
-  type Destination,
-  decideSignIn,
-  factsNeeded,
-  type PolicyFacts,
-  type PolicyOutcome,
-  type SignInPath,
-} from "../access/policy.js";
+import type { ClientFacts, PolicyOutcome } from "../access/policy.js";
+import { decidePath, type FactSources as DirectoryFactSources, type FactsRequest, loadFacts } from "../directory/policy-facts.js";
 import { accessTokenTypeOf, flagOf, kindOf, projectIdOf } from "./client-info.js";
 import type { DirectoryReads } from "./reads.js";
 
@@ -30,66 +22,12 @@ export function clientFacts(client: Client): ClientFacts {
   };
 }
 
-export interface FactsRequest {
-  /** The path whose checks need facts (none: only the claims'). */
-  path?: SignInPath | undefined;
-  /** The client's settings (clientFacts). */
-  client: ClientFacts;
-  subjectId: string;
-  scopes: readonly string[];
-  /** The project decided on when it is not the client's (introspection: the caller's). */
-  projectId?: string | undefined;
-  /** The user declined the management audience in this sign-in. */
-  consentDeclined?: boolean | undefined;
-  /** The facts of these destinations' claims too. */
-  claims?: readonly Destination[] | undefined;
-}
+export type { FactsRequest };
+export { decidePath, loadFacts };
 
-export interface FactSources {
+/** The facts' sources on the oidc side: the cached reads (the provider reads clients and keys there too). */
+export interface FactSources extends DirectoryFactSources {
   reads: DirectoryReads;
-  /** Whether the user consented that the app may use the management API. */
-  managementConsented(userId: string, clientId: string): Promise<boolean>;
-}
-
-export async function loadFacts(sources: FactSources, request: FactsRequest): Promise<PolicyFacts> {
-  const { reads } = sources;
-  const { client } = request;
-  const projectId = request.projectId ?? client.projectId;
-  const checks =
-    request.path === undefined
-      ? { subject: false, project: false, audienceProjects: [], managementConsent: false }
-      : factsNeeded(request.path, client.kind, request.scopes, projectId);
-  const claims = (request.claims ?? []).map((d) => claimsNeeded(d, client, request.scopes, projectId));
-  const subject = checks.subject || claims.some((c) => c.subject);
-  const project = projectId !== undefined && (checks.project || claims.some((c) => c.project));
-  // The aud-scope projects in scope order (role claims list them in that order).
-  const audienceIds = [...new Set([...checks.audienceProjects, ...claims.flatMap((c) => c.audienceProjects)])];
-  const { subjectId } = request;
-  const [subjectRow, accesses, consent] = await Promise.all([
-    subject ? reads.user(subjectId) : undefined,
-    project || audienceIds.length > 0
-      ? reads.projectsAccess(subjectId, project ? [projectId!, ...audienceIds] : audienceIds)
-      : new Map<string, ProjectAccess | null>(),
-    checks.managementConsent ? sources.managementConsented(subjectId, client.id) : undefined,
-  ]);
-  return {
-    client,
-    scopes: request.scopes,
-    subjectId,
-    ...(subject ? { subject: subjectRow ?? null } : {}),
-    ...(project ? { project: { id: projectId!, access: accesses.get(projectId!) ?? null } } : {}),
-    audienceProjects: new Map(audienceIds.map((id) => [id, accesses.get(id) ?? null])),
-    managementConsent: consent === undefined ? undefined : consent ? "given" : request.consentDeclined ? "declined" : "missing",
-  };
-}
-
-/** Loads the facts and decides the path. */
-export async function decidePath(
-  sources: FactSources,
-  request: FactsRequest & { path: SignInPath },
-): Promise<{ facts: PolicyFacts; outcome: PolicyOutcome }> {
-  const facts = await loadFacts(sources, request);
-  return { facts, outcome: decideSignIn(request.path, facts) };
 }
 
 /** A token endpoint's refusal as oidc-provider's error (invalid_scope names the scope). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { servedServices } from "../../src/api/routes.js";
 
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const ROW = /^\| `(zitadel\.[\w.]+)`[^|]*\| (\d+) of (\d+) \|$/gm;
+const ROW = /^\| `((?:zitadel|rolegate)\.[\w.]+)`[^|]*\| (\d+) of (\d+) \|$/gm;
 const documented = new Map([...README.matchAll(ROW)].map(([, name, served, all]) => [name!, { served: Number(served), all: Number(all) }]));
 
 describe("README's table of served services", () => {

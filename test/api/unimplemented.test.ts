@@ -69,6 +69,13 @@ describe.each(Object.keys(TRANSPORTS))("over %s", (transport) => {
     await expectCode(stream(), Code.Unimplemented, "zitadel.project.v2beta.ProjectService/NoSuchStream");
   });
 
+  it("answers unimplemented for a rolegate.* method no service serves, naming the method", async () => {
+    const error = await expectCode(client(serviceDesc("rolegate.access.v1", "AccessService")).noSuchMethod({}), Code.Unimplemented);
+    expect(error.rawMessage).toBe("rolegate.access.v1.AccessService/NoSuchMethod is not implemented");
+    const unknown = await expectCode(client(serviceDesc("rolegate.nothing.v1", "NothingService")).noSuchMethod({}), Code.Unimplemented);
+    expect(unknown.rawMessage).toBe("rolegate.nothing.v1.NothingService/NoSuchMethod is not implemented");
+  });
+
   it("still answers the calls rolegate does serve", async () => {
     await expect(client(ProjectService).listProjects({})).resolves.toBeDefined();
   });
