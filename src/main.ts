@@ -32,19 +32,18 @@ async function main() {
     adminPasswordFile: config.adminPasswordFile,
   });
   if (first.created) {
-    log.info(
-      { organizationId: first.orgId, adminUserId: first.adminUserId, adminPatFile: first.patFile },
-      `first start: instance admin token written to ${first.patFile}`,
-    );
-    // Where the password is, never the password itself.
-    const where = first.passwordFile ? `its initial password is in ${first.passwordFile}` : "its initial password is ADMIN_PASSWORD";
+    // One line: where the token and the password are, never what they are.
+    const password = first.passwordFile ? `its initial password is in ${first.passwordFile}` : "its initial password is ADMIN_PASSWORD";
     log.info(
       {
+        organizationId: first.orgId,
+        adminUserId: first.adminUserId,
+        adminPatFile: first.patFile,
         humanAdminUserId: first.humanAdminUserId,
         adminLoginName: first.humanAdminLoginName,
         adminPasswordFile: first.passwordFile ?? null,
       },
-      `first start: instance administrator ${first.humanAdminLoginName} signs in at the login UI; ${where}, to be changed at the first sign-in`,
+      `first start: instance admin token written to ${first.patFile}; instance administrator ${first.humanAdminLoginName} signs in at the login UI, ${password}, to be changed at the first sign-in`,
     );
   }
 
