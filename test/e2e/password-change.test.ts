@@ -149,6 +149,56 @@ describe("the password-change step", () => {
     await page.close();
   });
 
+  it("is followed by the sign-in checks, and sends the user back to sign in when the password changed meanwhile", async () => {
+    const orgId = await seed.org();
+    const projectId = await seed.project(orgId, { authorizationRequired: true }, ["viewer"]);
+    const guarded = await seed.webApp(projectId, CALLBACK);
+    const guardedConfig = await discover(api().url, guarded.clientId, guarded.clientSecret);
+    const username = unique("norole").toLowerCase();
+    const { userId } = await seed.users.addHumanUser({
+      organization: { org: { case: "orgId", value: orgId } },
+      username,
+      profile: { givenName: "No", familyName: "Role" },
+      email: { email: `${username}@example.com`, verification: { case: "isVerified", value: true } },
+      passwordType: { case: "password", value: { password: PASSWORD, changeRequired: true } },
+    } as never);
+
+    // An administrator sets another password (still to be changed) while the step is shown.
+    const page = await browser().newPage();
+    const request = await authorizationRequest(guardedConfig, "openid");
+    await page.goto(request.url.href);
+    await page.getByLabel("Login name").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
+    await seed.users.setPassword({ userId, newPassword: { password: "Admin-Set-Passw0rd", changeRequired: true } });
+    const before = await stored(userId);
+    await choose(page, NEW_PASSWORD);
+    expect(await heading(page)).toBe("Sign in");
+    expect(await alert(page)).toBe("Your password was changed meanwhile. Sign in again.");
+    expect(await stored(userId)).toEqual(before);
+
+    // With the password set meanwhile: the step, then the project's check refuses (no role).
+    await page.getByLabel("Password").fill("Admin-Set-Passw0rd");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
+    await choose(page, NEW_PASSWORD);
+    await page.getByText("You are not authorized to use this application").waitFor();
+    expect(page.url()).not.toContain(CALLBACK);
+    expect((await stored(userId)).passwordChangeRequired).toBe(false);
+
+    // Given a role, the same request goes through.
+    await seed.authorize(userId, projectId, ["viewer"]);
+    await page.getByRole("button", { name: "Sign in with another account" }).click();
+    await page.getByLabel("Login name").fill(username);
+    await page.getByLabel("Password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => u.href.startsWith(CALLBACK));
+    const tokens = await oidc.authorizationCodeGrant(guardedConfig, new URL(page.url()), { pkceCodeVerifier: request.verifier });
+    expect(tokens.claims()?.sub).toBe(userId);
+    await page.close();
+  });
+
   it("cannot be skipped: resuming the authorization, posting the login again, or posting the step without signing in", async () => {
     const orgId = await seed.org();
     const username = unique("skipper").toLowerCase();
