@@ -14,6 +14,12 @@ export interface Config {
   redisUrl: string | undefined;
   keysDir: string;
   adminPatFile: string;
+  /** The human instance administrator made at first start: its login name, */
+  adminLoginName: string;
+  /** its initial password (checked at first start; generated when unset), */
+  adminPassword: string | undefined;
+  /** and where a generated password is written. */
+  adminPasswordFile: string;
   firstOrgName: string;
   trustProxy: boolean;
   logLevel: string;
@@ -26,6 +32,8 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+export const DEFAULT_ADMIN_LOGIN_NAME = "admin";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -64,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parallelism: parseInteger(env, "PASSWORD_HASH_PARALLELISM", 1, 1, 64),
   };
   // (argon2 needs at least 8 KiB per lane: the bounds above keep it so.)
+  const adminPatFile = path.resolve(env.ADMIN_PAT_FILE || path.join(dataDir, "admin.pat"));
   return {
     port,
     host,
@@ -72,7 +81,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     redisUrl,
     keysDir: path.resolve(env.KEYS_DIR || "./keys"),
-    adminPatFile: path.resolve(env.ADMIN_PAT_FILE || path.join(dataDir, "admin.pat")),
+    adminPatFile,
+    // The login name and password are checked at first start, as the management API checks them.
+    adminLoginName: env.ADMIN_LOGIN_NAME || DEFAULT_ADMIN_LOGIN_NAME,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    adminPasswordFile: path.resolve(env.ADMIN_PASSWORD_FILE || path.join(path.dirname(adminPatFile), "admin.password")),
     firstOrgName: env.FIRST_ORG_NAME || "Default",
     trustProxy: parseBoolean("TRUST_PROXY", env.TRUST_PROXY),
     logLevel,

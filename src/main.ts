@@ -24,11 +24,26 @@ async function main() {
   });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: db.kind, migrated: db.migrated }, "directory ready");
-  const first = await bootstrap(db.prisma, { firstOrgName: config.firstOrgName, adminPatFile: config.adminPatFile });
+  const first = await bootstrap(db.prisma, {
+    firstOrgName: config.firstOrgName,
+    adminPatFile: config.adminPatFile,
+    adminLoginName: config.adminLoginName,
+    adminPassword: config.adminPassword,
+    adminPasswordFile: config.adminPasswordFile,
+  });
   if (first.created) {
+    // One line: where the token and the password are, never what they are.
+    const password = first.passwordFile ? `its initial password is in ${first.passwordFile}` : "its initial password is ADMIN_PASSWORD";
     log.info(
-      { organizationId: first.orgId, adminUserId: first.adminUserId, adminPatFile: first.patFile },
-      `first start: instance admin token written to ${first.patFile}`,
+      {
+        organizationId: first.orgId,
+        adminUserId: first.adminUserId,
+        adminPatFile: first.patFile,
+        humanAdminUserId: first.humanAdminUserId,
+        adminLoginName: first.humanAdminLoginName,
+        adminPasswordFile: first.passwordFile ?? null,
+      },
+      `first start: instance admin token written to ${first.patFile}; instance administrator ${first.humanAdminLoginName} signs in at the login UI, ${password}, to be changed at the first sign-in`,
     );
   }
 

@@ -15,6 +15,9 @@ describe("configuration", () => {
       redisUrl: undefined,
       keysDir: path.resolve("keys"),
       adminPatFile: path.resolve("data/admin.pat"),
+      adminLoginName: "admin",
+      adminPassword: undefined,
+      adminPasswordFile: path.resolve("data/admin.password"),
       firstOrgName: "Default",
       trustProxy: false,
       logLevel: "info",
@@ -47,6 +50,22 @@ describe("configuration", () => {
     expect(config.adminPatFile).toBe("/var/lib/rolegate/admin.pat");
     expect(readConfig({ ISSUER: "https://id.example.com/" }).issuer).toBe("https://id.example.com");
     expect(readConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+  });
+
+  it("reads the human administrator's login name, password and password file, next to the token file by default", () => {
+    expect(readConfig({ ADMIN_PAT_FILE: "/run/secrets/admin.pat" }).adminPasswordFile).toBe("/run/secrets/admin.password");
+    const config = readConfig({
+      ADMIN_LOGIN_NAME: "root@example.com",
+      ADMIN_PASSWORD: "Initial-Passw0rd",
+      ADMIN_PASSWORD_FILE: "/srv/rolegate/first.password",
+    });
+    expect(config).toMatchObject({
+      adminLoginName: "root@example.com",
+      adminPassword: "Initial-Passw0rd",
+      adminPasswordFile: "/srv/rolegate/first.password",
+    });
+    // Empty is unset, as for every other variable.
+    expect(readConfig({ ADMIN_LOGIN_NAME: "", ADMIN_PASSWORD: "" })).toMatchObject({ adminLoginName: "admin", adminPassword: undefined });
   });
 
   it("listens on loopback unless HOST says otherwise, with PostgreSQL too", () => {

@@ -42,11 +42,19 @@ describe("npm start", () => {
       expect(await ready.json()).toMatchObject({ checks: { database: true } });
       expect(firstStart(first.logs())).toHaveLength(1);
       expect(firstStart(first.logs())[0]!.adminPatFile).toBe(path.join(dataDir, "admin.pat"));
+      // The human administrator: the log says where its password is, never the password.
+      expect(firstStart(first.logs())[0]).toMatchObject({
+        adminLoginName: "admin",
+        adminPasswordFile: path.join(dataDir, "admin.password"),
+      });
     } finally {
       expect(await first.stop()).toBe(0);
     }
     const token = await readFile(path.join(dataDir, "admin.pat"), "utf8");
     expect((await stat(path.join(dataDir, "admin.pat"))).mode & 0o777).toBe(0o600);
+    const password = (await readFile(path.join(dataDir, "admin.password"), "utf8")).trim();
+    expect((await stat(path.join(dataDir, "admin.password"))).mode & 0o777).toBe(0o600);
+    expect(JSON.stringify(first.logs())).not.toContain(password);
     expect(existsSync(path.join(dataDir, "pglite"))).toBe(true);
 
     const second = await startServer(env);
@@ -57,6 +65,7 @@ describe("npm start", () => {
       expect(await second.stop()).toBe(0);
     }
     expect(await readFile(path.join(dataDir, "admin.pat"), "utf8")).toBe(token);
+    expect((await readFile(path.join(dataDir, "admin.password"), "utf8")).trim()).toBe(password);
     // The embedded database holds exactly one bootstrap.
     const db = await openDatabase({ dataDir });
     try {
@@ -137,4 +146,24 @@ describe("npm start", () => {
       /DATABASE_URL must start with postgresql:\/\//,
     );
   });
+
+  it("refuses a first start whose ADMIN_PASSWORD the password rules refuse, and creates nothing", async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), "rolegate-start-"));
+    const databaseUrl = await createEmptyDatabase("rolegate_template");
+    const env = {
+      DATABASE_URL: databaseUrl,
+      ADMIN_PASSWORD: "password",
+      ADMIN_PAT_FILE: path.join(home, "admin.pat"),
+      DATA_DIR: path.join(home, "data"),
+      KEYS_DIR: path.join(home, "keys"),
+    };
+    await expect(startServer(env, 30_000)).rejects.toThrow(/ADMIN_PASSWORD: must contain an uppercase letter/);
+    expect(existsSync(path.join(home, "admin.pat"))).toBe(false);
+    const db = await openDatabase({ databaseUrl, dataDir: "/nonexistent" });
+    try {
+      expect(await db.prisma.organization.count()).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // p=1; configurable, and older hashes are rehashed at the next login) and ZITADEL's default
 // complexity policy. Machine users never have passwords; they
 // authenticate with secrets, personal access tokens or keys (see users.ts).
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { argon2id, hash, needsRehash, verify } from "argon2";
 import { writeAudit } from "./audit.js";
 import { inTransaction, type DirectoryContext } from "./context.js";
@@ -161,6 +161,62 @@ export async function setPassword(ctx: DirectoryContext, input: SetPasswordInput
       targetType: "user",
       targetId: userId,
       after: { passwordChangeRequired },
+    });
+    return toPublicUser(after);
+  });
+}
+
+/**
+ * A fingerprint of the user's stored password hash ("" without one): the login's password-change
+ * step keeps it between the sign-in and the change, to notice a password changed in between.
+ */
+export async function passwordFingerprint(ctx: DirectoryContext, userId: string): Promise<string> {
+  const user = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return fingerprintOf(user?.passwordHash);
+}
+
+function fingerprintOf(storedHash: string | null | undefined): string {
+  return storedHash ? createHash("sha256").update(storedHash, "utf8").digest("base64url") : "";
+}
+
+export interface RequiredPasswordChange {
+  userId: string;
+  newPassword: string;
+  /** passwordFingerprint when the user signed in with the current password. */
+  fingerprint: string;
+}
+
+/**
+ * The login's password-change step (passwordChangeRequired): the user, who has just signed in with
+ * the current password, replaces it. The new one must pass the password rules and differ from the
+ * current one; the flag is cleared. A password changed (or the flag cleared) since the sign-in is
+ * failed_precondition: sign in again.
+ */
+export async function changeRequiredPassword(
+  ctx: DirectoryContext,
+  input: RequiredPasswordChange,
+  { gate = (work) => work() }: VerifyOptions = {},
+): Promise<User> {
+  const userId = requireId("userId", input.userId);
+  const password = validatePassword("newPassword", input.newPassword);
+  const stale = () => failedPrecondition(`the password of user ${userId} was changed since the sign-in; sign in again`);
+  const user = await ctx.prisma.user.findUnique({ where: { id: userId } });
+  assertThat(user?.type === "HUMAN" && user.passwordChangeRequired && fingerprintOf(user.passwordHash) === input.fingerprint, stale);
+  const { same, passwordHash } = await gate(async () => {
+    const same = await verifyPassword(password, user.passwordHash);
+    return { same, passwordHash: same ? undefined : await hashPassword(password) };
+  });
+  if (same || !passwordHash) throw invalidArgument("newPassword", "must differ from the current password");
+  return inTransaction(ctx, async (tx) => {
+    const row = await loadUser(tx, userId);
+    assertThat(row.passwordChangeRequired && row.passwordHash === user.passwordHash, stale);
+    const after = await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangeRequired: false } });
+    await writeAudit(tx, ctx.actor.id, {
+      action: "user.password.changed",
+      targetType: "user",
+      targetId: userId,
+      before: { passwordChangeRequired: true },
+      after: { passwordChangeRequired: false },
     });
     return toPublicUser(after);
   });

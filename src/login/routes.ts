@@ -1,5 +1,5 @@
-// The login UI (/ui/login): sign-in form, access-denied page, and the hand-back to oidc-provider.
-// Every form carries a CSRF token bound to its interaction.
+// The login UI (/ui/login): sign-in form, password-change step, access-denied page, and the
+// hand-back to oidc-provider. Every form carries a CSRF token bound to its interaction.
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type Provider from "oidc-provider";
@@ -14,7 +14,8 @@ import {
   withdrawManagementConsent,
 } from "../directory/consents.js";
 import { ACCESS_PROMPT, MANAGEMENT_CONSENT, MANAGEMENT_DECLINED, type ReasonCode } from "../access/policy.js";
-import { verifyUserPassword } from "../directory/passwords.js";
+import { DomainError } from "../directory/errors.js";
+import { changeRequiredPassword, passwordFingerprint, verifyUserPassword } from "../directory/passwords.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log.js";
 import { loadBrandingSources } from "../directory/branding.js";
@@ -31,6 +32,7 @@ import {
   renderErrorPage,
   renderLoginPage,
   renderManagementConsent,
+  renderPasswordChange,
 } from "../pages/render.js";
 
 /** What the login UI asks of the sign-in policy (the oidc side provides it: access-prompt.ts). */
@@ -69,6 +71,35 @@ const BUSY_PAGE = {
   message: "The server is busy checking other sign-ins. Please try again in a few seconds.",
 };
 const OTHER_ORGANIZATION = "This user cannot sign in to this organization.";
+const MISMATCH = "The two passwords do not match.";
+const NO_NEW_PASSWORD = "Enter a new password, twice.";
+const SIGN_IN_FIRST = "Sign in with your current password first.";
+const CHANGED_MEANWHILE = "Your password was changed meanwhile. Sign in again.";
+
+/**
+ * The interaction's result while the password-change step is pending: the user signed in with the
+ * right password (of this fingerprint) and must choose a new one. It has no `login`, so resuming
+ * the authorization with it signs nobody in: the step cannot be skipped.
+ */
+const PASSWORD_CHANGE = "rolegate:passwordChange";
+interface PendingPasswordChange {
+  accountId: string;
+  loginName: string;
+  fingerprint: string;
+}
+
+function pendingPasswordChange(details: Details): PendingPasswordChange | undefined {
+  const pending = (details.result as Record<string, unknown> | undefined)?.[PASSWORD_CHANGE] as Partial<PendingPasswordChange> | undefined;
+  const complete =
+    typeof pending?.accountId === "string" && typeof pending.loginName === "string" && typeof pending.fingerprint === "string";
+  return complete ? (pending as PendingPasswordChange) : undefined;
+}
+
+/** A refusal of the password rules as the page says it ("newPassword: must contain a digit"). */
+function passwordProblem(error: DomainError): string {
+  const rule = error.message.replace(/^newPassword: /, "");
+  return `The new password ${rule}.`;
+}
 
 /** The page that lists (and withdraws) the signed-in user's management-API consents. */
 export const CONSENTS_PATH = "/ui/login/consents";
@@ -103,6 +134,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
     retry: `/ui/login/${uid}/retry`,
     abort: `/ui/login/${uid}/abort`,
     consent: `/ui/login/${uid}/consent`,
+    password: `/ui/login/${uid}/password`,
   });
 
   /** The interaction of this browser, or an error page when it is gone (expired, other browser). */
@@ -114,7 +146,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
       const scopes = parseScopes(String(details.params.scope ?? "").split(" "));
       const sources = await loadBrandingSources(prisma, {
         projectId: policy.projectOf(client),
-        userId: details.session?.accountId,
+        userId: details.session?.accountId ?? pendingPasswordChange(details)?.accountId,
         orgId: scopes.orgId,
         orgDomain: scopes.orgDomain,
       });
@@ -144,6 +176,27 @@ export function createLoginRouter(deps: LoginDeps): Router {
       appName,
       branding,
     });
+  }
+
+  function showPasswordChange(ctx: Context, uid: string, appName: string, branding: Branding, loginName: string, error?: string) {
+    ctx.type = "html";
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = renderPasswordChange({
+      action: paths(uid).password,
+      csrfToken: createCsrfToken(deps.csrfKey, uid),
+      loginName,
+      error,
+      appName,
+      branding,
+    });
+  }
+
+  /** The password verifications are at their bound: the browser is asked to come back shortly. */
+  function showBusy(ctx: Context, branding: Branding) {
+    deps.log.warn({ running: deps.gate.running, waiting: deps.gate.waiting }, "login refused: password verifications at their bound");
+    ctx.set("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));
+    ctx.set("Cache-Control", "no-store");
+    showError(ctx, 503, BUSY_PAGE, branding);
   }
 
   async function checkForm(ctx: Context, uid: string, branding: Branding): Promise<URLSearchParams | undefined> {
@@ -278,6 +331,9 @@ export function createLoginRouter(deps: LoginDeps): Router {
       // First-party apps: what was asked for is granted without a consent screen.
       if (await finishConsent(ctx, details, client)) return;
     }
+    // Reloading the password-change step shows it again (this browser's interaction only).
+    const pending = pendingPasswordChange(details);
+    if (pending && ctx.query.switch === undefined) return showPasswordChange(ctx, details.uid, appName, branding, pending.loginName);
     showLogin(ctx, details.uid, appName, branding, typeof details.params.login_hint === "string" ? details.params.login_hint : undefined);
   });
 
@@ -304,11 +360,7 @@ export function createLoginRouter(deps: LoginDeps): Router {
         if (!(error instanceof VerificationBusyError)) throw error;
         // Never checked: the attempt is given back, and the browser asked to come back shortly.
         await deps.limiter.cancel(attempt);
-        deps.log.warn({ running: deps.gate.running, waiting: deps.gate.waiting }, "login refused: password verifications at their bound");
-        ctx.set("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));
-        ctx.set("Cache-Control", "no-store");
-        showError(ctx, 503, BUSY_PAGE, found.branding);
-        return;
+        return showBusy(ctx, found.branding);
       }
     }
     if (user?.type !== "HUMAN") {
@@ -322,6 +374,61 @@ export function createLoginRouter(deps: LoginDeps): Router {
     }
     if (user.state === "LOCKED") return showLogin(ctx, uid, found.appName, found.branding, loginName, LOCKED);
     if (user.state !== "ACTIVE") return showLogin(ctx, uid, found.appName, found.branding, loginName, INACTIVE);
+    if (user.passwordChangeRequired) {
+      // Not signed in yet: the interaction only remembers who proved which password.
+      const fingerprint = await passwordFingerprint(dir(user.id), user.id);
+      const pending: PendingPasswordChange = { accountId: user.id, loginName: user.username, fingerprint };
+      await provider.interactionResult(ctx.req, ctx.res, { [PASSWORD_CHANGE]: pending }, { mergeWithLastSubmission: false });
+      // The step's page is the interaction's page now, shown with the user's branding.
+      ctx.redirect(`/ui/login/${uid}`);
+      ctx.status = 303;
+      return;
+    }
+    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+    ctx.respond = false;
+  });
+
+  // The password-change step (passwordChangeRequired): only after the right password in this
+  // interaction; then the sign-in finishes as any other, and the sign-in policy's checks follow.
+  router.post("/:uid/password", async (ctx) => {
+    const found = await interaction(ctx);
+    if (!found) return;
+    const { details, appName, branding } = found;
+    const uid = details.uid;
+    const form = await checkForm(ctx, uid, branding);
+    if (!form) return;
+    const pending = pendingPasswordChange(details);
+    if (!pending) {
+      ctx.status = 403;
+      return showLogin(ctx, uid, appName, branding, undefined, SIGN_IN_FIRST);
+    }
+    const again = (status: number, error: string) => {
+      ctx.status = status;
+      showPasswordChange(ctx, uid, appName, branding, pending.loginName, error);
+    };
+    const newPassword = form.get("newPassword") ?? "";
+    const confirmation = form.get("confirmPassword") ?? "";
+    if (!newPassword || !confirmation) return again(400, NO_NEW_PASSWORD);
+    if (newPassword !== confirmation) return again(400, MISMATCH);
+    let user: Awaited<ReturnType<typeof changeRequiredPassword>>;
+    try {
+      user = await changeRequiredPassword(
+        dir(pending.accountId),
+        { userId: pending.accountId, newPassword, fingerprint: pending.fingerprint },
+        { gate: deps.gate.run },
+      );
+    } catch (error) {
+      if (error instanceof VerificationBusyError) return showBusy(ctx, branding);
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === "invalid_argument" && error.field === "newPassword") return again(400, passwordProblem(error));
+      // Changed (or the flag cleared) since the sign-in: the current password must be proved again.
+      await provider.interactionResult(ctx.req, ctx.res, {}, { mergeWithLastSubmission: false });
+      ctx.status = 409;
+      return showLogin(ctx, uid, appName, branding, pending.loginName, CHANGED_MEANWHILE);
+    }
+    deps.log.info({ userId: user.id }, "password changed at sign-in (passwordChangeRequired)");
+    if (user.state === "LOCKED") return showLogin(ctx, uid, appName, branding, pending.loginName, LOCKED);
+    if (user.state !== "ACTIVE") return showLogin(ctx, uid, appName, branding, pending.loginName, INACTIVE);
     await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     ctx.respond = false;
   });

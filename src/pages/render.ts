@@ -32,6 +32,26 @@ export function renderLoginPage({ action, csrfToken, loginName, error, appName, 
   return renderPage(`Sign in to ${appName}`, branding, content);
 }
 
+/** The password rules in words (ZITADEL's default policy, src/directory/passwords.ts). */
+export const PASSWORD_RULES_TEXT =
+  "At least 8 characters, with a lowercase letter, an uppercase letter, a digit and a symbol, and not your current password.";
+
+export interface PasswordChangePage {
+  /** Where the form posts (fields: csrf, newPassword, confirmPassword). */
+  action: string;
+  csrfToken: string;
+  /** For password managers: the account whose password this is. */
+  loginName: string;
+  error?: string | undefined;
+  appName: string;
+  branding: Branding;
+}
+
+export function renderPasswordChange({ action, csrfToken, loginName, error, appName, branding }: PasswordChangePage): string {
+  const content = render("password-change", { action, csrfToken, loginName, error: error ?? "", appName, rules: PASSWORD_RULES_TEXT });
+  return renderPage("Choose a new password", branding, content);
+}
+
 export interface AccessDeniedPage {
   appName: string;
   /** Why, e.g. "You are not authorized to use this application". */

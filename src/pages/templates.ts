@@ -13,6 +13,7 @@ export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const TEMPLATE_NAMES = [
   "layout",
   "login",
+  "password-change",
   "access-denied",
   "logout-confirm",
   "logged-out",

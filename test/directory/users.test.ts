@@ -2,7 +2,14 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { argon2id, hash } from "argon2";
-import { hashNeedsUpgrade, setPassword, validatePassword, verifyUserPassword } from "../../src/directory/passwords.js";
+import {
+  changeRequiredPassword,
+  hashNeedsUpgrade,
+  passwordFingerprint,
+  setPassword,
+  validatePassword,
+  verifyUserPassword,
+} from "../../src/directory/passwords.js";
 import { hashSecret } from "../../src/directory/secrets.js";
 import {
   addKey,
@@ -314,6 +321,44 @@ describe("passwords", () => {
       }
       expect(error, String(value)).toMatchObject({ code: "invalid_argument", field: "newPassword", message });
     }
+  });
+
+  it("lets the login's password-change step replace a password that must be changed, once, if unchanged since the sign-in", async () => {
+    const org = await newOrg();
+    const user = await newHuman(org.id, { username: unique("Chg"), password: STRONG, passwordChangeRequired: true });
+    const asUser = { prisma: ctx().prisma, actor: { id: user.id } };
+    const stored = async () => (await ctx().prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+    const fingerprint = await passwordFingerprint(ctx(), user.id);
+    expect(fingerprint).not.toBe("");
+    expect(fingerprint).not.toContain(STRONG);
+    const change = (newPassword: string, print = fingerprint) =>
+      changeRequiredPassword(asUser, { userId: user.id, newPassword, fingerprint: print });
+    const before = await stored();
+
+    // The password rules, and not the current password: nothing changes.
+    await expectDomainError(change("weak"), "invalid_argument", "newPassword");
+    const same = await expectDomainError(change(STRONG), "invalid_argument", "newPassword");
+    expect(same.message).toBe("newPassword: must differ from the current password");
+    // Another password than the one the user signed in with (changed meanwhile): sign in again.
+    await expectDomainError(change(OTHER_STRONG, "x"), "failed_precondition");
+    expect(await stored()).toBe(before);
+    expect(await actionsOf(user.id)).toEqual(["user.created"]);
+
+    const changed = await change(OTHER_STRONG);
+    expect(changed).toMatchObject({ id: user.id, passwordChangeRequired: false });
+    expect(changed).not.toHaveProperty("passwordHash");
+    expect(await verifyUserPassword(ctx(), user.username, OTHER_STRONG)).toMatchObject({ id: user.id });
+    expect(await verifyUserPassword(ctx(), user.username, STRONG)).toBeNull();
+    expect((await auditOf(user.id)).at(-1)).toEqual({
+      actorId: user.id,
+      action: "user.password.changed",
+      targetType: "user",
+      before: { passwordChangeRequired: true },
+      after: { passwordChangeRequired: false },
+    });
+    // Once only: the flag is cleared (and the fingerprint is the old password's).
+    await expectDomainError(change("Third-Passw0rd"), "failed_precondition");
+    await expectDomainError(change("Third-Passw0rd", await passwordFingerprint(ctx(), user.id)), "failed_precondition");
   });
 
   it("rehashes a right password stored with other parameters, unless it was changed meanwhile", async () => {

@@ -9,6 +9,7 @@ import {
   renderLoggedOut,
   renderLoginPage,
   renderLogoutConfirm,
+  renderPasswordChange,
 } from "../../src/pages/render.js";
 
 const branding: Branding = { ...DEFAULT_BRANDING };
@@ -28,9 +29,13 @@ const denied = (extra: Partial<Parameters<typeof renderAccessDenied>[0]> = {}) =
     ...extra,
   });
 
+const passwordChange = (extra: Partial<Parameters<typeof renderPasswordChange>[0]> = {}) =>
+  renderPasswordChange({ action: "/ui/login/abc/password", csrfToken: "tok", loginName: "alice", appName: "Portal", branding, ...extra });
+
 // Every page, rendered from the templates on disk.
 const pages: Record<string, string> = {
   login: login({ loginName: "alice", error: GENERIC_LOGIN_ERROR }),
+  "password-change": passwordChange({ error: "The two passwords do not match." }),
   "access-denied": denied(),
   "logout-confirm": renderLogoutConfirm({ formHtml: LOGOUT_FORM, branding }),
   "logged-out": renderLoggedOut({ branding }),
@@ -101,6 +106,49 @@ describe("the login page", () => {
 
   it("keeps the generic message", () => {
     expect(GENERIC_LOGIN_ERROR).toBe("The login name or password is wrong.");
+  });
+});
+
+describe("the password-change page", () => {
+  it("posts the new password twice and the csrf token to the action, with labels and the rules", () => {
+    const html = passwordChange();
+    const [form, ...others] = forms(html);
+    expect(others).toHaveLength(0);
+    expect(form!.tag).toBe('<form method="post" action="/ui/login/abc/password">');
+    expect(form!.body).toContain('<input type="hidden" name="csrf" value="tok">');
+    // For password managers: whose password this is (hidden, not announced).
+    expect(form!.body).toContain('<input type="text" name="username" value="alice" autocomplete="username" hidden>');
+    expect(form!.body).toMatch(/<label for="newPassword">New password<\/label>/);
+    expect(form!.body).toMatch(
+      /<input type="password" id="newPassword" name="newPassword" autocomplete="new-password" required autofocus aria-describedby="password-rules">/,
+    );
+    expect(form!.body).toMatch(/<p class="hint" id="password-rules">At least 8 characters, [^<]*symbol[^<]*<\/p>/);
+    expect(form!.body).toMatch(/<label for="confirmPassword">Confirm new password<\/label>/);
+    expect(form!.body).toMatch(/<input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required>/);
+    expect(form!.body).toMatch(/<button type="submit" class="primary">Change password and continue<\/button>/);
+    expect(html).toContain("You signed in as <strong>alice</strong>.");
+    expect(html).toContain("<strong>Portal</strong>");
+    expect(html).toContain("<title>Choose a new password – rolegate</title>");
+    // The layout keeps hidden fields hidden, whatever its input styles say.
+    expect(html).toMatch(/\[hidden\] \{ display: none !important; \}/);
+    expect(html).not.toContain('role="alert"');
+  });
+
+  it("shows the error with role=alert and ties both fields to it", () => {
+    const html = passwordChange({ error: "The two passwords do not match." });
+    expect(html).toContain('<div class="error" role="alert" id="password-error">The two passwords do not match.</div>');
+    expect(html).toMatch(/id="newPassword"[^>]* aria-describedby="password-rules password-error" aria-invalid="true">/);
+    expect(html).toMatch(/id="confirmPassword"[^>]* aria-invalid="true" aria-describedby="password-error">/);
+    expect(html.match(/autofocus/g)).toHaveLength(1);
+  });
+
+  it("escapes the login name, the error and the app name", () => {
+    const html = passwordChange({ loginName: `"><script>x</script>`, error: "<b>bad</b>", appName: "<App>" });
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+    expect(html).toContain("<strong>&quot;&gt;&lt;script&gt;x&lt;/script&gt;</strong>");
+    expect(html).toContain("&lt;b&gt;bad&lt;/b&gt;");
+    expect(html).toContain("<strong>&lt;App&gt;</strong>");
   });
 });
 
