@@ -12,7 +12,7 @@ import { useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
-import { CALLBACK, discover, signInWithCode } from "../support/relying-party.js";
+import { authorizationRequest, CALLBACK, discover, signInWithCode } from "../support/relying-party.js";
 import { PASSWORD, seeder } from "../support/seed.js";
 
 const api = useApiServer();
@@ -339,17 +339,32 @@ describe("zitadel.management.v1 users over gRPC (@zitadel/node createManagementC
     expect(await api().db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).toMatchObject({ state: "ACTIVE" });
   });
 
-  it("signs in a human added through v1 AddHumanUser with an initial password", async () => {
+  it("signs in a human added through v1 AddHumanUser with an initial password, changed at the first sign-in", async () => {
     const seed = seeder(api());
     const orgId = await seed.org();
     const projectId = await seed.project(orgId);
     const { clientId, clientSecret } = (await seed.webApp(projectId, CALLBACK)) as { clientId: string; clientSecret: string };
     const userName = unique("signin").toLowerCase();
     const { userId } = await management().addHumanUser(human(userName, PASSWORD), inOrg(orgId));
+    const config = await discover(api().url, clientId, clientSecret);
     const page = await browser().newPage();
-    const { tokens } = await signInWithCode(page, await discover(api().url, clientId, clientSecret), { username: userName });
+    // An initial password is changed at the first sign-in (docs/rules.md#r-user-7), as in ZITADEL.
+    const { url, verifier } = await authorizationRequest(config, "openid");
+    await page.goto(url.href);
+    await page.getByLabel(/login name/i).fill(userName);
+    await page.getByLabel(/password/i).fill(PASSWORD);
+    await page.getByRole("button", { name: /sign in/i }).click();
+    await page.getByLabel("New password", { exact: true }).fill(`${PASSWORD}-2`);
+    await page.getByLabel("Confirm new password").fill(`${PASSWORD}-2`);
+    await page.getByRole("button", { name: "Change password and continue" }).click();
+    await page.waitForURL((u) => u.href.startsWith(CALLBACK));
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier });
     expect(tokens.claims()?.sub).toBe(userId);
     await page.close();
+    // Then the new password signs in without the step.
+    const again = await signInWithCode(browser(), config, { username: userName, password: `${PASSWORD}-2` }, "openid");
+    expect(again.tokens.claims()?.sub).toBe(userId);
+    await again.page.close();
   });
 });
 

@@ -49,7 +49,7 @@ export async function visit(page: Page, url: URL, user?: { username: string; pas
 export async function signInWithCode(
   browser: Browser | Page,
   config: oidc.Configuration,
-  user: { username: string } | undefined,
+  user: { username: string; password?: string } | undefined,
   scope = "openid profile email",
   extra: Record<string, string> = {},
 ) {
