@@ -9,10 +9,10 @@ import type { IncomingMessage as Http1Request, ServerResponse as Http1Response }
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { Code } from "@connectrpc/connect";
 import { canManageOrganization } from "../access/permissions.js";
-import { invalidArgument, permissionDenied } from "../directory/errors.js";
+import { invalidArgument } from "../directory/errors.js";
 import { type AssetSlot, findUsedAsset, MAX_ASSET_BYTES, setLabelPolicyAsset } from "../directory/label-policy.js";
 import type { Logger } from "../log.js";
-import type { ApiDeps } from "./context.js";
+import { type ApiDeps, type Call, contextOrganization, requireThat } from "./context.js";
 import { toConnectError } from "./errors.js";
 import { authenticate } from "./interceptors.js";
 import { gatewayError } from "./rest-gateway.js";
@@ -31,10 +31,15 @@ export function assetRoutes(deps: ApiDeps, log: Logger) {
   async function upload(req: Request, res: Response, slot: AssetSlot): Promise<void> {
     const principal = await authenticate(deps, req.headers.authorization);
     const header = req.headers["x-zitadel-orgid"];
-    const orgId = (typeof header === "string" && header) || principal.orgId;
-    if (!canManageOrganization(principal, orgId)) throw permissionDenied(`not allowed to manage the label policy of organization ${orgId}`);
+    const c: Call = {
+      principal,
+      dir: { prisma: deps.prisma, actor: { id: principal.userId } },
+      headerOrgId: (typeof header === "string" && header) || undefined,
+    };
+    const orgId = contextOrganization(c);
+    requireThat(canManageOrganization(principal, orgId), `manage the label policy of organization ${orgId}`);
     const file = await readFile(req);
-    await setLabelPolicyAsset({ prisma: deps.prisma, actor: { id: principal.userId } }, orgId, slot, { bytes: file });
+    await setLabelPolicyAsset(c.dir, orgId, slot, { bytes: file });
     await deps.directoryChanged?.();
     json(res, 200, "{}");
   }

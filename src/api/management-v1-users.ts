@@ -6,13 +6,12 @@
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { ManagementService } from "@zitadel/proto/zitadel/management_pb.js";
-import type { SearchQuery } from "@zitadel/proto/zitadel/user_pb.js";
 import { invalidArgument, notFound } from "../directory/errors.js";
-import { MAX_FILTER_DEPTH } from "../directory/list.js";
 import type * as credentials from "../directory/user-credentials.js";
 import type * as userListing from "../directory/user-listing.js";
 import type * as users from "../directory/users.js";
-import type { AccessTokenType, UserState, UserType } from "../generated/prisma/client.js";
+import type { AccessTokenType, UserState } from "../generated/prisma/client.js";
+import { readUserQuery, type StateTable } from "./user-queries.js";
 import type { ApiDeps } from "./context.js";
 import { fromEnum, textFilter, toEnum } from "./convert.js";
 import { type NewHuman, type UserView, userOperations } from "./user-operations.js";
@@ -22,8 +21,7 @@ type Impl = Partial<ServiceImpl<typeof ManagementService>>;
 
 // zitadel.user.v1.UserState: rolegate deletes users instead of keeping them DELETED (3), and has no SUSPEND (5).
 const STATE: Record<number, UserState | undefined> = { 1: "ACTIVE", 2: "INACTIVE", 4: "LOCKED", 6: "INITIAL" };
-const STATE_QUERY: Record<number, UserState | "NONE"> = { 1: "ACTIVE", 2: "INACTIVE", 3: "NONE", 4: "LOCKED", 5: "NONE", 6: "INITIAL" };
-const TYPE: Record<number, UserType> = { 1: "HUMAN", 2: "MACHINE" };
+const STATE_QUERY: StateTable = { 1: "ACTIVE", 2: "INACTIVE", 3: "NONE", 4: "LOCKED", 5: "NONE", 6: "INITIAL" };
 const ACCESS_TOKEN_TYPE: Record<number, AccessTokenType | undefined> = { 0: "BEARER", 1: "JWT" };
 // zitadel.user.v1.Gender: accepted, not stored.
 const GENDER: Record<number, true> = { 0: true, 1: true, 2: true, 3: true };
@@ -139,51 +137,6 @@ function humanInput(req: HumanRequest, password: string, changeRequired: boolean
   };
 }
 
-/** One v1 search query as a directory condition; several queries are ANDed, as in ZITADEL. */
-function readQuery(q: SearchQuery, field: string, depth: number): userListing.ListUsersInput {
-  if (depth > MAX_FILTER_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_FILTER_DEPTH} levels`);
-  const { query } = q;
-  const nested = (queries: SearchQuery[], name: string) =>
-    queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));
-  switch (query.case) {
-    case "userNameQuery":
-      return { username: textFilter(`${field}.userNameQuery`, query.value.userName, query.value.method) };
-    case "loginNameQuery":
-      return { username: textFilter(`${field}.loginNameQuery`, query.value.loginName, query.value.method) };
-    case "firstNameQuery":
-      return { givenName: textFilter(`${field}.firstNameQuery`, query.value.firstName, query.value.method) };
-    case "lastNameQuery":
-      return { familyName: textFilter(`${field}.lastNameQuery`, query.value.lastName, query.value.method) };
-    case "nickNameQuery":
-      return { nickName: textFilter(`${field}.nickNameQuery`, query.value.nickName, query.value.method) };
-    case "displayNameQuery":
-      return { displayName: textFilter(`${field}.displayNameQuery`, query.value.displayName, query.value.method) };
-    case "emailQuery":
-      return { email: textFilter(`${field}.emailQuery`, query.value.emailAddress, query.value.method) };
-    case "stateQuery": {
-      const state = fromEnum(`${field}.stateQuery.state`, query.value.state, STATE_QUERY);
-      return state === "NONE" ? { ids: [] } : { state };
-    }
-    case "typeQuery":
-      return { type: fromEnum(`${field}.typeQuery.type`, query.value.type, TYPE) };
-    case "inUserIdsQuery":
-      return { ids: query.value.userIds };
-    case "inUserEmailsQuery":
-      return { emails: query.value.userEmails };
-    case "andQuery":
-      return { and: nested(query.value.queries, "andQuery") };
-    case "orQuery": {
-      const queries = nested(query.value.queries, "orQuery");
-      return queries.length ? { or: queries } : {};
-    }
-    case "notQuery":
-      if (!query.value.query) throw invalidArgument(`${field}.notQuery.query`, "is required");
-      return { not: readQuery(query.value.query, `${field}.notQuery.query`, depth + 1) };
-    default:
-      return {};
-  }
-}
-
 export function managementV1Users(deps: ApiDeps): Impl {
   const ops = userOperations(deps, { withinContextOrganization: true });
   const userDetails = (user: users.User) => ({ details: details(user, user.orgId) });
@@ -199,7 +152,7 @@ export function managementV1Users(deps: ApiDeps): Impl {
     },
     async listUsers(req, ctx) {
       const page = await ops.listUsers(ctx, {
-        and: req.queries.map((q, i) => readQuery(q, `queries[${i}]`, 0)),
+        and: req.queries.map((q, i) => readUserQuery(q, `queries[${i}]`, STATE_QUERY)),
         pagination: listQuery(req.query),
         sortBy: fromEnum("sortingColumn", req.sortingColumn, USER_SORT),
       });

@@ -5,27 +5,26 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { TimestampFilter } from "@zitadel/proto/zitadel/filter/v2/filter_pb.js";
 import type { KeysSearchFilter } from "@zitadel/proto/zitadel/user/v2/key_pb.js";
 import type { PersonalAccessTokensSearchFilter } from "@zitadel/proto/zitadel/user/v2/pat_pb.js";
-import type { SearchQuery } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
 import type { SetHumanEmail } from "@zitadel/proto/zitadel/user/v2/email_pb.js";
 import type { HashedPassword, Password } from "@zitadel/proto/zitadel/user/v2/password_pb.js";
 import type { SetHumanPhone } from "@zitadel/proto/zitadel/user/v2/phone_pb.js";
 import type { SetHumanProfile } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import type { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { invalidArgument } from "../directory/errors.js";
-import { MAX_FILTER_DEPTH, type DateFilter } from "../directory/list.js";
+import type { DateFilter } from "../directory/list.js";
 import type * as credentials from "../directory/user-credentials.js";
 import type * as userListing from "../directory/user-listing.js";
 import type * as users from "../directory/users.js";
 import { requireId } from "../directory/validate.js";
-import type { AccessTokenType, UserState, UserType } from "../generated/prisma/client.js";
+import type { AccessTokenType, UserState } from "../generated/prisma/client.js";
+import { readUserQuery, type StateTable } from "./user-queries.js";
 import type { ApiDeps } from "./context.js";
 import { fromEnum, now, optionalFromEnum, pagination, paginationResponse, textFilter, TIMESTAMP_METHOD, toEnum, ts } from "./convert.js";
 import { type NewHuman, type UserView, userOperations } from "./user-operations.js";
 
 // zitadel.user.v2.UserState; rolegate deletes users instead of keeping them as DELETED (3).
 const STATE: Record<number, UserState | undefined> = { 1: "ACTIVE", 2: "INACTIVE", 4: "LOCKED", 5: "INITIAL" };
-const STATE_QUERY: Record<number, UserState | "DELETED"> = { 1: "ACTIVE", 2: "INACTIVE", 3: "DELETED", 4: "LOCKED", 5: "INITIAL" };
-const TYPE: Record<number, UserType> = { 1: "HUMAN", 2: "MACHINE" };
+const STATE_QUERY: StateTable = { 1: "ACTIVE", 2: "INACTIVE", 3: "NONE", 4: "LOCKED", 5: "INITIAL" };
 const ACCESS_TOKEN_TYPE: Record<number, AccessTokenType | undefined> = { 0: "BEARER", 1: "JWT" };
 // zitadel.user.v2.Gender: accepted, not stored (rolegate keeps no gender).
 const GENDER: Record<number, true> = { 0: true, 1: true, 2: true, 3: true };
@@ -201,7 +200,7 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
 
     async listUsers(req, ctx) {
       const page = await ops.listUsers(ctx, {
-        and: req.queries.map((q, i) => readQuery(q, `queries[${i}]`, 0)),
+        and: req.queries.map((q, i) => readUserQuery(q, `queries[${i}]`, STATE_QUERY)),
         pagination: pagination(req.query),
         sortBy: fromEnum("sortingColumn", req.sortingColumn, USER_SORT),
       });
@@ -362,57 +361,6 @@ export function userService(deps: ApiDeps): Partial<ServiceImpl<typeof UserServi
       return { deletionDate: now() };
     },
   };
-}
-
-/** One search query as a directory condition; several queries are ANDed, as in ZITADEL. */
-function readQuery(q: SearchQuery, field: string, depth: number): userListing.ListUsersInput {
-  if (depth > MAX_FILTER_DEPTH) throw invalidArgument(field, `must not nest deeper than ${MAX_FILTER_DEPTH} levels`);
-  const { query } = q;
-  const nested = (queries: SearchQuery[], name: string) =>
-    queries.map((sub, i) => readQuery(sub, `${field}.${name}.queries[${i}]`, depth + 1));
-  switch (query.case) {
-    case "userNameQuery":
-      return { username: textFilter(`${field}.userNameQuery`, query.value.userName, query.value.method) };
-    case "loginNameQuery":
-      return { username: textFilter(`${field}.loginNameQuery`, query.value.loginName, query.value.method) };
-    case "firstNameQuery":
-      return { givenName: textFilter(`${field}.firstNameQuery`, query.value.firstName, query.value.method) };
-    case "lastNameQuery":
-      return { familyName: textFilter(`${field}.lastNameQuery`, query.value.lastName, query.value.method) };
-    case "nickNameQuery":
-      return { nickName: textFilter(`${field}.nickNameQuery`, query.value.nickName, query.value.method) };
-    case "displayNameQuery":
-      return { displayName: textFilter(`${field}.displayNameQuery`, query.value.displayName, query.value.method) };
-    case "emailQuery":
-      return { email: textFilter(`${field}.emailQuery`, query.value.emailAddress, query.value.method) };
-    case "phoneQuery":
-      // rolegate keeps no phone numbers: no user matches.
-      textFilter(`${field}.phoneQuery`, query.value.number, query.value.method);
-      return { ids: [] };
-    case "stateQuery": {
-      const state = fromEnum(`${field}.stateQuery.state`, query.value.state, STATE_QUERY);
-      return state === "DELETED" ? { ids: [] } : { state };
-    }
-    case "typeQuery":
-      return { type: fromEnum(`${field}.typeQuery.type`, query.value.type, TYPE) };
-    case "inUserIdsQuery":
-      return { ids: query.value.userIds };
-    case "inUserEmailsQuery":
-      return { emails: query.value.userEmails };
-    case "organizationIdQuery":
-      return { orgId: requireId(`${field}.organizationIdQuery.organizationId`, query.value.organizationId) };
-    case "andQuery":
-      return { and: nested(query.value.queries, "andQuery") };
-    case "orQuery": {
-      const queries = nested(query.value.queries, "orQuery");
-      return queries.length ? { or: queries } : {};
-    }
-    case "notQuery":
-      if (!query.value.query) throw invalidArgument(`${field}.notQuery.query`, "is required");
-      return { not: readQuery(query.value.query, `${field}.notQuery.query`, depth + 1) };
-    default:
-      return {};
-  }
 }
 
 type CredentialFilters = Pick<credentials.ListCredentialsInput, "ids" | "userId" | "orgId" | "createdAt" | "expirationDate">;
