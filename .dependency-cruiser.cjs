@@ -1,8 +1,8 @@
 // The layers of rolegate (README "Development"): each may import only those below it.
-//   access (the pure rules)  ←  directory, keys  ←  http, pages (shared web parts)  ←  edges: oidc, login, api  ←  src/*.ts (composition)
+//   access (the pure rules)  ←  directory, keys  ←  http, pages (shared web parts)  ←  edges: oidc, login, api, console  ←  src/*.ts (composition)
 // The platform (src/db, src/generated, ids, log, config, redis) is below everything but access.
 // `npm run lint` runs this; a wrong-way import fails CI.
-const EDGES = ["oidc", "login", "api"];
+const EDGES = ["oidc", "login", "api", "console"];
 const edge = (name) => `^src/${name}/`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -20,14 +20,14 @@ module.exports = {
       comment: "The directory and the keys serve every edge; they import no edge, no web part and no composition.",
       severity: "error",
       from: { path: "^src/(directory|keys)/" },
-      to: { path: ["^src/(oidc|login|api|http|pages)/", "^src/(server|main|sign-in|bootstrap)\\.ts$"] },
+      to: { path: ["^src/(oidc|login|api|console|http|pages)/", "^src/(server|main|sign-in|bootstrap)\\.ts$"] },
     },
     {
       name: "web-parts-below-edges",
       comment: "src/http and src/pages are shared by the edges; they import no edge.",
       severity: "error",
       from: { path: "^src/(http|pages)/" },
-      to: { path: ["^src/(oidc|login|api)/", "^src/(server|main|sign-in|bootstrap)\\.ts$"] },
+      to: { path: ["^src/(oidc|login|api|console)/", "^src/(server|main|sign-in|bootstrap)\\.ts$"] },
     },
     ...EDGES.map((name) => ({
       name: `${name}-imports-no-other-edge`,
@@ -40,7 +40,7 @@ module.exports = {
       name: "edges-below-composition",
       comment: "Only the composition (src/*.ts) imports the composition.",
       severity: "error",
-      from: { path: "^src/(access|directory|keys|http|pages|oidc|login|api|db)/" },
+      from: { path: "^src/(access|directory|keys|http|pages|oidc|login|api|console|db)/" },
       to: { path: "^src/(server|main|sign-in|bootstrap)\\.ts$" },
     },
     {

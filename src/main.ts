@@ -5,7 +5,7 @@ import { readConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
 import { describeAddress, listenDual } from "./http/listener.js";
-import { createSignIn } from "./sign-in.js";
+import { CONSOLE_CLIENT_ID, consoleClient, createSignIn } from "./sign-in.js";
 import { createHandler } from "./server.js";
 import { setPasswordHashParameters } from "./directory/passwords.js";
 import { isUnavailable, logOutage } from "./http/unavailable.js";
@@ -68,6 +68,7 @@ async function main() {
     trustProxy: config.trustProxy,
     loginLimits: config.loginLimits,
     passwordVerify: config.passwordVerify,
+    console: consoleClient(config.issuer),
   });
   const handler = createHandler({
     issuer: config.issuer,
@@ -78,6 +79,7 @@ async function main() {
     signIn: signIn.middleware,
     resolveAccessToken: signIn.resolveAccessToken,
     keysDir: config.keysDir,
+    console: { clientId: CONSOLE_CLIENT_ID, secret: signIn.cookieKey },
     // A failed reload is logged; the instance keeps its keys and the file watch retries.
     directoryChanged: signIn.directoryChanged,
     keysChanged: () => signIn.reloadKeys().catch((error: unknown) => log.error({ err: error }, "reloading signing keys failed")),

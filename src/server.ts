@@ -2,7 +2,9 @@
 // health endpoints and, in later releases, the provider and the login UI.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRouterTransport } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createConsole } from "./console/routes.js";
 import type { RedisClient } from "./redis.js";
 import Koa from "koa";
 import { API_JSON_OPTIONS, apiInterceptors, apiRoutes, MAX_REQUEST_BYTES, REST_MOUNTS } from "./api/routes.js";
@@ -37,9 +39,11 @@ export interface AppDeps {
   directoryChanged?: (() => Promise<void>) | undefined;
   /** The issuer: absolute URLs of uploaded logos in API responses. */
   issuer?: string | undefined;
+  /** The console at /ui/console (its built-in client's id, the cookie key); absent: no console. */
+  console?: { clientId: string; secret: string } | undefined;
 }
 
-export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Metrics() }: AppDeps): Koa {
+export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Metrics() }: AppDeps, consoleUi?: Koa.Middleware): Koa {
   const app = new Koa({ proxy: trustProxy });
   app.silent = true; // errors are logged below, without stack traces in responses
 
@@ -90,6 +94,7 @@ export function createApp({ db, redis, log, trustProxy, signIn, metrics = new Me
     await next();
   });
 
+  if (consoleUi) app.use(consoleUi);
   if (signIn) app.use(signIn);
   return app;
 }
@@ -116,7 +121,6 @@ const READY_TIMEOUT_MS = 2000;
 /** Everything on the one port: `/zitadel.*` and `/rolegate.*` paths go to the management API, the rest to Koa. */
 export function createHandler(deps: AppDeps): RequestHandler {
   const metrics = deps.metrics ?? new Metrics();
-  const app = createApp({ ...deps, metrics });
   const api = {
     prisma: deps.db.prisma,
     resolveAccessToken: deps.resolveAccessToken,
@@ -125,10 +129,27 @@ export function createHandler(deps: AppDeps): RequestHandler {
     directoryChanged: deps.directoryChanged,
     publicUrl: deps.issuer,
   };
-  const koa = app.callback();
   const countCall = (code: string) => metrics.countApiCall(code);
   let handlers: readonly UniversalHandler[] = [];
   const routes = apiRoutes(api);
+  // The console calls the API in process, through the same router options and interceptors.
+  const consoleUi =
+    deps.console && deps.issuer
+      ? createConsole({
+          issuer: deps.issuer,
+          clientId: deps.console.clientId,
+          secret: deps.console.secret,
+          log: deps.log,
+          transport: createRouterTransport(routes, {
+            router: {
+              interceptors: apiInterceptors(api, deps.log, countCall),
+              readMaxBytes: MAX_REQUEST_BYTES,
+              jsonOptions: API_JSON_OPTIONS,
+            },
+          }),
+        })
+      : undefined;
+  const koa = createApp({ ...deps, metrics }, consoleUi).callback();
   const connect = connectNodeAdapter({
     // The router's handlers serve the REST gateway too, interceptors and all.
     routes: (router) => {

@@ -7,6 +7,15 @@ import { createMemoryRateLimiter, createRedisRateLimiter, DEFAULT_LOGIN_LIMITS, 
 import { createLoginRouter } from "./login/routes.js";
 import { createVerificationGate } from "./login/verification-gate.js";
 import { createOidc, type Oidc, type OidcDeps } from "./oidc/index.js";
+import { consolePostLogoutUri, consoleRedirectUri } from "./console/routes.js";
+import type { ConsoleClient } from "./oidc/console-client.js";
+
+/** The console's built-in client (R-CONSOLE-1): no app or machine user is found by this id. */
+export const CONSOLE_CLIENT_ID = "rolegate-console";
+
+export function consoleClient(issuer: string): ConsoleClient {
+  return { clientId: CONSOLE_CLIENT_ID, redirectUri: consoleRedirectUri(issuer), postLogoutRedirectUri: consolePostLogoutUri(issuer) };
+}
 
 export interface SignInDeps extends OidcDeps {
   /** Password attempts per window (defaults: DEFAULT_LOGIN_LIMITS). */
@@ -15,7 +24,10 @@ export interface SignInDeps extends OidcDeps {
   passwordVerify?: { concurrency: number; queueMs: number } | undefined;
 }
 
-export type SignIn = Omit<Oidc, "provider" | "loginPolicy" | "csrfKey">;
+export type SignIn = Omit<Oidc, "provider" | "loginPolicy" | "csrfKey"> & {
+  /** The cookie key of KEYS_DIR (the console seals its session with a key derived from it). */
+  cookieKey: string;
+};
 
 export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
   const oidc = await createOidc(deps);
@@ -37,5 +49,6 @@ export async function createSignIn(deps: SignInDeps): Promise<SignIn> {
     resolveAccessToken: oidc.resolveAccessToken,
     directoryChanged: oidc.directoryChanged,
     close: oidc.close,
+    cookieKey: oidc.csrfKey,
   };
 }

@@ -54,9 +54,13 @@ export const SIGN_IN_PATHS: readonly SignInPath[] = [
   "management_token",
 ];
 
-/** An app's client (its users sign in), an API app's (no users), or a machine user's own. */
-export type ClientKind = "oidc" | "api" | "machine";
-export const CLIENT_KINDS: readonly ClientKind[] = ["oidc", "api", "machine"];
+/**
+ * An app's client (its users sign in), an API app's (no users), a machine user's own, or the
+ * console's: rolegate's first-party client, built in, with no project, whose users need no
+ * consent for the management audience (R-CONSOLE-1).
+ */
+export type ClientKind = "oidc" | "api" | "machine" | "console";
+export const CLIENT_KINDS: readonly ClientKind[] = ["oidc", "api", "machine", "console"];
 
 export type CheckName =
   /** The path serves the client's kind (an app's users, or machine users). */
@@ -126,6 +130,8 @@ interface PathRule {
 const USER_SIGN_IN = ["organization_scope", "project_access", "audience_projects", "management_consent"] as const;
 const USER_TOKEN = ["project_access", "audience_projects", "management_consent"] as const;
 const MACHINE_TOKEN = ["subject_active", "audience_projects"] as const;
+/** The console: any active user may sign in; what they may do is the management API's to decide. */
+const CONSOLE = ["subject_active"] as const;
 
 /**
  * Every path, in the manner of oidc-provider's own action tables. Machine users are exempt from
@@ -134,16 +140,21 @@ const MACHINE_TOKEN = ["subject_active", "audience_projects"] as const;
  */
 /** An interactive sign-in (login page or SSO): failures show a page. */
 const INTERACTIVE: PathRule = {
-  checks: { oidc: USER_SIGN_IN },
-  denials: { organization_scope: "login_page", project_access: "access_denied_page", management_consent: "consent_page" },
+  checks: { oidc: USER_SIGN_IN, console: CONSOLE },
+  denials: {
+    subject_active: "access_denied_page",
+    organization_scope: "login_page",
+    project_access: "access_denied_page",
+    management_consent: "consent_page",
+  },
   otherwise: "access_denied_page",
   audience: "narrow",
   consent: "ask",
 };
 /** A user's token at the token endpoint (code exchange, refresh). */
 const USER_TOKEN_RULE: PathRule = {
-  checks: { oidc: USER_TOKEN },
-  denials: { project_access: "invalid_grant" },
+  checks: { oidc: USER_TOKEN, console: CONSOLE },
+  denials: { subject_active: "invalid_grant", project_access: "invalid_grant" },
   otherwise: "invalid_grant",
   audience: "narrow",
   consent: "narrow",
@@ -162,7 +173,12 @@ export const PATHS: Record<SignInPath, PathRule> = {
   // The same checks without a page: each failure is the OIDC error the client gets.
   prompt_none: {
     ...INTERACTIVE,
-    denials: { organization_scope: "login_required", project_access: "access_denied", management_consent: "consent_required" },
+    denials: {
+      subject_active: "access_denied",
+      organization_scope: "login_required",
+      project_access: "access_denied",
+      management_consent: "consent_required",
+    },
     otherwise: "access_denied",
   },
   code_exchange: USER_TOKEN_RULE,
@@ -170,7 +186,7 @@ export const PATHS: Record<SignInPath, PathRule> = {
   client_credentials: MACHINE_TOKEN_RULE,
   jwt_profile: MACHINE_TOKEN_RULE,
   userinfo: {
-    checks: { oidc: ["project_access"], machine: ["subject_active"] },
+    checks: { oidc: ["project_access"], machine: ["subject_active"], console: CONSOLE },
     denials: { project_access: "invalid_token", subject_active: "invalid_token" },
     otherwise: "invalid_token",
   },
@@ -180,7 +196,7 @@ export const PATHS: Record<SignInPath, PathRule> = {
     otherwise: "inactive",
   },
   management_token: {
-    checks: { oidc: ["subject_active", "management_consent"], machine: ["subject_active"] },
+    checks: { oidc: ["subject_active", "management_consent"], machine: ["subject_active"], console: CONSOLE },
     denials: { subject_active: "unauthenticated", management_consent: "unauthenticated" },
     otherwise: "unauthenticated",
     consent: "require",
@@ -374,7 +390,9 @@ export function decideSignIn(path: SignInPath, f: PolicyFacts): PolicyOutcome {
 /** The scopes a user's token may carry: failing aud scopes and an unconsented management audience left out. */
 function narrowedScopes(f: PolicyFacts, rule: PathRule): { granted: string[]; denied: string[] } {
   if (rule.audience !== "narrow") return { granted: [...f.scopes], denied: [] };
-  return narrowAudienceScopes(f.scopes, f.project?.id ?? f.client.projectId, audienceDecisions(f), f.managementConsent === "given");
+  // The console is first-party: its users' management audience needs no consent.
+  const consented = f.client.kind === "console" || f.managementConsent === "given";
+  return narrowAudienceScopes(f.scopes, f.project?.id ?? f.client.projectId, audienceDecisions(f), consented);
 }
 
 /** Where claims go. */
@@ -406,7 +424,7 @@ function rolesIn(destination: Destination, client: ClientFacts): boolean {
       return client.idTokenRoleAssertion;
     case "access_token":
       // Users' JWTs when the app asserts roles; machine users' JWTs when their scopes ask.
-      return client.accessTokenType === "JWT" && (client.kind !== "oidc" || client.accessTokenRoleAssertion);
+      return client.accessTokenType === "JWT" && (client.kind === "machine" || client.accessTokenRoleAssertion);
     case "userinfo":
     case "introspection":
       return true;

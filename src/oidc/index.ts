@@ -25,6 +25,7 @@ import { MemoryStore, type StateStore } from "./store.js";
 import { createUserinfo } from "./userinfo.js";
 import { watchDirectoryChanges } from "./directory-changes.js";
 import { cachedReads } from "./reads.js";
+import { type ConsoleClient, withConsoleClient } from "./console-client.js";
 
 const KEYS_POLL_MS = 2000;
 
@@ -42,6 +43,8 @@ export interface OidcDeps {
   prisma: PrismaClient;
   log: Logger;
   trustProxy: boolean;
+  /** The console's built-in client (absent: no console). */
+  console?: ConsoleClient | undefined;
 }
 
 export interface Oidc {
@@ -66,13 +69,16 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const store: StateStore = deps.redis ? new RedisStore(deps.redis) : new MemoryStore();
   // Clients, access snapshots and profiles are read through a cache of at most a second.
   const changes = watchDirectoryChanges(deps.redis, deps.log);
-  const reads = cachedReads(deps.prisma, changes.cache);
+  const reads = withConsoleClient(cachedReads(deps.prisma, changes.cache), deps.console);
   // Verifies rolegate's own JWTs against the keys published now (they change on rotation).
   let verifyKeys = createLocalJWKSet(publicJwks(keys) as JSONWebKeySet);
   const jwks: JWTVerifyGetKey = (header, token) => verifyKeys(header, token);
   // A token is a user's when its client is an app (machine users' tokens have their own clients).
-  const inSignIn = async (payload: JWTPayload) =>
-    typeof payload.client_id === "string" && kindOfMetadata(await reads.client(payload.client_id)) === "oidc";
+  const inSignIn = async (payload: JWTPayload) => {
+    if (typeof payload.client_id !== "string") return false;
+    const kind = kindOfMetadata(await reads.client(payload.client_id));
+    return kind === "oidc" || kind === "console";
+  };
   const jwtAccessTokens = createJwtAccessTokens(
     { records: store.adapterFor(JWT_RECORD_MODEL), revoked: store.adapterFor(JWT_REVOKED_MODEL) },
     jwks,

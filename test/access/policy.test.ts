@@ -107,7 +107,7 @@ function client(kind: ClientKind, flags: Partial<ClientFacts> = {}): ClientFacts
   return {
     id: `${kind}-client`,
     kind,
-    projectId: kind === "machine" ? undefined : PROJECT,
+    projectId: kind === "machine" || kind === "console" ? undefined : PROJECT,
     accessTokenType: "JWT",
     accessTokenRoleAssertion: false,
     idTokenRoleAssertion: false,
@@ -212,7 +212,7 @@ describe("decideSignIn, every path × client kind × check outcome", () => {
         expect(outcome.allowed).toBe(true);
         expect(outcome.checks.map((c) => c.check)).toEqual(row.checks.map((c) => c.check));
         expect(outcome.scopes).toEqual({ granted: SCOPES, denied: [] });
-        const audience = [`${kind}-client`, ...(kind === "machine" ? [] : [PROJECT]), AUD_PROJECT, "zitadel"];
+        const audience = [`${kind}-client`, ...(kind === "machine" || kind === "console" ? [] : [PROJECT]), AUD_PROJECT, "zitadel"];
         expect(outcome.audience).toEqual(audience);
       });
       for (const { check, answer } of row.checks) {

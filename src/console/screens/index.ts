@@ -1,0 +1,6 @@
+// The console's screens, each adding its routes below /ui/console.
+import type { Screen } from "../screen.js";
+import { organizations } from "./organizations.js";
+import { overview } from "./overview.js";
+
+export const SCREENS: readonly Screen[] = [overview, organizations];
