@@ -23,6 +23,7 @@ import {
   type ExplainAccessResponseSchema,
 } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
 import { callOf, type ApiDeps, type Call } from "./context.js";
+import { impactPreview } from "./impact-preview.js";
 
 /** The scopes an app asks for when the request names none. */
 export const DEFAULT_SCOPES = ["openid", "profile", "email"];
@@ -64,6 +65,7 @@ export function accessService(deps: ApiDeps): Partial<ServiceImpl<typeof AccessS
   }
 
   return {
+    previewImpact: impactPreview(deps),
     async explainAccess(req: ExplainAccessRequest, ctx: HandlerContext): Promise<Response> {
       const c = callOf(deps, ctx);
       const userId = requireId("userId", req.userId);

@@ -62,7 +62,8 @@ export async function authenticate(deps: ApiDeps, authorization: string | null |
   return principal;
 }
 
-const READ_METHOD = /^(Get|List|Search|Explain)/;
+/** Methods that change nothing (a preview's dry run is rolled back). */
+const READ_METHOD = /^(Get|List|Search|Explain|Preview)/;
 
 /** After any call that may have written (even one that failed half-way), the caches are cleared. */
 export function changeInterceptor(deps: ApiDeps): Interceptor {

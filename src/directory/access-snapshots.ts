@@ -40,9 +40,40 @@ export async function loadProjectsAccess(
 ): Promise<Map<string, ProjectAccess | null>> {
   const ids = [...new Set(projectIds)];
   const byProject = new Map<string, ProjectAccess | null>(ids.map((id) => [id, null]));
-  if (ids.length === 0) return byProject;
-  const rows = await prisma.$queryRaw<{ projectId: string; access: ProjectAccess | string }[]>`
-    SELECT p."id" AS "projectId", json_build_object(
+  const pairs = ids.map((projectId) => ({ userId, projectId }));
+  for (const row of await accessRows(prisma, pairs)) byProject.set(row.projectId, parseJson(row.access));
+  return byProject;
+}
+
+export interface UserOnProject {
+  userId: string;
+  projectId: string;
+}
+
+/**
+ * The access snapshots of users on projects, pair by pair, in one statement (the impact
+ * preview's before and after): user id → project id → snapshot; a pair whose user or project does
+ * not exist has no entry.
+ */
+export async function loadAccessMatrix(
+  prisma: Pick<PrismaClient, "$queryRaw">,
+  pairs: readonly UserOnProject[],
+): Promise<Map<string, Map<string, ProjectAccess>>> {
+  const matrix = new Map<string, Map<string, ProjectAccess>>();
+  for (const row of await accessRows(prisma, pairs)) {
+    const byProject = matrix.get(row.userId) ?? new Map<string, ProjectAccess>();
+    matrix.set(row.userId, byProject);
+    byProject.set(row.projectId, parseJson(row.access));
+  }
+  return matrix;
+}
+
+async function accessRows(prisma: Pick<PrismaClient, "$queryRaw">, pairs: readonly UserOnProject[]) {
+  if (pairs.length === 0) return [];
+  const userIds = pairs.map((p) => p.userId);
+  const projectIds = pairs.map((p) => p.projectId);
+  return prisma.$queryRaw<{ userId: string; projectId: string; access: ProjectAccess | string }[]>`
+    SELECT u."id" AS "userId", p."id" AS "projectId", json_build_object(
       'snapshot', json_build_object(
         'user', json_build_object('id', u."id", 'orgId', u."orgId", 'state', u."state"),
         'userOrg', json_build_object('id', uo."id", 'state', uo."state"),
@@ -70,13 +101,11 @@ export async function loadProjectsAccess(
         SELECT json_agg(r."key" ORDER BY r."key") FROM "ProjectRole" r WHERE r."projectId" = p."id"
       ), '[]'::json)
     ) AS "access"
-    FROM "User" u
+    FROM (SELECT DISTINCT * FROM unnest(${userIds}::text[], ${projectIds}::text[]) AS t("userId", "projectId")) pair
+    JOIN "User" u ON u."id" = pair."userId"
     JOIN "Organization" uo ON uo."id" = u."orgId"
-    JOIN "Project" p ON p."id" = ANY(${ids}::text[])
-    JOIN "Organization" po ON po."id" = p."orgId"
-    WHERE u."id" = ${userId}`;
-  for (const row of rows) byProject.set(row.projectId, parseJson(row.access));
-  return byProject;
+    JOIN "Project" p ON p."id" = pair."projectId"
+    JOIN "Organization" po ON po."id" = p."orgId"`;
 }
 
 export type UserProfile = User & {
