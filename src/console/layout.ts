@@ -118,7 +118,7 @@ form.inline { display: inline; }
 .notice { border-color: var(--primary); }
 .secret { font-family: ui-monospace, monospace; padding: 0.75rem; border: 1px dashed var(--font); overflow-wrap: anywhere; }
 .muted { opacity: 0.8; }
-fieldset { max-width: 40rem; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.375rem; }
+fieldset { max-width: 32rem; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.375rem; }
 legend { font-weight: 600; padding: 0 0.25rem; }
 .choice { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.25rem 0; }
 .choice label { font-weight: 400; margin: 0; }
@@ -131,7 +131,11 @@ dl.settings { display: grid; grid-template-columns: minmax(8rem, max-content) 1f
 dl.settings dt { font-weight: 600; }
 dl.settings dd { margin: 0; overflow-wrap: anywhere; }
 ul.plain { margin: 0; padding: 0; list-style: none; }
-nav.tabs ul { border: 0; padding: 0 0 1rem; }
+nav.tabs ul { flex-wrap: wrap; overflow: visible; border: 0; padding: 0 0 1rem; }
+nav.tabs a { white-space: normal; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9375em; overflow-wrap: anywhere; }
+section.card > h2:first-child { margin-top: 0; }
+table code { white-space: nowrap; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
 :focus-visible { outline: 3px solid var(--font); outline-offset: 2px; }
 @media (max-width: 40rem) {

@@ -81,7 +81,7 @@ export const signingKeys: Screen = (router) => {
       ctx.status = 303;
       ctx.redirect(`${BASE}?notice=created`);
     } catch (error) {
-      await listPage(ctx, { ...refusal(error), type });
+      await listPage(ctx, { ...shownRefusal(error), type });
     }
   });
 
@@ -91,7 +91,7 @@ export const signingKeys: Screen = (router) => {
       ctx.status = 303;
       ctx.redirect(`${BASE}?notice=activated`);
     } catch (error) {
-      await listPage(ctx, refusal(error));
+      await listPage(ctx, shownRefusal(error));
     }
   });
 
@@ -103,10 +103,17 @@ export const signingKeys: Screen = (router) => {
       ctx.status = 303;
       ctx.redirect(`${BASE}?notice=deleted`);
     } catch (error) {
-      await deletePage(ctx, ctx.params.id, refusal(error));
+      await deletePage(ctx, ctx.params.id, shownRefusal(error));
     }
   });
 };
+
+/** A refusal shown on the page; one to list keys at all (not an instance owner) is the error page's. */
+function shownRefusal(error: unknown): Failed {
+  const failed = refusal(error);
+  if (failed.status === 403) throw error;
+  return failed;
+}
 
 /** Newest first; the API lists them all at once, so the search and the pages are the console's. */
 async function allKeys(ctx: ConsoleContext): Promise<WebKey[]> {
