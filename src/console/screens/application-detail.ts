@@ -52,7 +52,6 @@ export interface DetailFailure {
 }
 
 const NOTICES: Record<string, string> = {
-  created: "The application was created.",
   saved: "The settings were saved.",
   deactivated: "The application was deactivated: nobody can sign in with it until it is reactivated.",
   reactivated: "The application was reactivated.",
@@ -236,19 +235,25 @@ const described = (choice: { label: string; hint?: string } | undefined) =>
   choice ? html`${choice.label}${choice.hint ? html`<span class="muted"> – ${choice.hint}</span>` : ""}` : "unknown";
 
 function settingsInWords(app: Application, project: Project): Html {
+  const [type, ...settings]: [string, Value][] =
+    app.configuration.case === "oidcConfiguration"
+      ? oidcInWords(app.configuration.value)
+      : app.configuration.case === "apiConfiguration"
+        ? [
+            ["Type", html`API<span class="muted"> – a resource server that introspects tokens; nobody signs in with it</span>`],
+            ["Authentication", described(choiceOf(API_AUTH_METHODS, app.configuration.value.authMethodType))],
+          ]
+        : [["Type", typeOf(app)]];
   const rows: [string, Value][] = [
     ["Project", html`<a href="${APPS}?${new URLSearchParams({ project: project.projectId }).toString()}">${project.name}</a>`],
+    type!,
     ["State", STATES[app.state]],
     ["Client ID", html`<code>${clientIdOf(app)}</code>`],
+    ...settings,
+    ["Created", formatTime(app.creationDate)],
+    ["Changed", formatTime(app.changeDate)],
+    ["Application ID", app.applicationId],
   ];
-  if (app.configuration.case === "oidcConfiguration") rows.push(...oidcInWords(app.configuration.value));
-  if (app.configuration.case === "apiConfiguration") {
-    rows.push(
-      ["Type", html`API<span class="muted"> – a resource server that introspects tokens; nobody signs in with it</span>`],
-      ["Authentication", described(choiceOf(API_AUTH_METHODS, app.configuration.value.authMethodType))],
-    );
-  }
-  rows.push(["Created", formatTime(app.creationDate)], ["Changed", formatTime(app.changeDate)], ["Application ID", app.applicationId]);
   return html`<dl class="settings">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
@@ -274,7 +279,7 @@ function oidcInWords(c: OIDCConfiguration): [string, Value][] {
 function secretSection({ app, project }: Located, csrfToken: string, failure: Failure | undefined): Html {
   return html`<section class="card" aria-labelledby="client-secret">
 <h2 id="client-secret">Client secret</h2>
-<p>rolegate keeps only a hash of the secret, so it cannot show it again. A new secret is shown once; the old one stops working at once.</p>
+<p>rolegate keeps only a hash of the secret, so it cannot show it again. A new secret is shown once, and the old one stops working at once. An app that changed to Basic or Post from another method has no secret until one is generated here.</p>
 ${errorBox(failure?.message)}
 <form method="post" action="${`${APPS}/${app.applicationId}/secret`}">
 ${csrfField(csrfToken)}<input type="hidden" name="project" value="${project.projectId}">
