@@ -10,6 +10,8 @@ export const CONSOLE = "/ui/console";
 export const NAV: readonly { path: string; label: string }[] = [
   { path: "/", label: "Overview" },
   { path: "/organizations", label: "Organizations" },
+  { path: "/applications", label: "Applications" },
+  { path: "/keys", label: "Signing keys" },
 ];
 
 export interface PageChrome {
@@ -99,7 +101,7 @@ th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid color-mix(i
   vertical-align: top; overflow-wrap: anywhere; }
 th { font-weight: 600; }
 label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
-input[type="text"], input[type="search"], input[type="password"], input[type="url"], select, textarea {
+input[type="text"], input[type="search"], input[type="password"], input[type="url"], input[type="date"], select, textarea {
   display: block; width: 100%; max-width: 32rem; margin-bottom: 1rem; padding: 0.5rem 0.75rem; font: inherit; color: inherit;
   background: var(--background); border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); border-radius: 0.375rem; }
 input[aria-invalid="true"] { border-color: var(--warn); }
@@ -116,6 +118,24 @@ form.inline { display: inline; }
 .notice { border-color: var(--primary); }
 .secret { font-family: ui-monospace, monospace; padding: 0.75rem; border: 1px dashed var(--font); overflow-wrap: anywhere; }
 .muted { opacity: 0.8; }
+fieldset { max-width: 32rem; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.375rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+.choice { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.25rem 0; }
+.choice label { font-weight: 400; margin: 0; }
+textarea { font-family: ui-monospace, monospace; }
+a.button { display: inline-block; padding: 0.5rem 1rem; border-radius: 0.375rem; font-weight: 600; text-decoration: none;
+  color: var(--on-primary); background: var(--primary); border: 1px solid var(--primary); }
+a.button.danger { color: #ffffff; background: var(--warn); border-color: var(--warn); }
+.actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
+dl.settings { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: 0.25rem 1rem; }
+dl.settings dt { font-weight: 600; }
+dl.settings dd { margin: 0; overflow-wrap: anywhere; }
+ul.plain { margin: 0; padding: 0; list-style: none; }
+nav.tabs ul { flex-wrap: wrap; overflow: visible; border: 0; padding: 0 0 1rem; }
+nav.tabs a { white-space: normal; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9375em; overflow-wrap: anywhere; }
+section.card > h2:first-child { margin-top: 0; }
+table code { white-space: nowrap; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
 :focus-visible { outline: 3px solid var(--font); outline-offset: 2px; }
 @media (max-width: 40rem) {
@@ -124,5 +144,7 @@ section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(i
   table.responsive tr { display: block; padding: 0.5rem 0; border-bottom: 1px solid color-mix(in srgb, var(--font) 15%, transparent); }
   table.responsive td { display: block; border: 0; padding: 0.125rem 0.5rem; }
   table.responsive td::before { content: attr(data-label) ": "; font-weight: 600; }
+  dl.settings { display: block; }
+  dl.settings dd { margin-bottom: 0.5rem; }
 }
 `;

@@ -1,6 +1,8 @@
 // The console's screens, each adding its routes below /ui/console.
 import type { Screen } from "../screen.js";
+import { applications } from "./applications.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
+import { signingKeys } from "./signing-keys.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations];
+export const SCREENS: readonly Screen[] = [overview, organizations, applications, signingKeys];
