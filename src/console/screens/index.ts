@@ -2,5 +2,6 @@
 import type { Screen } from "../screen.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
+import { users } from "./users.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations];
+export const SCREENS: readonly Screen[] = [overview, organizations, users];
