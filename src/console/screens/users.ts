@@ -2,8 +2,7 @@
 // organization filter (`?org=`), and created; user-detail.ts opens and changes one.
 import { OrganizationFieldName } from "@zitadel/proto/zitadel/org/v2/query_pb.js";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
-import type { SearchQuery } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
-import { UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
+import { type SearchQuery, UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
 import type { User } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { html } from "../html.js";
 import type { ConsoleContext, Screen } from "../screen.js";
@@ -73,7 +72,6 @@ const HUMAN_FIELDS: Record<string, string> = {
   username: "username",
   givenName: "givenName",
   familyName: "familyName",
-  displayName: "givenName",
   email: "email",
   password: "password",
 };
