@@ -10,6 +10,7 @@ export const CONSOLE = "/ui/console";
 export const NAV: readonly { path: string; label: string }[] = [
   { path: "/", label: "Overview" },
   { path: "/organizations", label: "Organizations" },
+  { path: "/users", label: "Users" },
   { path: "/applications", label: "Applications" },
   { path: "/keys", label: "Signing keys" },
 ];
@@ -101,7 +102,7 @@ th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid color-mix(i
   vertical-align: top; overflow-wrap: anywhere; }
 th { font-weight: 600; }
 label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
-input[type="text"], input[type="search"], input[type="password"], input[type="url"], input[type="date"], select, textarea {
+input[type="text"], input[type="search"], input[type="password"], input[type="url"], input[type="email"], input[type="date"], select, textarea {
   display: block; width: 100%; max-width: 32rem; margin-bottom: 1rem; padding: 0.5rem 0.75rem; font: inherit; color: inherit;
   background: var(--background); border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); border-radius: 0.375rem; }
 input[aria-invalid="true"] { border-color: var(--warn); }
@@ -111,6 +112,12 @@ button.secondary { color: var(--font); background: transparent; border-color: co
 button.danger { color: #ffffff; background: var(--warn); border-color: var(--warn); }
 button.link { min-height: 0; padding: 0; font-weight: 400; color: inherit; background: none; border: 0; text-decoration: underline; }
 form.inline { display: inline; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0 0 1rem; }
+.check label { display: inline; }
+section.card > h2:first-child { margin-top: 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0 0 1.5rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-end; margin-bottom: 1rem; }
 .search input { margin: 0; }
 .pager { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
@@ -146,5 +153,7 @@ section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(i
   table.responsive td::before { content: attr(data-label) ": "; font-weight: 600; }
   dl.settings { display: block; }
   dl.settings dd { margin-bottom: 0.5rem; }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: 0.5rem; }
 }
 `;

@@ -4,5 +4,6 @@ import { applications } from "./applications.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
 import { signingKeys } from "./signing-keys.js";
+import { users } from "./users.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations, applications, signingKeys];
+export const SCREENS: readonly Screen[] = [overview, organizations, users, applications, signingKeys];
