@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { type User, UserState } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { html, type Html } from "../html.js";
 import type { ConsoleContext, ConsoleRouter } from "../screen.js";
+import { impactSection } from "../impact.js";
 import { csrfField, errorBox, notice, textField } from "../ui.js";
 import { credentialRoutes, credentialSections, CREDENTIAL_NOTICES } from "./user-credentials.js";
 import {
@@ -23,6 +24,9 @@ import {
 } from "./user-shared.js";
 
 type StateChange = "lock" | "unlock" | "deactivate" | "reactivate";
+/** The state changes that take access away: confirmed with the impact preview first. */
+const CONFIRMED = ["lock", "deactivate"] as const;
+type Confirmed = (typeof CONFIRMED)[number] | "delete";
 
 const STATE_CHANGES: Record<StateChange, { button: string; done: string }> = {
   lock: { button: "Lock", done: "locked" },
@@ -86,7 +90,9 @@ export function userDetail(router: ConsoleRouter) {
     }
   });
 
-  router.get("/users/:id/delete", (ctx) => deletePage(ctx, ctx.params.id));
+  // Changes that take access away are confirmed on a page that previews their impact.
+  for (const change of CONFIRMED) router.get(`/users/:id/${change}`, (ctx) => confirmPage(ctx, ctx.params.id, change));
+  router.get("/users/:id/delete", (ctx) => confirmPage(ctx, ctx.params.id, "delete"));
 
   router.post("/users/:id/delete", async (ctx) => {
     const { api, form } = ctx.state.console;
@@ -95,7 +101,7 @@ export function userDetail(router: ConsoleRouter) {
       ctx.status = 303;
       ctx.redirect(`${USERS}?notice=deleted`);
     } catch (error) {
-      await deletePage(ctx, ctx.params.id, failure("delete", error, form));
+      await confirmPage(ctx, ctx.params.id, "delete", failure("delete", error, form));
     }
   });
 
@@ -130,9 +136,10 @@ export async function detailPage(ctx: ConsoleContext, userId: string, failed?: F
   const shown = typeof ctx.query.notice === "string" ? NOTICES[ctx.query.notice] : undefined;
   const path = userPath(user.userId);
   const stateFailed = failedHere(failed, "state");
-  const stateForms = OFFERED[user.state].map(
-    (change) =>
-      html`<form method="post" action="${path}/${change}" class="inline">${csrfField(csrfToken)}<button type="submit" class="${change === "lock" || change === "deactivate" ? "danger" : "secondary"}">${STATE_CHANGES[change].button}</button></form>`,
+  const stateForms = OFFERED[user.state].map((change) =>
+    (CONFIRMED as readonly string[]).includes(change)
+      ? html`<a class="button danger" href="${path}/${change}">${STATE_CHANGES[change].button}…</a>`
+      : html`<form method="post" action="${path}/${change}" class="inline">${csrfField(csrfToken)}<button type="submit" class="secondary">${STATE_CHANGES[change].button}</button></form>`,
   );
   page(
     displayName(user),
@@ -198,21 +205,40 @@ ${checkbox("changeRequired", "The user must change it at the next sign-in", tick
 </section>`;
 }
 
-async function deletePage(ctx: ConsoleContext, userId: string, failed?: Failure) {
+const CONFIRM: Record<Confirmed, { title: string; says: string; button: string; impact: "deleteUser" | "lockUser" | "deactivateUser" }> = {
+  delete: {
+    title: "Delete user",
+    says: "will be removed with its credentials and authorizations. This cannot be undone.",
+    button: "Delete user",
+    impact: "deleteUser",
+  },
+  lock: { title: "Lock user", says: "will not be able to sign in until it is unlocked.", button: "Lock user", impact: "lockUser" },
+  deactivate: {
+    title: "Deactivate user",
+    says: "will not be able to sign in until it is reactivated.",
+    button: "Deactivate user",
+    impact: "deactivateUser",
+  },
+};
+
+/** Asks to confirm a deletion, lock or deactivation, showing who loses what (the impact preview). */
+async function confirmPage(ctx: ConsoleContext, userId: string, change: Confirmed, failed?: Failure) {
   const { csrfToken, page } = ctx.state.console;
   const user = await findUser(ctx, userId);
   if (!user) return notFoundPage(ctx, userId, failed);
   const path = userPath(user.userId);
+  const what = CONFIRM[change];
   page(
-    `Delete ${user.preferredLoginName}?`,
+    `${what.title} ${user.preferredLoginName}?`,
     "/users",
     html`<p><a href="${path}">${displayName(user)}</a></p>
-<h1>Delete user ${user.preferredLoginName}?</h1>
+<h1>${what.title} ${user.preferredLoginName}?</h1>
 ${errorBox(failed?.message)}
-<p>The ${userType(user)} user ${displayName(user)} (${user.preferredLoginName}) will be removed with its credentials and authorizations. This cannot be undone.</p>
-<form method="post" action="${path}/delete" class="inline">
+<p>The ${userType(user)} user ${displayName(user)} (${user.preferredLoginName}) ${what.says}</p>
+${await impactSection(ctx, { case: what.impact, value: user.userId })}
+<form method="post" action="${path}/${change}" class="inline">
 ${csrfField(csrfToken)}
-<button type="submit" class="danger">Delete user</button>
+<button type="submit" class="danger">${what.button}</button>
 </form>
 <a href="${path}">Cancel</a>`,
     failed?.status,

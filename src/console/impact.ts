@@ -1,0 +1,68 @@
+// The impact preview on the console's confirmation pages (docs/rules.md#r-console-4): before a
+// change that can take access away, who would lose access, which roles and which apps, from the
+// API's dry run of that very change (rolegate.access.v1 PreviewImpact). The console computes
+// nothing itself; when the preview is refused, the change would be too, and the page says why.
+import { ConnectError } from "@connectrpc/connect";
+import type { PreviewImpactRequest } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
+import { html, type Html } from "./html.js";
+import type { ConsoleContext } from "./screen.js";
+import { describeApiError, errorBox } from "./ui.js";
+
+/** The change to preview, as the API names it (a oneof case of PreviewImpactRequest.change). */
+export type ImpactChange = PreviewImpactRequest["change"];
+
+const PAGE = 50;
+
+/** The "Who loses access" section of a confirmation page, its entries paged by `?impact=N`. */
+export async function impactSection(ctx: ConsoleContext, change: ImpactChange): Promise<Html> {
+  const { api } = ctx.state.console;
+  const raw = Number.parseInt(typeof ctx.query.impact === "string" ? ctx.query.impact : "1", 10);
+  const page = Number.isSafeInteger(raw) && raw > 0 && raw <= 10_000 ? raw : 1;
+  let preview: Awaited<ReturnType<typeof api.access.previewImpact>>;
+  try {
+    preview = await api.access.previewImpact({ change, offset: (page - 1) * PAGE, limit: PAGE });
+  } catch (error) {
+    const described = describeApiError(error);
+    if (!described || described.status === 401 || !(error instanceof ConnectError)) throw error;
+    return section(html`${errorBox(`The impact could not be previewed: ${described.message}`)}`);
+  }
+  if (preview.totalEntries === 0) {
+    return section(html`<p role="status">Nobody loses access, a role or an app through this change.</p>`);
+  }
+  const rows = preview.entries.map(
+    (e) => html`<tr>
+  <td data-label="User">${e.displayName} <span class="muted">(${e.loginName})</span></td>
+  <td data-label="Organization">${e.organizationName}</td>
+  <td data-label="Project">${e.projectName}</td>
+  <td data-label="Loses">${losses(e)}</td>
+</tr>`,
+  );
+  const from = (page - 1) * PAGE + 1;
+  const to = from + preview.entries.length - 1;
+  const link = (n: number) => {
+    const query = new URLSearchParams(ctx.querystring);
+    query.set("impact", String(n));
+    return `${ctx.path}?${query.toString()}#impact`;
+  };
+  return section(html`<p role="status"><strong>${count(preview.affectedUsers, "user")} would lose something</strong>;
+${count(preview.usersLosingAccess, "user")} of them could no longer sign in to a project.</p>
+<table class="responsive">
+<caption class="muted">${from}–${to} of ${preview.totalEntries} (user, project)</caption>
+<thead><tr><th scope="col">User</th><th scope="col">Organization</th><th scope="col">Project</th><th scope="col">Loses</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+<nav class="pager" aria-label="Affected users">${page > 1 ? html`<a href="${link(page - 1)}">Previous</a>` : ""}${to < preview.totalEntries ? html`<a href="${link(page + 1)}">Next</a>` : ""}</nav>`);
+}
+
+const section = (content: Html) =>
+  html`<section class="card" id="impact" aria-labelledby="impact-heading"><h2 id="impact-heading">Who loses access</h2>${content}</section>`;
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+function losses(e: Awaited<ReturnType<ConsoleContext["state"]["console"]["api"]["access"]["previewImpact"]>>["entries"][number]) {
+  const parts: Html[] = [];
+  if (e.losesAccess) parts.push(html`<strong>sign-in to the project</strong>`);
+  if (e.lostRoles.length > 0) parts.push(html`roles ${[...new Set(e.lostRoles.map((r) => r.roleKey))].join(", ")}`);
+  if (e.lostApps.length > 0) parts.push(html`apps ${e.lostApps.map((a) => a.name).join(", ")}`);
+  return parts.map((p, i) => html`${i > 0 ? "; " : ""}${p}`);
+}
