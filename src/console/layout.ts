@@ -10,6 +10,8 @@ export const CONSOLE = "/ui/console";
 export const NAV: readonly { path: string; label: string }[] = [
   { path: "/", label: "Overview" },
   { path: "/organizations", label: "Organizations" },
+  { path: "/authorizations", label: "Authorizations" },
+  { path: "/administrators", label: "Administrators" },
 ];
 
 export interface PageChrome {
@@ -118,6 +120,16 @@ form.inline { display: inline; }
 .muted { opacity: 0.8; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
 :focus-visible { outline: 3px solid var(--font); outline-offset: 2px; }
+a.button { display: inline-block; padding: 0.5rem 1rem; font-weight: 600; border-radius: 0.375rem; text-decoration: none;
+  color: var(--on-primary); background: var(--primary); }
+.search select { margin: 0; width: auto; max-width: 100%; }
+fieldset.checks { max-width: 32rem; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; border-radius: 0.375rem;
+  border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); }
+fieldset.checks legend { font-weight: 600; padding: 0 0.25rem; }
+.check { display: flex; gap: 0.5rem; align-items: baseline; padding: 0.25rem 0; }
+.check input { flex: none; width: 1.125rem; height: 1.125rem; margin: 0; }
+.check label { display: inline; font-weight: 400; margin: 0; overflow-wrap: anywhere; }
+.tag { display: inline-block; padding: 0 0.5rem; font-size: 0.8125rem; font-weight: 600; border: 1px solid currentColor; border-radius: 999px; }
 @media (max-width: 40rem) {
   main { padding: 1rem 0.75rem 2rem; }
   table.responsive thead { display: none; }

@@ -1,6 +1,8 @@
 // The console's screens, each adding its routes below /ui/console.
 import type { Screen } from "../screen.js";
+import { administrators } from "./administrators.js";
+import { authorizations } from "./authorizations.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations];
+export const SCREENS: readonly Screen[] = [overview, organizations, authorizations, administrators];
