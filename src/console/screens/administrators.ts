@@ -12,6 +12,7 @@ import { csrfField, errorBox, notice, pager, readListing, searchForm, textField 
 import { findUser, listOrganizationChoices, listProjectTargets, organizationNames } from "./choices.js";
 import { checkboxGroup, type SelectOption, selectField } from "./form-fields.js";
 import { refusal } from "./organizations.js";
+import { refusedPage } from "./refused.js";
 
 const BASE = `${CONSOLE}/administrators`;
 type Failure = { status: number; message: string };
@@ -121,35 +122,53 @@ export const administrators: Screen = (router) => {
 
   router.get("/administrators/:userId/:resource", (ctx) => withAdministrator(ctx, (a) => detailPage(ctx, a)));
 
-  router.post("/administrators/:userId/:resource/roles", (ctx) =>
-    withAdministrator(ctx, async (a) => {
-      const { api, form } = ctx.state.console;
-      const roles = form.getAll("roles");
-      try {
-        await api.administrators.updateAdministrator({ userId: a.user?.id ?? "", resource: resourceMessage(resourceOf(a)), roles });
-        ctx.status = 303;
-        ctx.redirect(`${pathOf(a)}?notice=roles`);
-      } catch (error) {
-        await detailPage(ctx, a, { error: refusal(error), checked: roles });
-      }
-    }),
-  );
+  router.post("/administrators/:userId/:resource/roles", async (ctx) => {
+    const { api, form } = ctx.state.console;
+    const roles = form.getAll("roles");
+    const named = namedInPath(ctx);
+    if (!named) return notFoundPage(ctx);
+    try {
+      await api.administrators.updateAdministrator({ userId: named.userId, resource: resourceMessage(named.resource), roles });
+      ctx.status = 303;
+      ctx.redirect(`${BASE}/${named.userId}/${resourceKey(named.resource)}?notice=roles`);
+    } catch (error) {
+      const failed = refusal(error);
+      await withAdministrator(ctx, (a) => detailPage(ctx, a, { error: failed, checked: roles }), failed);
+    }
+  });
 
   router.get("/administrators/:userId/:resource/delete", (ctx) => withAdministrator(ctx, (a) => deletePage(ctx, a)));
 
-  router.post("/administrators/:userId/:resource/delete", (ctx) =>
-    withAdministrator(ctx, async (a) => {
-      const { api } = ctx.state.console;
-      try {
-        await api.administrators.deleteAdministrator({ userId: a.user?.id ?? "", resource: resourceMessage(resourceOf(a)) });
-        ctx.status = 303;
-        ctx.redirect(`${BASE}?notice=removed`);
-      } catch (error) {
-        await deletePage(ctx, a, refusal(error));
-      }
-    }),
-  );
+  router.post("/administrators/:userId/:resource/delete", async (ctx) => {
+    const { api } = ctx.state.console;
+    const named = namedInPath(ctx);
+    if (!named) return notFoundPage(ctx);
+    try {
+      await api.administrators.deleteAdministrator({ userId: named.userId, resource: resourceMessage(named.resource) });
+      ctx.status = 303;
+      ctx.redirect(`${BASE}?notice=removed`);
+    } catch (error) {
+      const failed = refusal(error);
+      await withAdministrator(ctx, (a) => deletePage(ctx, a, failed), failed);
+    }
+  });
 };
+
+/** The user and resource the path names; undefined when they cannot name one. */
+function namedInPath(ctx: ConsoleContext): { userId: string; resource: Resource } | undefined {
+  const userId = ctx.params.userId ?? "";
+  const resource = readResourceKey(ctx.params.resource ?? "");
+  return resource && new RegExp(`^${ID}$`).test(userId) ? { userId, resource } : undefined;
+}
+
+function notFoundPage(ctx: ConsoleContext) {
+  ctx.state.console.page(
+    "Administrator not found",
+    "/administrators",
+    html`<h1>Administrator not found</h1><p>That user holds no administrator roles there that you may see.</p><p><a href="${BASE}">Administrators</a></p>`,
+    404,
+  );
+}
 
 const pathOf = (a: Administrator) => `${BASE}/${a.user?.id}/${resourceKey(resourceOf(a))}`;
 
@@ -228,6 +247,7 @@ async function listPage(ctx: ConsoleContext, failed?: AddForm) {
     html`<h1>Administrators</h1>
 ${notice(shown)}
 <p>Who holds which administrator role on which resource. Nobody can hand out a role their own roles do not cover.</p>
+<p><a class="button" href="#add-admin">Add an administrator</a></p>
 ${searchForm(BASE, listing, "Search by login name or name", html`<div>${selectField("resource", "Resource", filterOptions, resourceParam, { id: "resource-filter" })}</div>`)}
 <table class="responsive">
 <thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">User's organization</th><th scope="col">Resource</th><th scope="col">Roles</th></tr></thead>
@@ -244,9 +264,9 @@ ${textField("user", "User's login name", failed?.user ?? "", {
   invalid: failed?.invalid === "user",
   hint: "Login names are unique across organizations; a user's ID works too.",
 })}
-${selectField("resource", "Resource", addOptions, failed?.resource ?? "", {
+${selectField("resource", "Resource the roles apply to", addOptions, failed?.resource ?? "", {
   invalid: failed?.invalid === "resource",
-  hint: "Where the roles apply: the whole instance, an organization, a project or one of its grants.",
+  hint: "The whole instance, an organization, a project, or a project's grant to another organization.",
 })}
 ${checkboxGroup(
   "roles",
@@ -295,7 +315,8 @@ function row(a: Administrator, names: Map<string, string>): Html {
 /** The resources the caller sees, as select options: the instance, organizations, projects, grants. */
 async function resourceChoices(ctx: ConsoleContext): Promise<{ options: SelectOption[]; organizationNames: Map<string, string> }> {
   const { api } = ctx.state.console;
-  const [orgs, projects] = await Promise.all([listOrganizationChoices(api), listProjectTargets(api)]);
+  const orgs = await listOrganizationChoices(api);
+  const projects = await listProjectTargets(api, { knownNames: new Map(orgs.organizations.map((o) => [o.id, o.name])) });
   const options: SelectOption[] = [{ value: "instance", label: "The instance", group: "Instance" }];
   for (const o of orgs.organizations)
     options.push({ value: resourceKey({ kind: "organization", organizationId: o.id }), label: o.name, group: "Organizations" });
@@ -316,31 +337,25 @@ async function resourceChoices(ctx: ConsoleContext): Promise<{ options: SelectOp
 
 // ---- one administrator (a user's roles on one resource) --------------------------------------
 
-/** Runs `show` with the administrator the path names, or answers 404 when the caller sees none. */
-async function withAdministrator(ctx: ConsoleContext, show: (a: Administrator) => Promise<void>) {
-  const { api, page } = ctx.state.console;
-  const userId = ctx.params.userId ?? "";
-  const resource = readResourceKey(ctx.params.resource ?? "");
+/**
+ * Runs `show` with the administrator the path names. When the caller sees none: 404, or, after a
+ * change the API refused, that refusal.
+ */
+async function withAdministrator(ctx: ConsoleContext, show: (a: Administrator) => Promise<void>, failed?: Failure) {
+  const named = namedInPath(ctx);
   const found =
-    resource && new RegExp(`^${ID}$`).test(userId)
-      ? (
-          await api.administrators.listAdministrators({
-            pagination: { limit: 1 },
-            filters: [
-              { filter: { case: "inUserIdsFilter", value: { ids: [userId] } } },
-              { filter: { case: "resource", value: resourceMessage(resource) } },
-            ],
-          })
-        ).administrators[0]
-      : undefined;
-  if (!found) {
-    return page(
-      "Administrator not found",
-      "/administrators",
-      html`<h1>Administrator not found</h1><p>That user holds no administrator roles there that you may see.</p><p><a href="${BASE}">Administrators</a></p>`,
-      404,
-    );
-  }
+    named &&
+    (
+      await ctx.state.console.api.administrators.listAdministrators({
+        pagination: { limit: 1 },
+        filters: [
+          { filter: { case: "inUserIdsFilter", value: { ids: [named.userId] } } },
+          { filter: { case: "resource", value: resourceMessage(named.resource) } },
+        ],
+      })
+    ).administrators[0];
+  if (!found && failed) return refusedPage(ctx, "/administrators", failed);
+  if (!found) return notFoundPage(ctx);
   await show(found);
 }
 
@@ -349,7 +364,7 @@ const NOTICES: Record<string, string> = { created: "The administrator was added.
 async function summary(ctx: ConsoleContext, a: Administrator): Promise<Html> {
   const names = await organizationNames(ctx.state.console.api, [a.user?.organizationId ?? "", grantedOrganizationOf(a)], new Map());
   const org = a.user?.organizationId ?? "";
-  return html`<dl>
+  return html`<dl class="summary">
   <dt>User</dt><dd>${a.user?.preferredLoginName}${a.user?.displayName && a.user.displayName !== a.user.preferredLoginName ? ` (${a.user.displayName})` : ""}</dd>
   <dt>User's organization</dt><dd>${names.get(org) ?? org}</dd>
   <dt>Resource</dt><dd>${describeResource(a, names)}</dd>
@@ -370,7 +385,7 @@ async function detailPage(ctx: ConsoleContext, a: Administrator, failed?: { erro
 ${notice(shown)}
 ${await summary(ctx, a)}
 <section class="card" aria-labelledby="roles">
-<h2 id="roles">Roles</h2>
+<h2 id="roles">Change the roles</h2>
 ${errorBox(failed?.error.message)}
 <form method="post" action="${pathOf(a)}/roles">
 ${csrfField(csrfToken)}
@@ -404,8 +419,8 @@ ${errorBox(failed?.message)}
 ${await summary(ctx, a)}
 <form method="post" action="${pathOf(a)}/delete">
 ${csrfField(csrfToken)}
-<button type="submit" class="danger">Remove administrator</button>
-<a href="${pathOf(a)}">Cancel</a>
+<div class="actions"><button type="submit" class="danger">Remove administrator</button>
+<a href="${pathOf(a)}">Cancel</a></div>
 </form>`,
     failed?.status,
   );

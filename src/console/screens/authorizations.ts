@@ -27,6 +27,7 @@ import {
 } from "./choices.js";
 import { checkboxGroup, type SelectOption, selectField } from "./form-fields.js";
 import { refusal } from "./organizations.js";
+import { refusedPage } from "./refused.js";
 
 const BASE = `${CONSOLE}/authorizations`;
 const ID = /^\d{1,20}$/;
@@ -77,7 +78,7 @@ export const authorizations: Screen = (router) => {
       ctx.redirect(`${BASE}/${encodeURIComponent(ctx.params.id)}?notice=roles`);
     } catch (error) {
       const failed = refusal(error);
-      await withAuthorization(ctx, (a) => detailPage(ctx, a, { section: "roles", error: failed, checked: roleKeys }));
+      await withAuthorization(ctx, (a) => detailPage(ctx, a, { section: "roles", error: failed, checked: roleKeys }), failed);
     }
   });
 
@@ -91,7 +92,7 @@ export const authorizations: Screen = (router) => {
         ctx.redirect(`${BASE}/${encodeURIComponent(ctx.params.id)}?notice=${change}d`);
       } catch (error) {
         const failed = refusal(error);
-        await withAuthorization(ctx, (a) => detailPage(ctx, a, { section: "state", error: failed }));
+        await withAuthorization(ctx, (a) => detailPage(ctx, a, { section: "state", error: failed }), failed);
       }
     });
   }
@@ -106,7 +107,7 @@ export const authorizations: Screen = (router) => {
       ctx.redirect(`${BASE}?notice=deleted`);
     } catch (error) {
       const failed = refusal(error);
-      await withAuthorization(ctx, (a) => deletePage(ctx, a, failed));
+      await withAuthorization(ctx, (a) => deletePage(ctx, a, failed), failed);
     }
   });
 };
@@ -146,8 +147,9 @@ async function listPage(ctx: ConsoleContext) {
   if (response.authorizations.length === 0 && ID.test(listing.q)) {
     response = await list({ filter: { case: "inUserIds", value: { ids: [listing.q] } } });
   }
-  const [projects, organizations] = await Promise.all([listProjectTargets(api), listOrganizationChoices(api)]);
+  const organizations = await listOrganizationChoices(api);
   const known = new Map(organizations.organizations.map((o) => [o.id, o.name]));
+  const projects = await listProjectTargets(api, { knownNames: known });
   for (const a of response.authorizations) if (a.organization) known.set(a.organization.id, a.organization.name);
   const names = await organizationNames(
     api,
@@ -194,6 +196,9 @@ function row(a: Authorization, names: Map<string, string>): Html {
   <td data-label="State">${STATES[a.state]}</td>
 </tr>`;
 }
+
+/** A role's display name beside its key, unless it only repeats the key. */
+const shownName = (key: string, displayName: string) => (displayName && displayName !== key ? displayName : undefined);
 
 /** Held by an organization other than the user's own: an external user grant. */
 const isExternal = (a: Authorization) => Boolean(a.organization && a.user && a.organization.id !== a.user.organizationId);
@@ -242,7 +247,7 @@ interface StepOne {
 
 async function stepOne(ctx: ConsoleContext, step: StepOne) {
   const { api, page } = ctx.state.console;
-  const { targets, more } = await listProjectTargets(api, step.projectName ?? "");
+  const { targets, more } = await listProjectTargets(api, { name: step.projectName ?? "" });
   const options: SelectOption[] = [
     { value: "", label: "Choose a project" },
     ...targets.map((t) => ({
@@ -296,7 +301,7 @@ async function stepTwo(ctx: ConsoleContext, user: FoundUser, target: ProjectTarg
 <h1>Create an authorization</h1>
 <p class="muted">Step 2 of 2: the roles.</p>
 ${errorBox(failed?.error.message)}
-<dl>
+<dl class="summary">
   <dt>User</dt><dd>${userName}</dd>
   <dt>Project</dt><dd>${target.projectName}</dd>
   <dt>Held by</dt><dd>${target.holderName}${target.grantedRoleKeys ? " (through its grant of the project)" : " (the project's owner)"}${external ? html` <span class="tag">external</span>` : ""}</dd>
@@ -312,15 +317,15 @@ ${csrfField(csrfToken)}
 ${checkboxGroup(
   "roleKeys",
   target.grantedRoleKeys ? "Roles (those granted to the holding organization)" : "Roles",
-  roles.map((r) => ({ value: r.key, label: r.key, detail: r.displayName })),
+  roles.map((r) => ({ value: r.key, label: r.key, detail: shownName(r.key, r.displayName) })),
   new Set(failed?.checked ?? []),
   {
     invalid: Boolean(failed?.error.message.startsWith("roleKeys")),
     empty: "There are no roles to give: the authorization will hold none.",
   },
 )}
-<button type="submit">Create authorization</button>
-<a href="${back}">Choose another user or project</a>
+<div class="actions"><button type="submit">Create authorization</button>
+<a href="${back}">Choose another user or project</a></div>
 </form>`,
     failed?.error.status,
   );
@@ -328,8 +333,11 @@ ${checkboxGroup(
 
 // ---- one authorization ------------------------------------------------------------------------
 
-/** Runs `show` with the authorization the path names, or answers 404 when the caller sees none. */
-async function withAuthorization(ctx: ConsoleContext, show: (a: Authorization) => Promise<void>) {
+/**
+ * Runs `show` with the authorization the path names. When the caller sees none: 404, or, after a
+ * change the API refused, that refusal (an authorization one may not see may still be refused).
+ */
+async function withAuthorization(ctx: ConsoleContext, show: (a: Authorization) => Promise<void>, failed?: Failure) {
   const { api, page } = ctx.state.console;
   const id = ctx.params.id ?? "";
   const found = ID.test(id)
@@ -340,6 +348,7 @@ async function withAuthorization(ctx: ConsoleContext, show: (a: Authorization) =
         })
       ).authorizations[0]
     : undefined;
+  if (!found && failed) return refusedPage(ctx, "/authorizations", failed);
   if (!found) {
     return page(
       "Authorization not found",
@@ -359,7 +368,7 @@ const NOTICES: Record<string, string> = {
 };
 
 function summary(a: Authorization, userOrgName: string): Html {
-  return html`<dl>
+  return html`<dl class="summary">
   <dt>User</dt><dd>${a.user?.preferredLoginName}${a.user?.displayName && a.user.displayName !== a.user.preferredLoginName ? ` (${a.user.displayName})` : ""}</dd>
   <dt>User's organization</dt><dd>${userOrgName}</dd>
   <dt>Project</dt><dd>${a.project?.name}</dd>
@@ -401,14 +410,14 @@ async function detailPage(
 ${notice(shown)}
 ${summary(a, await userOrganizationName(state, a))}
 <section class="card" aria-labelledby="roles">
-<h2 id="roles">Roles</h2>
+<h2 id="roles">Change the roles</h2>
 ${failed?.section === "roles" ? errorBox(failed.error.message) : ""}
 <form method="post" action="${BASE}/${a.id}/roles">
 ${csrfField(csrfToken)}
 ${checkboxGroup(
   "roleKeys",
   target?.grantedRoleKeys ? "Roles (those granted to the holding organization)" : "Roles",
-  [...offered].map(([key, displayName]) => ({ value: key, label: key, detail: displayName })),
+  [...offered].map(([key, displayName]) => ({ value: key, label: key, detail: shownName(key, displayName) })),
   checked,
   { invalid: failed?.section === "roles", empty: "The project has no roles." },
 )}
@@ -426,7 +435,7 @@ ${csrfField(csrfToken)}
 </section>
 <section class="card" aria-labelledby="delete">
 <h2 id="delete">Delete</h2>
-<p>The user loses these roles at the next sign-in or token refresh.</p>
+<p>Tokens issued from then on no longer carry these roles.</p>
 <p><a href="${BASE}/${a.id}/delete">Delete this authorization</a></p>
 </section>`,
     failed?.error.status,
@@ -444,8 +453,8 @@ ${errorBox(failed?.message)}
 ${summary(a, await userOrganizationName(state, a))}
 <form method="post" action="${BASE}/${a.id}/delete">
 ${csrfField(state.csrfToken)}
-<button type="submit" class="danger">Delete authorization</button>
-<a href="${BASE}/${a.id}">Cancel</a>
+<div class="actions"><button type="submit" class="danger">Delete authorization</button>
+<a href="${BASE}/${a.id}">Cancel</a></div>
 </form>`,
     failed?.status,
   );

@@ -104,8 +104,12 @@ export function readTargetValue(value: string): { projectId: string; holderId: s
 /**
  * The projects the caller sees, owned (held by the owner) and granted (held by the granted
  * organization, limited to the grant's keys), by project name; `name` narrows by part of it.
+ * `knownNames` (organization names by id) spares looking up the owners' names.
  */
-export async function listProjectTargets(api: ConsoleApi, name = ""): Promise<{ targets: ProjectTarget[]; more: boolean }> {
+export async function listProjectTargets(
+  api: ConsoleApi,
+  { name = "", knownNames = new Map<string, string>() }: { name?: string; knownNames?: Map<string, string> } = {},
+): Promise<{ targets: ProjectTarget[]; more: boolean }> {
   const nameFilter = name
     ? [{ filter: { case: "projectNameFilter" as const, value: { projectName: name, method: TextFilterMethod.CONTAINS_IGNORE_CASE } } }]
     : [];
@@ -139,7 +143,7 @@ export async function listProjectTargets(api: ConsoleApi, name = ""): Promise<{ 
   const owners = await organizationNames(
     api,
     [...targets.values()].filter((t) => !t.holderName).map((t) => t.ownerId),
-    new Map(),
+    knownNames,
   );
   const list = [...targets.values()].map((t) => (t.holderName ? t : { ...t, holderName: owners.get(t.holderId) ?? t.holderId }));
   list.sort((a, b) => a.projectName.localeCompare(b.projectName) || a.holderName.localeCompare(b.holderName));
@@ -155,8 +159,9 @@ export async function listProjectTargets(api: ConsoleApi, name = ""): Promise<{ 
  */
 export async function findProjectTarget(api: ConsoleApi, projectId: string, holderId: string): Promise<ProjectTarget | undefined> {
   const [{ projects }, { projectGrants }] = await Promise.all([
+    // The project's own row (if the caller sees it as its own) and rows of its grants.
     api.projects.listProjects({
-      pagination: { limit: 1 },
+      pagination: { limit: 100 },
       filters: [{ filter: { case: "inProjectIdsFilter", value: { ids: [projectId] } } }],
     }),
     api.projects.listProjectGrants({
@@ -179,7 +184,8 @@ export async function findProjectTarget(api: ConsoleApi, projectId: string, hold
       grantActive: grant.state === 1,
     };
   }
-  const project = projects[0];
+  // Held by the owner: only for a caller who sees the project as such, not only through a grant.
+  const project = projects.find((p) => !p.grantedOrganizationId);
   if (!project || project.organizationId !== holderId) return undefined;
   const names = await organizationNames(api, [holderId], new Map());
   return { projectId, projectName: project.name, ownerId: holderId, holderId, holderName: names.get(holderId) ?? holderId };
