@@ -11,7 +11,9 @@ export const NAV: readonly { path: string; label: string }[] = [
   { path: "/", label: "Overview" },
   { path: "/organizations", label: "Organizations" },
   { path: "/users", label: "Users" },
+  { path: "/authorizations", label: "Authorizations" },
   { path: "/applications", label: "Applications" },
+  { path: "/administrators", label: "Administrators" },
   { path: "/keys", label: "Signing keys" },
 ];
 
@@ -145,6 +147,23 @@ section.card > h2:first-child { margin-top: 0; }
 table code { white-space: nowrap; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
 :focus-visible { outline: 3px solid var(--font); outline-offset: 2px; }
+a.button { display: inline-block; padding: 0.5rem 1rem; font-weight: 600; border-radius: 0.375rem; text-decoration: none;
+  color: var(--on-primary); background: var(--primary); }
+.search > div { max-width: 100%; }
+.search select { margin: 0; width: auto; max-width: 100%; }
+.pager + section.card { margin-top: 1.5rem; }
+fieldset.checks { max-width: 32rem; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; border-radius: 0.375rem;
+  border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); }
+fieldset.checks legend { font-weight: 600; padding: 0 0.25rem; }
+.check { display: flex; gap: 0.5rem; align-items: baseline; padding: 0.25rem 0; }
+.check input { flex: none; width: 1.125rem; height: 1.125rem; margin: 0; }
+.check label { display: inline; font-weight: 400; margin: 0; overflow-wrap: anywhere; }
+section.card > h2:first-child { margin-top: 0; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: center; }
+dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0 0 1rem; }
+dl.summary dt { font-weight: 600; }
+dl.summary dd { margin: 0; overflow-wrap: anywhere; }
+.tag { display: inline-block; padding: 0 0.5rem; font-size: 0.8125rem; font-weight: 600; border: 1px solid currentColor; border-radius: 999px; }
 @media (max-width: 40rem) {
   main { padding: 1rem 0.75rem 2rem; }
   table.responsive thead { display: none; }
@@ -155,5 +174,7 @@ section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(i
   dl.settings dd { margin-bottom: 0.5rem; }
   dl.facts { grid-template-columns: 1fr; gap: 0; }
   dl.facts dd { margin-bottom: 0.5rem; }
+  dl.summary { grid-template-columns: 1fr; gap: 0; }
+  dl.summary dd { margin-bottom: 0.5rem; }
 }
 `;

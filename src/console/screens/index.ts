@@ -1,9 +1,11 @@
 // The console's screens, each adding its routes below /ui/console.
 import type { Screen } from "../screen.js";
 import { applications } from "./applications.js";
+import { administrators } from "./administrators.js";
+import { authorizations } from "./authorizations.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
 import { signingKeys } from "./signing-keys.js";
 import { users } from "./users.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations, users, applications, signingKeys];
+export const SCREENS: readonly Screen[] = [overview, organizations, users, authorizations, applications, administrators, signingKeys];
