@@ -229,7 +229,6 @@ async function brandingPage(ctx: ConsoleContext, orgId: string, failed?: Failed)
   const colorField = (c: (typeof COLORS)[number]) =>
     textField(c.name, c.label, values ? (values.get(c.name) ?? "") : (preview.policy?.[c.name] ?? ""), {
       invalid: failed?.field === c.name,
-      hint: c.dark ? "Empty: the light theme's color." : undefined,
     });
   const checked = (name: (typeof FLAGS)[number]["name"]) => (values ? values.get(name) === "true" : Boolean(preview.policy?.[name]));
   const mode = values ? themeModeOf(values.get("themeMode")) : (preview.policy?.themeMode ?? ThemeMode.UNSPECIFIED);
@@ -264,7 +263,9 @@ ${csrfField(csrfToken)}
 ${errorOf("colors")}
 <form method="post" action="${action("policy")}">
 ${csrfField(csrfToken)}
-<p class="muted">Colors are written #rgb or #rrggbb, for example #5469d4.</p>
+<p class="muted">Colors are written #rgb or #rrggbb, for example #5469d4; an empty one is not set. rolegate's login pages
+use the light theme's colors and the logo; the dark theme, the icons and the options are kept for apps that read the
+branding settings (settings.v2 GetBrandingSettings).</p>
 <div class="columns">
 <fieldset><legend>Light theme</legend>${COLORS.filter((c) => !c.dark).map(colorField)}</fieldset>
 <fieldset><legend>Dark theme</legend>${COLORS.filter((c) => c.dark).map(colorField)}</fieldset>

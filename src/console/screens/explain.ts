@@ -72,7 +72,13 @@ export const explain: Screen = (router) => {
       return render(ctx, question, apps, { problem: { status: 400, field: "user", message: "Enter the user's login name." } });
     if (!clientId)
       return render(ctx, question, apps, { problem: { status: 400, field: "app", message: "Choose an app or type its client ID." } });
-    const user = await findUserByLoginName(ctx.state.console.api, question.user);
+    let user: Awaited<ReturnType<typeof findUserByLoginName>>;
+    try {
+      user = await findUserByLoginName(ctx.state.console.api, question.user);
+    } catch (error) {
+      // A login name the API cannot read (a control character): its message, on the field.
+      return render(ctx, question, apps, { problem: { ...refusal(error), field: "user" } });
+    }
     if (!user) {
       const message = `There is no user with the login name ${question.user} that you may see.`;
       return render(ctx, question, apps, { problem: { status: 404, field: "user", message } });
@@ -104,11 +110,17 @@ interface AppChoice {
 
 /** The apps the signed-in user administers (the API decides which), by name. */
 async function appsOf(api: ConsoleApi): Promise<AppChoice[]> {
-  const { applications } = await api.applications.listApplications({
-    pagination: { limit: MAX_APPS, asc: true },
-    sortingColumn: ApplicationSorting.APPLICATION_SORT_BY_NAME,
-    filters: [],
-  });
+  const { applications } = await api.applications
+    .listApplications({
+      pagination: { limit: MAX_APPS, asc: true },
+      sortingColumn: ApplicationSorting.APPLICATION_SORT_BY_NAME,
+      filters: [],
+    })
+    .catch((error: unknown) => {
+      // Refused the list: the client id can still be typed.
+      refusal(error);
+      return { applications: [] as Application[] };
+    });
   return applications.flatMap((a: Application) => {
     const config = a.configuration;
     const clientId = config.case === "oidcConfiguration" || config.case === "apiConfiguration" ? config.value.clientId : "";
@@ -133,7 +145,8 @@ function render(
     "/explain",
     html`<h1>Can this user sign in to this app?</h1>
 <p>The sign-in's own checks, run on the directory as it is now, for the login page. Nothing is changed and no one is signed in.</p>
-<form method="get" action="${BASE}" class="card explain-form" aria-label="Question">
+<section class="card" aria-label="Question">
+<form method="get" action="${BASE}">
 ${errorBox(problem?.message)}
 ${textField("user", "User's login name", q.user, { required: true, invalid: problem?.field === "user", hint: "Any organization's user that you may see." })}
 <label for="app">App</label>
@@ -145,6 +158,7 @@ ${textField("clientId", "Or its client ID", typed, { invalid: problem?.field ===
 ${textField("scopes", "Scopes", q.scopes, { invalid: problem?.field === "scopes", hint: "Separated by spaces; empty: openid profile email." })}
 <button type="submit">Explain</button>
 </form>
+</section>
 ${answer ? explanation(answer, result.userName ?? q.user, appName(answer.clientId) ?? answer.clientId, q.scopes) : ""}`,
     problem?.status,
   );
