@@ -121,6 +121,7 @@ form.inline { display: inline; }
 .muted { opacity: 0.8; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
 section.card > h2:first-child { margin-top: 0; }
+h3 { font-size: 1rem; margin: 1.5rem 0 0.5rem; }
 .swatch { display: inline-block; width: 1.25rem; height: 1.25rem; margin-right: 0.5rem; vertical-align: -0.25rem;
   border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); border-radius: 0.25rem; }
 .policies, .columns { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); }
