@@ -15,6 +15,9 @@ export const NAV: readonly { path: string; label: string }[] = [
   { path: "/applications", label: "Applications" },
   { path: "/administrators", label: "Administrators" },
   { path: "/keys", label: "Signing keys" },
+  { path: "/branding", label: "Branding" },
+  { path: "/audit", label: "Audit" },
+  { path: "/explain", label: "Explain access" },
 ];
 
 export interface PageChrome {
@@ -91,7 +94,7 @@ header { display: flex; flex-wrap: wrap; align-items: center; justify-content: s
   padding: 0.75rem 1rem; border-bottom: 1px solid color-mix(in srgb, var(--font) 15%, transparent); }
 .brand { font-weight: 700; text-decoration: none; }
 .account { display: flex; align-items: center; gap: 0.75rem; margin: 0; overflow-wrap: anywhere; }
-nav ul { display: flex; gap: 0.25rem; margin: 0; padding: 0.5rem 1rem; list-style: none; overflow-x: auto;
+nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem; margin: 0; padding: 0.5rem 1rem; list-style: none; overflow-x: auto;
   border-bottom: 1px solid color-mix(in srgb, var(--font) 15%, transparent); }
 nav a { display: block; padding: 0.375rem 0.75rem; border-radius: 0.375rem; text-decoration: none; white-space: nowrap; }
 nav a[aria-current="page"] { background: var(--primary); color: var(--on-primary); }
@@ -146,6 +149,37 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 section.card > h2:first-child { margin-top: 0; }
 table code { white-space: nowrap; }
 section.card { padding: 1rem; margin-bottom: 1rem; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.5rem; }
+section.card > h2:first-child { margin-top: 0; }
+h3 { font-size: 1rem; margin: 1.5rem 0 0.5rem; }
+.swatch { display: inline-block; width: 1.25rem; height: 1.25rem; margin-right: 0.5rem; vertical-align: -0.25rem;
+  border: 1px solid color-mix(in srgb, var(--font) 45%, transparent); border-radius: 0.25rem; }
+.policies, .columns { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); }
+fieldset { min-width: 0; margin: 0 0 1rem; padding: 0.75rem 1rem 0; border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); border-radius: 0.375rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+label.check { display: flex; gap: 0.5rem; align-items: baseline; font-weight: 400; margin-bottom: 0.75rem; }
+input[type="file"] { display: block; max-width: 100%; margin-bottom: 1rem; font: inherit; }
+.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0 0 1rem; }
+.facts dt { font-weight: 600; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+img.asset { display: block; max-width: 12rem; max-height: 4rem; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.search select { margin: 0; }
+.filters { align-items: flex-start; }
+.filters > div { flex: 1 1 12rem; }
+.filters > button { margin-top: 1.75rem; }
+table.trail td[data-label="What"] { white-space: nowrap; overflow-wrap: normal; }
+.filters .muted { margin: 0.25rem 0 0; font-size: 0.875rem; }
+ul.changes { margin: 0; padding-left: 1.25rem; }
+pre.claims { margin: 0 0 1rem; padding: 0.75rem; overflow-x: auto; font-size: 0.875rem; border-radius: 0.375rem;
+  border: 1px solid color-mix(in srgb, var(--font) 15%, transparent); background: color-mix(in srgb, var(--font) 5%, var(--background)); }
+.verdict { margin: 1.5rem 0 1rem; padding: 1rem; border: 2px solid var(--warn); border-left-width: 0.5rem; border-radius: 0.5rem; }
+.verdict.allowed { border-color: #1a7f37; }
+.verdict h2 { margin: 0 0 0.5rem; font-size: 1.5rem; }
+.outcome { font-weight: 600; white-space: nowrap; }
+.outcome.passed, .verdict.allowed h2 { color: #1a7f37; }
+.outcome.failed, .verdict.denied h2 { color: var(--warn); }
+tr.failed td { font-weight: 600; }
+table.checks th, table.checks td[data-label="#"], table.checks td[data-label="Reason"] { white-space: nowrap; overflow-wrap: normal; }
 :focus-visible { outline: 3px solid var(--font); outline-offset: 2px; }
 a.button { display: inline-block; padding: 0.5rem 1rem; font-weight: 600; border-radius: 0.375rem; text-decoration: none;
   color: var(--on-primary); background: var(--primary); }
@@ -176,5 +210,10 @@ dl.summary dd { margin: 0; overflow-wrap: anywhere; }
   dl.facts dd { margin-bottom: 0.5rem; }
   dl.summary { grid-template-columns: 1fr; gap: 0; }
   dl.summary dd { margin-bottom: 0.5rem; }
+  table.responsive th[scope="row"] { display: block; border: 0; padding: 0.125rem 0.5rem; }
+  .facts { grid-template-columns: minmax(0, 1fr); }
+  table.trail td[data-label="What"], table.checks td[data-label="Reason"] { white-space: normal; overflow-wrap: anywhere; }
+  table.responsive td:empty { display: none; }
+  .facts dd { margin-bottom: 0.5rem; }
 }
 `;

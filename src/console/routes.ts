@@ -9,6 +9,7 @@ import type { Logger } from "../log.js";
 import { FormError, readForm } from "../http/form.js";
 import { isUnavailable } from "../http/unavailable.js";
 import { consoleApi } from "./api.js";
+import { readMultipart } from "./multipart.js";
 import type { ConsoleContext, ConsoleRouter, ConsoleState } from "./screen.js";
 import { beginSignIn, finishSignIn, type SignInConfig, setCookie, signOut } from "./sign-in.js";
 import { html } from "./html.js";
@@ -79,8 +80,11 @@ async function signInFirst(ctx: Context, config: SignInConfig) {
 async function serveScreen(ctx: ConsoleContext, session: ConsoleSession, sealer: Sealer, deps: ConsoleDeps, screens: Koa.Middleware) {
   const csrfToken = sealer.csrfToken(session);
   let form = new URLSearchParams();
+  let files: ReadonlyMap<string, File> = new Map();
   if (ctx.method === "POST") {
-    form = await readForm(ctx);
+    // A file upload's form is multipart; its CSRF token is one of its fields all the same.
+    if (ctx.is("multipart/form-data")) ({ form, files } = await readMultipart(ctx));
+    else form = await readForm(ctx);
     if (!sealer.verifyCsrf(session, form.get("csrf"))) {
       ctx.status = 403;
       ctx.type = "html";
@@ -96,6 +100,7 @@ async function serveScreen(ctx: ConsoleContext, session: ConsoleSession, sealer:
     api: consoleApi(deps.transport, session.token),
     csrfToken,
     form,
+    files,
     page(title, section, content, status = 200) {
       ctx.status = status;
       ctx.type = "html";

@@ -13,6 +13,8 @@ export interface ConsoleState {
   csrfToken: string;
   /** The submitted form (POST), its CSRF token already checked. */
   form: URLSearchParams;
+  /** The files of a multipart/form-data POST, by field name (empty otherwise). */
+  files: ReadonlyMap<string, File>;
   /** Answers with a console page (status 200 unless given). */
   page(title: string, section: string, content: Value, status?: number): void;
 }

@@ -135,7 +135,7 @@ export async function signOut(ctx: Context, config: SignInConfig, session: Conso
 }
 
 /** This server as the connection reached it: the token endpoint without leaving the machine. */
-function localOrigin(ctx: Context): string {
+export function localOrigin(ctx: Context): string {
   const socket = ctx.req.socket;
   const address = socket.localAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
   const host = address === "::" || address === "0.0.0.0" ? "127.0.0.1" : address.includes(":") ? `[${address}]` : address;

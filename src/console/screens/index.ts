@@ -3,9 +3,23 @@ import type { Screen } from "../screen.js";
 import { applications } from "./applications.js";
 import { administrators } from "./administrators.js";
 import { authorizations } from "./authorizations.js";
+import { audit } from "./audit.js";
+import { branding } from "./branding.js";
+import { explain } from "./explain.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
 import { signingKeys } from "./signing-keys.js";
 import { users } from "./users.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations, users, authorizations, applications, administrators, signingKeys];
+export const SCREENS: readonly Screen[] = [
+  overview,
+  organizations,
+  users,
+  authorizations,
+  applications,
+  administrators,
+  branding,
+  signingKeys,
+  audit,
+  explain,
+];

@@ -120,7 +120,7 @@ ${notice(shown)}
   <dt>Primary domain</dt><dd>${org.primaryDomain}</dd>
   <dt>ID</dt><dd>${org.id}</dd>
 </dl>
-<p><a href="${CONSOLE}/users?org=${org.id}">Users of this organization</a></p>
+<p><a href="${CONSOLE}/users?org=${org.id}">Users of this organization</a> · <a href="${CONSOLE}/branding?org=${org.id}">Branding</a> · <a href="${CONSOLE}/audit/org/${org.id}">Audit trail</a></p>
 <section class="card" aria-labelledby="rename-org">
 <h2 id="rename-org">Rename</h2>
 ${errorBox(failed?.error.message)}
