@@ -3,7 +3,21 @@ import type { Screen } from "../screen.js";
 import { applications } from "./applications.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
+import { grantedProjects } from "./granted-projects.js";
+import { projectGrants } from "./project-grants.js";
+import { projects } from "./projects.js";
+import { roles } from "./roles.js";
 import { signingKeys } from "./signing-keys.js";
 import { users } from "./users.js";
 
-export const SCREENS: readonly Screen[] = [overview, organizations, users, applications, signingKeys];
+export const SCREENS: readonly Screen[] = [
+  overview,
+  organizations,
+  users,
+  projects,
+  roles,
+  projectGrants,
+  grantedProjects,
+  applications,
+  signingKeys,
+];
