@@ -180,8 +180,16 @@ export function organizationOptions(orgs: { id: string; name: string }[], select
 export const readSectionListing = (query: ConsoleContext["query"], prefix: string): Listing =>
   readListing({ q: query[`${prefix}_q`], page: query[`${prefix}_page`] });
 
-export function sectionSearch(action: string, prefix: string, listing: Listing, label: string, extra: Html | string = ""): Html {
-  return html`<form method="get" action="${action}" class="search" role="search" aria-label="${label}">
+/** A search form for the list of `what` (its landmark's name "Search <what>"); `label` names the field. */
+export function sectionSearch(
+  action: string,
+  prefix: string,
+  what: string,
+  listing: Listing,
+  label: string,
+  extra: Html | string = "",
+): Html {
+  return html`<form method="get" action="${action}" class="search" role="search" aria-label="Search ${what}">
   <div><label for="${prefix}-q">${label}</label><input type="search" id="${prefix}-q" name="${prefix}_q" value="${listing.q}"></div>
   ${extra}
   <button type="submit" class="secondary">Search</button>

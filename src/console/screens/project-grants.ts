@@ -123,7 +123,7 @@ export async function grantsSection(ctx: ConsoleContext, project: Project): Prom
   return html`<section aria-labelledby="grants">
 <h2 id="grants">Grants to other organizations</h2>
 <p>A grant lets another organization's administrators give their users the roles granted, and lets its users pass "project access required".</p>
-${sectionSearch(base, "grants", listing, "Search grants by role key (exact)")}
+${sectionSearch(base, "grants", "grants", listing, "Find grants with the role key (exact)")}
 ${
   rows.length
     ? html`<table class="responsive">

@@ -234,6 +234,7 @@ async function detailPage(ctx: ConsoleContext, projectId: string, failed?: Detai
   const head = html`<p><a href="${PROJECTS}">Projects</a></p>
 <h1>${project.name}</h1>
 ${notice(shown)}
+${project.grantedOrganizationId && failed ? errorBox(failed.error.message) : ""}
 <dl>
   <dt>Owner organization</dt><dd>${names.has(project.organizationId) ? html`<a href="${CONSOLE}/organizations/${project.organizationId}">${names.get(project.organizationId)}</a>` : project.organizationId}</dd>
   <dt>State</dt><dd>${PROJECT_STATES[project.state]}</dd>
@@ -255,6 +256,7 @@ ${settingsInWords(project)}`;
   <dt>Roles you may assign</dt><dd>${grant?.grantedRoleKeys.length ? grant.grantedRoleKeys.join(", ") : "none"}</dd>
 </dl>
 <p class="muted">Only the project's owner changes the project, its roles and this grant.</p>`,
+      failed?.error.status,
     );
   }
 

@@ -83,7 +83,7 @@ export async function rolesSection(ctx: ConsoleContext, project: Project): Promi
   const by = html`<div><label for="roles-by">Search in</label><select id="roles-by" name="roles_by"><option value="key">Key</option><option value="name"${byName ? html` selected` : ""}>Display name</option></select></div>`;
   const groups = byGroup(response.projectRoles).map(
     ([group, roles]) => html`<h3>${group ? html`Group ${group}` : "Without a group"}</h3>
-<table class="responsive">
+<table class="responsive fixed">
 <thead><tr><th scope="col">Key</th><th scope="col">Display name</th><th scope="col">Group</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${roles.map(
       (r) => html`<tr>
@@ -97,7 +97,7 @@ export async function rolesSection(ctx: ConsoleContext, project: Project): Promi
   );
   return html`<section aria-labelledby="roles">
 <h2 id="roles">Roles</h2>
-${sectionSearch(base, "roles", listing, "Search roles", by)}
+${sectionSearch(base, "roles", "roles", listing, "Find roles", by)}
 ${groups}
 ${sectionPager(base, "roles", "roles", listing, total, byName ? { roles_by: "name" } : {})}
 <section class="card" aria-labelledby="add-role">
