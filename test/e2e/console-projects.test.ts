@@ -17,7 +17,8 @@ const api = useApiServer({ env: { ADMIN_PASSWORD: CONSOLE_ADMIN_PASSWORD } });
 const browser = useBrowser();
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? os.tmpdir();
 
-describe("the console's projects", () => {
+// Each test drives many pages in one browser on a shared machine: more than the default 30 s.
+describe("the console's projects", { timeout: 120_000 }, () => {
   let admin: Page;
   let seed: ReturnType<typeof seeder>;
   beforeAll(async () => {
