@@ -36,6 +36,10 @@ export function failure(error: unknown): Failure {
   return { status, message, field: /^([A-Za-z]+)(\[\d+\])?(\.[A-Za-z]+)?: /.exec(message)?.[1] };
 }
 
+/** Whether a refusal is about the organization a form names: by its field, or "organization … not found". */
+export const aboutOrganization = (error: Failure | undefined, field: string) =>
+  error !== undefined && (error.field === field || (error.status === 404 && error.message.startsWith("organization ")));
+
 export const PROJECT_STATES: Record<ProjectState, string> = {
   [ProjectState.UNSPECIFIED]: "unknown",
   [ProjectState.ACTIVE]: "active",

@@ -16,6 +16,7 @@ import { type Html, html } from "../html.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, errorBox, notice, textField } from "../ui.js";
 import {
+  aboutOrganization,
   confirmPage,
   type Failure,
   failure,
@@ -185,7 +186,7 @@ function grantForm(base: string, csrfToken: string, roles: ProjectRole[], failed
 ${csrfField(csrfToken)}
 ${textField("grantedOrganizationId", "Organization ID", v.grantedOrganizationId, {
   required: true,
-  invalid: field === "grantedOrganizationId" || (Boolean(failed) && field !== "roleKeys"),
+  invalid: aboutOrganization(failed?.error, "grantedOrganizationId"),
   hint: "The ID of the organization to share the project with (on its page in the console).",
 })}
 ${roleChoices(roles, new Set(v.roleKeys), field === "roleKeys")}

@@ -13,6 +13,7 @@ import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
 import {
+  aboutOrganization,
   confirmPage,
   type Failure,
   failure,
@@ -196,8 +197,8 @@ ${errorBox(failed?.error.message)}
 <form method="post" action="${PROJECTS}">
 ${csrfField(csrfToken)}
 <label for="organizationId">Organization</label>
-<select id="organizationId" name="organizationId"${invalid === "organizationId" ? html` aria-invalid="true"` : ""}>${organizationOptions(orgs, values.organizationId)}</select>
-${textField("name", "Name", values.name, { required: true, invalid: invalid === "name" || (Boolean(failed) && !invalid) })}
+<select id="organizationId" name="organizationId"${aboutOrganization(failed?.error, "organizationId") ? html` aria-invalid="true"` : ""}>${organizationOptions(orgs, values.organizationId)}</select>
+${textField("name", "Name", values.name, { required: true, invalid: invalid === "name" })}
 ${settingsFields(values, invalid)}
 <button type="submit">Create project</button>
 </form>
@@ -320,7 +321,7 @@ async function deletePage(ctx: ConsoleContext, projectId: string, error?: Failur
   const project = await findProject(api, projectId);
   if (!project) return projectNotFound(ctx, projectId);
   const base = projectPath(project.projectId);
-  // Only the owner's administrators see the roles and grants; a refusal here is the delete's answer.
+  // Seen through a grant, the roles and grants are not the caller's to count (and the delete is refused).
   const counts = project.grantedOrganizationId
     ? undefined
     : await Promise.all([
@@ -330,15 +331,17 @@ async function deletePage(ctx: ConsoleContext, projectId: string, error?: Failur
           filters: [{ filter: { case: "inProjectIdsFilter", value: { ids: [project.projectId] } } }],
         }),
       ]);
-  const roles = Number(counts?.[0].pagination?.totalResult ?? 0);
-  const grants = Number(counts?.[1].pagination?.totalResult ?? 0);
+  const count = (n: number | undefined, one: string, many: string) =>
+    n === undefined ? `its ${many}` : `its ${n} ${n === 1 ? one : many}`;
+  const roles = counts && Number(counts[0].pagination?.totalResult ?? 0);
+  const grants = counts && Number(counts[1].pagination?.totalResult ?? 0);
   confirmPage(ctx, {
     title: `Delete ${project.name}?`,
     back: { href: base, label: project.name },
     what: html`<p>Deleting the project cannot be undone. With it go:</p>
 <ul>
-  <li>its ${roles} ${roles === 1 ? "role" : "roles"}${counts ? "" : " (as far as you may see)"};</li>
-  <li>its ${grants} ${grants === 1 ? "grant" : "grants"} to other organizations, and the authorizations given under them;</li>
+  <li>${count(roles, "role", "roles")};</li>
+  <li>${count(grants, "grant", "grants")} to other organizations, and the authorizations given under them;</li>
   <li>every authorization on the project;</li>
   <li>all its apps, with their keys and consents: they stop signing anybody in;</li>
   <li>its administrators' roles on the project.</li>

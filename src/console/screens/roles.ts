@@ -126,7 +126,7 @@ function roleForm(base: string, csrfToken: string, failed?: { values: RoleValues
   return html`${errorBox(failed?.error.message)}
 <form method="post" action="${base}/roles">
 ${csrfField(csrfToken)}
-${textField("roleKey", "Key", v.roleKey, { required: true, invalid: field === "roleKey" || (Boolean(failed) && !field), hint: "The role's name in tokens: no spaces. It cannot be changed later." })}
+${textField("roleKey", "Key", v.roleKey, { required: true, invalid: field === "roleKey", hint: "The role's name in tokens: no spaces. It cannot be changed later." })}
 ${textField("displayName", "Display name", v.displayName, { required: true, invalid: field === "displayName" })}
 ${textField("group", "Group (optional)", v.group, { invalid: field === "group", hint: "Roles with the same group are shown together." })}
 <button type="submit">Add role</button>
@@ -197,7 +197,7 @@ async function editRolePage(
 ${errorBox(failed?.error.message)}
 <form method="post" action="${path}">
 ${csrfField(csrfToken)}
-${textField("displayName", "Display name", v.displayName, { required: true, invalid: field === "displayName" || (Boolean(failed) && !field) })}
+${textField("displayName", "Display name", v.displayName, { required: true, invalid: field === "displayName" })}
 ${textField("group", "Group (optional)", v.group, { invalid: field === "group" })}
 <button type="submit">Save role</button>
 </form>
