@@ -11,6 +11,8 @@ export const NAV: readonly { path: string; label: string }[] = [
   { path: "/", label: "Overview" },
   { path: "/organizations", label: "Organizations" },
   { path: "/users", label: "Users" },
+  { path: "/projects", label: "Projects" },
+  { path: "/granted", label: "Granted to us" },
   { path: "/authorizations", label: "Authorizations" },
   { path: "/applications", label: "Applications" },
   { path: "/administrators", label: "Administrators" },
@@ -123,6 +125,8 @@ section.card > h2:first-child { margin-top: 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0 0 1.5rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+table.fixed { table-layout: fixed; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-end; margin-bottom: 1rem; }
 .search input { margin: 0; }
 .pager { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }

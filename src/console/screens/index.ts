@@ -8,6 +8,10 @@ import { branding } from "./branding.js";
 import { explain } from "./explain.js";
 import { organizations } from "./organizations.js";
 import { overview } from "./overview.js";
+import { grantedProjects } from "./granted-projects.js";
+import { projectGrants } from "./project-grants.js";
+import { projects } from "./projects.js";
+import { roles } from "./roles.js";
 import { signingKeys } from "./signing-keys.js";
 import { users } from "./users.js";
 
@@ -15,6 +19,10 @@ export const SCREENS: readonly Screen[] = [
   overview,
   organizations,
   users,
+  projects,
+  roles,
+  projectGrants,
+  grantedProjects,
   authorizations,
   applications,
   administrators,

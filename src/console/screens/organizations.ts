@@ -120,7 +120,13 @@ ${notice(shown)}
   <dt>Primary domain</dt><dd>${org.primaryDomain}</dd>
   <dt>ID</dt><dd>${org.id}</dd>
 </dl>
-<p><a href="${CONSOLE}/users?org=${org.id}">Users of this organization</a> · <a href="${CONSOLE}/branding?org=${org.id}">Branding</a> · <a href="${CONSOLE}/audit/org/${org.id}">Audit trail</a></p>
+<ul>
+  <li><a href="${CONSOLE}/users?org=${org.id}">Users of this organization</a></li>
+  <li><a href="${CONSOLE}/projects?org=${org.id}">Projects it owns</a></li>
+  <li><a href="${CONSOLE}/granted?org=${org.id}">Projects granted to it</a> by other organizations</li>
+  <li><a href="${CONSOLE}/branding?org=${org.id}">Branding</a></li>
+  <li><a href="${CONSOLE}/audit/org/${org.id}">Audit trail</a></li>
+</ul>
 <section class="card" aria-labelledby="rename-org">
 <h2 id="rename-org">Rename</h2>
 ${errorBox(failed?.error.message)}

@@ -1,0 +1,89 @@
+// "Granted to us": the projects other organizations granted to one of the caller's organizations,
+// with the role keys granted and the grant's state: what that organization's administrators may
+// assign. Which grants the caller sees is the API's decision (ListProjectGrants, narrowed to the
+// caller's memberships); the page only picks the granted organization.
+import { ConnectError } from "@connectrpc/connect";
+import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
+import { ProjectGrantFieldName, ProjectGrantState } from "../../generated/proto/zitadel/project/v2/query_pb.js";
+import type { ConsoleApi } from "../api.js";
+import { html } from "../html.js";
+import { CONSOLE } from "../layout.js";
+import type { Screen } from "../screen.js";
+import { pager, readListing, searchForm } from "../ui.js";
+import {
+  GRANT_STATES,
+  organizationLabel,
+  organizationNames,
+  organizationOptions,
+  projectPath,
+  visibleOrganizations,
+} from "./project-common.js";
+
+const BASE = `${CONSOLE}/granted`;
+
+export const grantedProjects: Screen = (router) => {
+  router.get("/granted", async (ctx) => {
+    const { api, session, page } = ctx.state.console;
+    const listing = readListing(ctx.query);
+    const orgs = await visibleOrganizations(api);
+    const asked = typeof ctx.query.org === "string" ? ctx.query.org.trim() : "";
+    const org = asked || (await ownOrganization(api, session.userId)) || orgs[0]?.id || "";
+    const select = html`<div><label for="org">Granted organization</label><select id="org" name="org">${organizationOptions(orgs, org)}</select></div>`;
+    const response = org
+      ? await api.projects.listProjectGrants({
+          pagination: { offset: listing.offset, limit: listing.limit, asc: true },
+          sortingColumn: ProjectGrantFieldName.CREATION_DATE,
+          filters: [
+            { filter: { case: "grantedOrganizationIdFilter", value: { id: org } } },
+            ...(listing.q
+              ? [
+                  {
+                    filter: {
+                      case: "projectNameFilter" as const,
+                      value: { projectName: listing.q, method: TextFilterMethod.CONTAINS_IGNORE_CASE },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        })
+      : undefined;
+    const grants = response?.projectGrants ?? [];
+    const owners = await organizationNames(
+      api,
+      grants.map((g) => g.organizationId),
+    );
+    const total = Number(response?.pagination?.totalResult ?? 0);
+    const rows = grants.map(
+      (g) => html`<tr>
+  <td data-label="Project"><a href="${projectPath(g.projectId)}">${g.projectName}</a></td>
+  <td data-label="Granted by">${organizationLabel(owners, g.organizationId)}</td>
+  <td data-label="Roles you may assign">${g.grantedRoleKeys.length ? g.grantedRoleKeys.map((k, i) => html`${i ? ", " : ""}<code>${k}</code>`) : html`<span class="muted">none</span>`}</td>
+  <td data-label="Grant state">${GRANT_STATES[g.state]}${g.state === ProjectGrantState.INACTIVE ? html`<br><span class="muted">its authorizations count for nothing</span>` : ""}</td>
+</tr>`,
+    );
+    const grantedName = orgs.find((o) => o.id === org)?.name ?? grants[0]?.grantedOrganizationName ?? (org ? `organization ${org}` : "");
+    page(
+      "Granted to us",
+      "/granted",
+      html`<h1>Granted to us</h1>
+<p>Projects other organizations share with ${grantedName || "your organization"}: its administrators may give its users the roles listed, while the grant is active.</p>
+${searchForm(BASE, listing, "Search by project name", select)}
+<table class="responsive">
+<thead><tr><th scope="col">Project</th><th scope="col">Granted by</th><th scope="col">Roles you may assign</th><th scope="col">Grant state</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+${pager(BASE, listing, total, org ? { org } : {})}`,
+    );
+  });
+};
+
+/** The signed-in user's own organization, if the API shows the user to itself. */
+async function ownOrganization(api: ConsoleApi, userId: string): Promise<string | undefined> {
+  try {
+    return (await api.users.getUserByID({ userId })).details?.resourceOwner;
+  } catch (error) {
+    if (error instanceof ConnectError) return undefined;
+    throw error;
+  }
+}
