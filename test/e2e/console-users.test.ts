@@ -214,7 +214,15 @@ describe("the console's users screens", { timeout: 120_000 }, () => {
       ["Reactivate", "ACTIVE", "The user was reactivated."],
     ];
     for (const [button, state, message] of steps) {
-      await admin.getByRole("button", { name: button, exact: true }).click();
+      if (button === "Lock" || button === "Deactivate") {
+        // Taking access away is confirmed on a page that previews its impact first.
+        await admin.getByRole("link", { name: `${button}…` }).click();
+        expect(await admin.getByRole("heading", { name: "Who loses access" }).isVisible()).toBe(true);
+        expect((await userRow(id)).state).toBe("ACTIVE");
+        await admin.getByRole("button", { name: `${button} user` }).click();
+      } else {
+        await admin.getByRole("button", { name: button, exact: true }).click();
+      }
       expect(await admin.getByRole("status").textContent()).toContain(message);
       expect((await userRow(id)).state).toBe(state);
     }
@@ -485,7 +493,8 @@ describe("the console's users screens", { timeout: 120_000 }, () => {
 
     // Its own organization's plain users it may change.
     await page.goto(`${base()}/users/${colleague.id}`);
-    await page.getByRole("button", { name: "Lock", exact: true }).click();
+    await page.getByRole("link", { name: "Lock…" }).click();
+    await page.getByRole("button", { name: "Lock user" }).click();
     expect((await userRow(colleague.id)).state).toBe("LOCKED");
 
     // A user holding IAM_OWNER: every change is refused on the page, and nothing changes.
