@@ -3,13 +3,14 @@
 // API's dry run of that very change (rolegate.access.v1 PreviewImpact). The console computes
 // nothing itself; when the preview is refused, the change would be too, and the page says why.
 import { ConnectError } from "@connectrpc/connect";
-import type { PreviewImpactRequest } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { PreviewImpactRequestSchema } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleContext } from "./screen.js";
 import { describeApiError, errorBox } from "./ui.js";
 
 /** The change to preview, as the API names it (a oneof case of PreviewImpactRequest.change). */
-export type ImpactChange = PreviewImpactRequest["change"];
+export type ImpactChange = NonNullable<MessageInitShape<typeof PreviewImpactRequestSchema>["change"]>;
 
 const PAGE = 50;
 

@@ -230,6 +230,8 @@ describe("the console's applications", () => {
     expect(verifySecret(clientSecret, hash)).toBe(false);
 
     await admin.getByRole("link", { name: "Continue to the application" }).click();
+    await admin.getByRole("link", { name: "Deactivate the application…" }).click();
+    expect(await admin.getByRole("heading", { name: "Who loses access" }).isVisible()).toBe(true);
     await admin.getByRole("button", { name: "Deactivate the application" }).click();
     expect(await admin.getByRole("status").textContent()).toContain("deactivated");
     expect((await appById(app.id))!.state).toBe("INACTIVE");

@@ -195,7 +195,9 @@ describe("the console's authorizations", () => {
     expect(bad.text).toMatch(/role="alert">roleKeys\[0\]/);
     expect((await stored())?.roleKeys).toEqual(["writer"]);
 
-    await admin.getByRole("button", { name: "Deactivate" }).click();
+    await admin.getByRole("link", { name: "Deactivate…" }).click();
+    expect(await admin.getByRole("heading", { name: "Who loses access" }).isVisible()).toBe(true);
+    await admin.getByRole("button", { name: "Deactivate authorization" }).click();
     expect(await admin.getByRole("status").textContent()).toContain("inactive");
     expect((await stored())?.state).toBe("INACTIVE");
     await admin.getByRole("button", { name: "Activate" }).click();

@@ -315,6 +315,10 @@ describe("the console's projects", { timeout: 120_000 }, () => {
     await admin.getByRole("checkbox", { name: "owner Owner" }).uncheck();
     await admin.getByRole("checkbox", { name: "writer writer" }).check();
     await admin.getByRole("button", { name: "Save roles" }).click();
+    // Narrowing is confirmed first, on a page that previews who loses the dropped role.
+    expect(await heading(admin)).toBe(`Narrow the grant to ${granteeName}?`);
+    expect(await admin.getByRole("heading", { name: "Who loses access" }).isVisible()).toBe(true);
+    await admin.getByRole("button", { name: "Narrow grant" }).click();
     expect(await admin.getByRole("status").textContent()).toBe("The grant's roles were changed.");
     expect((await grant()).roleKeys.sort()).toEqual(["reader", "writer"]);
 

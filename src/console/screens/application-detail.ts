@@ -7,6 +7,7 @@ import { APIAuthMethodType } from "../../generated/proto/zitadel/application/v2/
 import type { Project } from "../../generated/proto/zitadel/project/v2/query_pb.js";
 import { type Html, html, type Value } from "../html.js";
 import type { ConsoleContext, Screen } from "../screen.js";
+import { impactSection } from "../impact.js";
 import { csrfField, errorBox, notice, textField } from "../ui.js";
 import {
   API_AUTH_METHODS,
@@ -129,7 +130,8 @@ export const applicationDetail: Screen = (router) => {
     });
   }
 
-  router.get("/applications/:id/delete", (ctx) => deletePage(ctx, ctx.params.id));
+  router.get("/applications/:id/deactivate", (ctx) => confirmPage(ctx, ctx.params.id, "deactivate"));
+  router.get("/applications/:id/delete", (ctx) => confirmPage(ctx, ctx.params.id, "delete"));
 
   router.post("/applications/:id/delete", async (ctx) => {
     const { api, form } = ctx.state.console;
@@ -143,7 +145,7 @@ export const applicationDetail: Screen = (router) => {
       ctx.status = 303;
       ctx.redirect(`${APPS}?${new URLSearchParams({ project: projectId, notice: "deleted" }).toString()}`);
     } catch (error) {
-      await deletePage(ctx, ctx.params.id, failureOf(error));
+      await confirmPage(ctx, ctx.params.id, "delete", failureOf(error));
     }
   });
 };
@@ -320,26 +322,46 @@ function stateSection({ app, project }: Located, csrfToken: string, failure: Fai
 <h2 id="app-state">State</h2>
 <p>${active ? "The application is active: users can sign in with it and it can call rolegate." : "The application is inactive: nobody can sign in with it, and its credentials are refused."}</p>
 ${errorBox(failure?.message)}
-<form method="post" action="${`${APPS}/${app.applicationId}/${action}`}">
+${
+  active
+    ? html`<p><a class="button danger" href="${appUrl(app.applicationId, project.projectId, "/deactivate")}">Deactivate the application…</a></p>`
+    : html`<form method="post" action="${`${APPS}/${app.applicationId}/${action}`}">
 ${csrfField(csrfToken)}<input type="hidden" name="project" value="${project.projectId}">
-<button type="submit" class="secondary">${active ? "Deactivate" : "Reactivate"} the application</button>
-</form>
+<button type="submit" class="secondary">Reactivate the application</button>
+</form>`
+}
 </section>`;
 }
 
-async function deletePage(ctx: ConsoleContext, id: string, failure?: Failure) {
+const CONFIRM = {
+  delete: {
+    says: "is deleted with its secret and keys, and its users' consents to the management API are withdrawn. Nobody can sign in with it any more. This cannot be undone.",
+    button: "Delete the application",
+    impact: "deleteApplication",
+  },
+  deactivate: {
+    says: "stops: nobody can sign in with it, and its credentials are refused, until it is reactivated.",
+    button: "Deactivate the application",
+    impact: "deactivateApplication",
+  },
+} as const;
+
+/** Asks to confirm a deletion or deactivation, showing who loses the app (the impact preview). */
+async function confirmPage(ctx: ConsoleContext, id: string, change: keyof typeof CONFIRM, failure?: Failure) {
   const { csrfToken, page } = ctx.state.console;
-  await withApplication(ctx, id, failure, ({ app, project }) =>
+  const what = CONFIRM[change];
+  await withApplication(ctx, id, failure, async ({ app, project }) =>
     page(
-      `Delete ${app.name}`,
+      `${what.button}: ${app.name}`,
       "/applications",
       html`${breadcrumb(project)}
-<h1>Delete ${app.name}?</h1>
+<h1>${change === "delete" ? "Delete" : "Deactivate"} ${app.name}?</h1>
 ${errorBox(failure?.message)}
-<p>The application ${app.name} (${typeOf(app)}, client ID <code>${clientIdOf(app)}</code>) of project ${project.name} is deleted with its secret and keys, and its users' consents to the management API are withdrawn. Nobody can sign in with it any more. This cannot be undone.</p>
-<form method="post" action="${`${APPS}/${app.applicationId}/delete`}" class="actions">
+<p>The application ${app.name} (${typeOf(app)}, client ID <code>${clientIdOf(app)}</code>) of project ${project.name} ${what.says}</p>
+${await impactSection(ctx, { case: what.impact, value: app.applicationId })}
+<form method="post" action="${`${APPS}/${app.applicationId}/${change}`}" class="actions">
 ${csrfField(csrfToken)}<input type="hidden" name="project" value="${project.projectId}">
-<button type="submit" class="danger">Delete the application</button>
+<button type="submit" class="danger">${what.button}</button>
 <a href="${appUrl(app.applicationId, project.projectId)}">Cancel</a>
 </form>`,
       failure?.status,

@@ -12,6 +12,7 @@ import {
 import { type Html, html } from "../html.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, ConsoleState, Screen } from "../screen.js";
+import { impactSection } from "../impact.js";
 import { csrfField, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
 import {
   type FoundUser,
@@ -97,7 +98,8 @@ export const authorizations: Screen = (router) => {
     });
   }
 
-  router.get("/authorizations/:id/delete", (ctx) => withAuthorization(ctx, (a) => deletePage(ctx, a)));
+  router.get("/authorizations/:id/deactivate", (ctx) => withAuthorization(ctx, (a) => confirmPage(ctx, a, "deactivate")));
+  router.get("/authorizations/:id/delete", (ctx) => withAuthorization(ctx, (a) => confirmPage(ctx, a, "delete")));
 
   router.post("/authorizations/:id/delete", async (ctx) => {
     const { api } = ctx.state.console;
@@ -107,7 +109,7 @@ export const authorizations: Screen = (router) => {
       ctx.redirect(`${BASE}?notice=deleted`);
     } catch (error) {
       const failed = refusal(error);
-      await withAuthorization(ctx, (a) => deletePage(ctx, a, failed), failed);
+      await withAuthorization(ctx, (a) => confirmPage(ctx, a, "delete", failed), failed);
     }
   });
 };
@@ -428,10 +430,14 @@ ${checkboxGroup(
 <h2 id="state">State</h2>
 ${failed?.section === "state" ? errorBox(failed.error.message) : ""}
 <p>${active ? "Active: the roles count at sign-in." : "Inactive: the roles count for nothing until the authorization is activated."}</p>
-<form method="post" action="${BASE}/${a.id}/${active ? "deactivate" : "activate"}">
+${
+  active
+    ? html`<p><a class="button danger" href="${BASE}/${a.id}/deactivate">Deactivate…</a></p>`
+    : html`<form method="post" action="${BASE}/${a.id}/activate">
 ${csrfField(csrfToken)}
-<button type="submit" class="secondary">${active ? "Deactivate" : "Activate"}</button>
-</form>
+<button type="submit" class="secondary">Activate</button>
+</form>`
+}
 </section>
 <section class="card" aria-labelledby="delete">
 <h2 id="delete">Delete</h2>
@@ -442,18 +448,21 @@ ${csrfField(csrfToken)}
   );
 }
 
-async function deletePage(ctx: ConsoleContext, a: Authorization, failed?: Failure) {
+/** Asks to confirm a deletion or deactivation, showing what the user loses (the impact preview). */
+async function confirmPage(ctx: ConsoleContext, a: Authorization, change: "delete" | "deactivate", failed?: Failure) {
   const state = ctx.state.console;
+  const verb = change === "delete" ? "Delete" : "Deactivate";
   state.page(
-    "Delete the authorization",
+    `${verb} the authorization`,
     "/authorizations",
     html`<p><a href="${BASE}/${a.id}">Back to the authorization</a></p>
-<h1>Delete the authorization?</h1>
+<h1>${verb} the authorization?</h1>
 ${errorBox(failed?.message)}
 ${summary(a, await userOrganizationName(state, a))}
-<form method="post" action="${BASE}/${a.id}/delete">
+${await impactSection(ctx, { case: change === "delete" ? "deleteAuthorization" : "deactivateAuthorization", value: a.id })}
+<form method="post" action="${BASE}/${a.id}/${change}">
 ${csrfField(state.csrfToken)}
-<div class="actions"><button type="submit" class="danger">Delete authorization</button>
+<div class="actions"><button type="submit" class="danger">${verb} authorization</button>
 <a href="${BASE}/${a.id}">Cancel</a></div>
 </form>`,
     failed?.status,

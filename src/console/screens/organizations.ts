@@ -3,6 +3,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { type Organization, OrganizationState } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import { html } from "../html.js";
+import { impactSection } from "../impact.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, describeApiError, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
@@ -31,6 +32,32 @@ export const organizations: Screen = (router) => {
   });
 
   router.get("/organizations/:id", (ctx) => detailPage(ctx, ctx.params.id));
+
+  // Deactivating and deleting take access away: confirmed on a page that previews who loses it.
+  for (const change of ["deactivate", "delete"] as const) {
+    router.get(`/organizations/:id/${change}`, (ctx) => confirmPage(ctx, ctx.params.id, change));
+    router.post(`/organizations/:id/${change}`, async (ctx) => {
+      const { api } = ctx.state.console;
+      try {
+        if (change === "delete") await api.organizationsBeta.deleteOrganization({ id: ctx.params.id });
+        else await api.organizationsBeta.deactivateOrganization({ id: ctx.params.id });
+        ctx.status = 303;
+        ctx.redirect(change === "delete" ? `${BASE}?notice=deleted` : `${BASE}/${encodeURIComponent(ctx.params.id)}?notice=deactivated`);
+      } catch (error) {
+        await confirmPage(ctx, ctx.params.id, change, refusal(error));
+      }
+    });
+  }
+
+  router.post("/organizations/:id/activate", async (ctx) => {
+    try {
+      await ctx.state.console.api.organizationsBeta.activateOrganization({ id: ctx.params.id });
+      ctx.status = 303;
+      ctx.redirect(`${BASE}/${encodeURIComponent(ctx.params.id)}?notice=activated`);
+    } catch (error) {
+      await detailPage(ctx, ctx.params.id, { name: "", error: refusal(error) });
+    }
+  });
 
   router.post("/organizations/:id/name", async (ctx) => {
     const { api, form } = ctx.state.console;
@@ -91,15 +118,68 @@ ${textField("name", "Name", failed?.name ?? "", { required: true, invalid: Boole
   );
 }
 
-const NOTICES: Record<string, string> = { created: "The organization was created.", renamed: "The organization was renamed." };
+const NOTICES: Record<string, string> = {
+  created: "The organization was created.",
+  renamed: "The organization was renamed.",
+  deactivated: "The organization was deactivated: its users cannot sign in and its projects' apps stop, until it is activated.",
+  activated: "The organization was activated.",
+  deleted: "The organization was deleted.",
+};
 
-async function detailPage(ctx: ConsoleContext, id: string, failed?: { name: string; error: { status: number; message: string } }) {
-  const { api, csrfToken, page } = ctx.state.console;
-  const { result } = await api.organizations.listOrganizations({
+async function findOrganization(ctx: ConsoleContext, id: string): Promise<Organization | undefined> {
+  const { result } = await ctx.state.console.api.organizations.listOrganizations({
     query: { limit: 1 },
     queries: [{ query: { case: "idQuery", value: { id } } }],
   });
-  const org = result[0];
+  return result[0];
+}
+
+const CONFIRM = {
+  deactivate: {
+    verb: "Deactivate",
+    says: "Its users cannot sign in anywhere, and its projects' apps stop for everyone, until it is activated again. Nothing is deleted.",
+    impact: "deactivateOrganization",
+  },
+  delete: {
+    verb: "Delete",
+    says: "It is removed with its users, projects, apps, roles, grants and authorizations. This cannot be undone.",
+    impact: "deleteOrganization",
+  },
+} as const;
+
+/** Asks to confirm a deactivation or deletion, showing who loses what (the impact preview). */
+async function confirmPage(ctx: ConsoleContext, id: string, change: keyof typeof CONFIRM, failed?: { status: number; message: string }) {
+  const { csrfToken, page } = ctx.state.console;
+  const org = await findOrganization(ctx, id);
+  if (!org) {
+    return page(
+      "Organization not found",
+      "/organizations",
+      html`<h1>Organization not found</h1>${errorBox(failed?.message)}<p>There is no organization ${id} that you may see.</p>`,
+      failed?.status ?? 404,
+    );
+  }
+  const what = CONFIRM[change];
+  page(
+    `${what.verb} ${org.name}?`,
+    "/organizations",
+    html`<p><a href="${BASE}/${org.id}">${org.name}</a></p>
+<h1>${what.verb} the organization ${org.name}?</h1>
+${errorBox(failed?.message)}
+<p>${what.says}</p>
+${await impactSection(ctx, { case: what.impact, value: org.id })}
+<form method="post" action="${BASE}/${org.id}/${change}" class="actions">
+${csrfField(csrfToken)}
+<button type="submit" class="danger">${what.verb} organization</button>
+<a href="${BASE}/${org.id}">Cancel</a>
+</form>`,
+    failed?.status,
+  );
+}
+
+async function detailPage(ctx: ConsoleContext, id: string, failed?: { name: string; error: { status: number; message: string } }) {
+  const { csrfToken, page } = ctx.state.console;
+  const org = await findOrganization(ctx, id);
   if (!org) {
     return page(
       "Organization not found",
@@ -135,6 +215,15 @@ ${csrfField(csrfToken)}
 ${textField("name", "New name", failed?.name ?? org.name, { required: true, invalid: Boolean(failed) })}
 <button type="submit">Rename organization</button>
 </form>
+</section>
+<section class="card" aria-labelledby="org-state">
+<h2 id="org-state">State</h2>
+${
+  org.state === OrganizationState.INACTIVE
+    ? html`<form method="post" action="${BASE}/${org.id}/activate">${csrfField(csrfToken)}<button type="submit" class="secondary">Activate organization</button></form>`
+    : html`<p><a class="button danger" href="${BASE}/${org.id}/deactivate">Deactivate organization…</a></p>`
+}
+<p><a href="${BASE}/${org.id}/delete">Delete this organization…</a></p>
 </section>`,
     failed?.error.status,
   );

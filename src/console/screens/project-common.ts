@@ -13,6 +13,7 @@ import {
 import type { ConsoleApi } from "../api.js";
 import { type Html, html, type Value } from "../html.js";
 import { CONSOLE } from "../layout.js";
+import { type ImpactChange, impactSection } from "../impact.js";
 import type { ConsoleContext } from "../screen.js";
 import { csrfField, errorBox, type Listing, PAGE_SIZE, readListing } from "../ui.js";
 import { refusal } from "./organizations.js";
@@ -225,12 +226,27 @@ export function sectionPager(
   return html`<nav class="pager" aria-label="Pages of ${what}"><span>${from}–${to} of ${total}</span>${previous}${next}</nav>`;
 }
 
-/** A confirmation page for a destructive action: what goes, and the one button that does it. */
-export function confirmPage(
+/**
+ * A confirmation page for a destructive action: what goes, who loses access (the impact
+ * preview, when the change can take access away), and the one button that does it, posting
+ * `fields` along (a narrowed grant's new roles).
+ */
+export async function confirmPage(
   ctx: ConsoleContext,
-  options: { title: string; back: { href: string; label: string }; what: Value; action: string; button: string; error?: Failure },
+  options: {
+    title: string;
+    back: { href: string; label: string };
+    what: Value;
+    action: string;
+    button: string;
+    error?: Failure;
+    impact?: ImpactChange;
+    fields?: [string, string][];
+  },
 ) {
   const { csrfToken, page } = ctx.state.console;
+  const impact = options.impact ? await impactSection(ctx, options.impact) : "";
+  const fields = (options.fields ?? []).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   page(
     options.title,
     "/projects",
@@ -238,8 +254,10 @@ export function confirmPage(
 <h1>${options.title}</h1>
 ${errorBox(options.error?.message)}
 ${options.what}
+${impact}
 <form method="post" action="${options.action}" class="actions">
 ${csrfField(csrfToken)}
+${fields}
 <button type="submit" class="danger">${options.button}</button>
 <a href="${options.back.href}">Cancel</a>
 </form>`,

@@ -49,6 +49,19 @@ export const projectGrants: Screen = (router) => {
   router.post("/projects/:id/grants/:org", async (ctx) => {
     const { api, form } = ctx.state.console;
     const roleKeys = form.getAll("roleKeys");
+    // Narrowing takes roles away: confirmed first, on a page that previews who loses them.
+    if (form.get("confirmed") !== "yes") {
+      const found = await projectAndGrant(ctx, ctx.params.id, ctx.params.org);
+      if (!found) return;
+      const dropped = found.grant.grantedRoleKeys.filter((key) => !roleKeys.includes(key));
+      // Input the change itself would refuse goes straight to it, to be shown on the form.
+      const change = { projectId: ctx.params.id, grantedOrganizationId: ctx.params.org, roleKeys };
+      const previewable = await api.access.previewImpact({ change: { case: "updateProjectGrant", value: change }, limit: 1 }).then(
+        () => true,
+        () => false,
+      );
+      if (dropped.length > 0 && previewable) return narrowGrantPage(ctx, found, roleKeys, dropped);
+    }
     try {
       await api.projects.updateProjectGrant({ projectId: ctx.params.id, grantedOrganizationId: ctx.params.org, roleKeys });
       ctx.status = 303;
@@ -301,7 +314,8 @@ async function deactivateGrantPage(ctx: ConsoleContext, projectId: string, org: 
   if (!found) return;
   const { project, grant } = found;
   const path = projectPath(project.projectId, "grants", grant.grantedOrganizationId);
-  confirmPage(ctx, {
+  await confirmPage(ctx, {
+    impact: { case: "deactivateProjectGrant", value: { projectId: project.projectId, grantedOrganizationId: grant.grantedOrganizationId } },
     title: `Deactivate the grant to ${grant.grantedOrganizationName}?`,
     back: { href: path, label: `${project.name} granted to ${grant.grantedOrganizationName}` },
     what: html`<p>While the grant is inactive, users of ${grant.grantedOrganizationName} fail "project access required" for ${project.name}, the authorizations given under the grant count for nothing, and none can be given or changed. Everything stays, and activating the grant restores it.</p>`,
@@ -311,12 +325,34 @@ async function deactivateGrantPage(ctx: ConsoleContext, projectId: string, org: 
   });
 }
 
+async function narrowGrantPage(
+  ctx: ConsoleContext,
+  { project, grant }: NonNullable<Awaited<ReturnType<typeof projectAndGrant>>>,
+  roleKeys: string[],
+  dropped: string[],
+) {
+  const path = projectPath(project.projectId, "grants", grant.grantedOrganizationId);
+  await confirmPage(ctx, {
+    impact: {
+      case: "updateProjectGrant",
+      value: { projectId: project.projectId, grantedOrganizationId: grant.grantedOrganizationId, roleKeys },
+    },
+    title: `Narrow the grant to ${grant.grantedOrganizationName}?`,
+    back: { href: path, label: `${project.name} granted to ${grant.grantedOrganizationName}` },
+    what: html`<p>The grant of ${project.name} to ${grant.grantedOrganizationName} will no longer include ${roleKeyList(dropped)}. These roles are taken out of every authorization ${grant.grantedOrganizationName} gave under the grant.</p>`,
+    action: path,
+    button: "Narrow grant",
+    fields: [["confirmed", "yes"], ...roleKeys.map((key): [string, string] => ["roleKeys", key])],
+  });
+}
+
 async function deleteGrantPage(ctx: ConsoleContext, projectId: string, org: string, error?: Failure) {
   const found = await projectAndGrant(ctx, projectId, org);
   if (!found) return;
   const { project, grant } = found;
   const path = projectPath(project.projectId, "grants", grant.grantedOrganizationId);
-  confirmPage(ctx, {
+  await confirmPage(ctx, {
+    impact: { case: "deleteProjectGrant", value: { projectId: project.projectId, grantedOrganizationId: grant.grantedOrganizationId } },
     title: `Delete the grant to ${grant.grantedOrganizationName}?`,
     back: { href: path, label: `${project.name} granted to ${grant.grantedOrganizationName}` },
     what: html`<p>Deleting the grant of ${project.name} to ${grant.grantedOrganizationName} cannot be undone. With it go:</p>

@@ -306,7 +306,8 @@ async function deactivatePage(ctx: ConsoleContext, projectId: string, error?: Fa
   const project = await findProject(ctx.state.console.api, projectId);
   if (!project) return projectNotFound(ctx, projectId);
   const base = projectPath(project.projectId);
-  confirmPage(ctx, {
+  await confirmPage(ctx, {
+    impact: { case: "deactivateProject", value: project.projectId },
     title: `Deactivate ${project.name}?`,
     back: { href: base, label: project.name },
     what: html`<p>While the project is inactive, its apps are unknown clients: nobody signs in to them, and their tokens are refused. Its roles, grants and authorizations stay, and activating the project restores access.</p>`,
@@ -335,7 +336,8 @@ async function deletePage(ctx: ConsoleContext, projectId: string, error?: Failur
     n === undefined ? `its ${many}` : `its ${n} ${n === 1 ? one : many}`;
   const roles = counts && Number(counts[0].pagination?.totalResult ?? 0);
   const grants = counts && Number(counts[1].pagination?.totalResult ?? 0);
-  confirmPage(ctx, {
+  await confirmPage(ctx, {
+    ...(project.grantedOrganizationId ? {} : { impact: { case: "deleteProject" as const, value: project.projectId } }),
     title: `Delete ${project.name}?`,
     back: { href: base, label: project.name },
     what: html`<p>Deleting the project cannot be undone. With it go:</p>

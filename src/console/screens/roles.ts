@@ -220,7 +220,8 @@ async function removeRolePage(ctx: ConsoleContext, projectId: string, key: strin
   });
   const grants = Number(pagination?.totalResult ?? 0);
   const path = projectPath(project.projectId, "roles", role.key);
-  confirmPage(ctx, {
+  await confirmPage(ctx, {
+    impact: { case: "removeProjectRole", value: { projectId: project.projectId, roleKey: role.key } },
     title: `Remove role ${role.key}?`,
     back: { href: path, label: `Role ${role.key}` },
     what: html`<p>Removing the role <code>${role.key}</code> (${role.displayName}) of ${project.name} cannot be undone. The key is taken out of:</p>
