@@ -2,6 +2,7 @@
 // project or a project grant (docs/rules.md#administrators). Listed with search and a resource
 // filter, added, their roles changed, removed. Who may hand out which role is the API's decision
 // (nobody hands out a role its own roles do not cover); the page shows its refusal.
+import { organizationNames } from "../lookups.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import type { Administrator, AdministratorSearchFilterSchema } from "../../generated/proto/zitadel/internal_permission/v2/query_pb.js";
@@ -9,7 +10,7 @@ import { type Html, html } from "../html.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
-import { findUser, listOrganizationChoices, listProjectTargets, organizationNames } from "./choices.js";
+import { findUser, listOrganizationChoices, listProjectTargets } from "./choices.js";
 import { checkboxGroup, type SelectOption, selectField } from "./form-fields.js";
 import { refusal } from "./organizations.js";
 import { refusedPage } from "./refused.js";

@@ -3,6 +3,7 @@
 // zitadel.management.v1's change lists in the object's organization. Newest first, paged by the
 // entries' sequence. v1's changes carry no payload: an instance administrator also sees what
 // changed (ListEvents); the API leaves secrets out of both.
+import { findOrganization } from "../lookups.js";
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Change } from "@zitadel/proto/zitadel/change_pb.js";
@@ -12,7 +13,7 @@ import { type Html, html } from "../html.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { errorBox, PAGE_SIZE } from "../ui.js";
-import { findOrganization, findUserByLoginName, formatTime, inOrganization } from "./org-context.js";
+import { findUserByLoginName, formatTime, inOrganization } from "./org-context.js";
 import { refusal } from "./organizations.js";
 
 const BASE = `${CONSOLE}/audit`;

@@ -2,6 +2,7 @@
 // owner or by an organization the project is granted to (docs/rules.md#authorizations). Listed
 // with search (login name, across organizations) and filters, created in two steps (user and
 // project, then roles), opened, their roles changed, (de)activated and deleted.
+import { organizationNames } from "../lookups.js";
 import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import {
@@ -20,7 +21,6 @@ import {
   findUser,
   listOrganizationChoices,
   listProjectTargets,
-  organizationNames,
   type ProjectTarget,
   readTargetValue,
   roleChoices,

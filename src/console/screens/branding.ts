@@ -3,6 +3,7 @@
 // preview side by side, a form for the preview's colors and flags, activate, reset, and logo and
 // icon uploads, which the console forwards to the asset API with the session's token (the
 // browser has no bearer token).
+import { findOrganization } from "../lookups.js";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import type { Organization } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
@@ -12,7 +13,7 @@ import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { localOrigin } from "../sign-in.js";
 import { csrfField, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
-import { findOrganization, inOrganization } from "./org-context.js";
+import { inOrganization } from "./org-context.js";
 import { refusal } from "./organizations.js";
 
 const BASE = `${CONSOLE}/branding`;

@@ -2,6 +2,7 @@
 // the signed-in user (so only what the user may see): a user by login name, the projects an
 // authorization can be on with the organization that would hold it, organizations, and the
 // resources an administrator can be added to. Lists are capped: a select is no place for more.
+import { organizationNames } from "../lookups.js";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { OrganizationFieldName } from "@zitadel/proto/zitadel/org/v2/query_pb.js";
@@ -11,8 +12,6 @@ import type { ConsoleApi } from "../api.js";
 
 /** At most this many options of each kind in a select. */
 export const CHOICES_LIMIT = 200;
-/** Organizations not in the loaded list are looked up one by one, at most this many. */
-const NAME_LOOKUPS = 20;
 
 const ID = /^\d{1,20}$/;
 
@@ -60,22 +59,6 @@ export async function listOrganizationChoices(api: ConsoleApi): Promise<{ organi
   });
   const organizations = response.result.map((org) => ({ id: org.id, name: org.name }));
   return { organizations, more: Number(response.details?.totalResult ?? 0) > organizations.length };
-}
-
-/**
- * Names of organizations by id: those already known, then the others the caller may see (looked
- * up one by one, a few at most). An organization the caller may not see keeps no name.
- */
-export async function organizationNames(api: ConsoleApi, ids: Iterable<string>, known: Map<string, string>): Promise<Map<string, string>> {
-  const names = new Map(known);
-  const missing = [...new Set(ids)].filter((id) => id && !names.has(id)).slice(0, NAME_LOOKUPS);
-  const found = await Promise.all(
-    missing.map((id) =>
-      api.organizations.listOrganizations({ query: { limit: 1 }, queries: [{ query: { case: "idQuery", value: { id } } }] }),
-    ),
-  );
-  for (const { result } of found) for (const org of result) names.set(org.id, org.name);
-  return names;
 }
 
 /** A project an authorization can be on, with the organization that would hold it. */

@@ -2,6 +2,7 @@
 // with the role keys granted and the grant's state: what that organization's administrators may
 // assign. Which grants the caller sees is the API's decision (ListProjectGrants, narrowed to the
 // caller's memberships); the page only picks the granted organization.
+import { organizationNames } from "../lookups.js";
 import { ConnectError } from "@connectrpc/connect";
 import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import { ProjectGrantFieldName, ProjectGrantState } from "../../generated/proto/zitadel/project/v2/query_pb.js";
@@ -10,14 +11,7 @@ import { html } from "../html.js";
 import { CONSOLE } from "../layout.js";
 import type { Screen } from "../screen.js";
 import { pager, readListing, searchForm } from "../ui.js";
-import {
-  GRANT_STATES,
-  organizationLabel,
-  organizationNames,
-  organizationOptions,
-  projectPath,
-  visibleOrganizations,
-} from "./project-common.js";
+import { GRANT_STATES, organizationLabel, organizationOptions, projectPath, visibleOrganizations } from "./project-common.js";
 
 const BASE = `${CONSOLE}/granted`;
 

@@ -1,21 +1,11 @@
 // What the v1 screens (branding, change lists) share: the organization a v1 call acts in, and
 // finding an organization or a user the signed-in user may see.
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
-import type { Organization } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import type { User } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import type { ConsoleApi } from "../api.js";
 
 /** Call options for a zitadel.management.v1 call in organization `orgId` (v1's organization context). */
 export const inOrganization = (orgId: string) => ({ headers: { "x-zitadel-orgid": orgId } });
-
-/** The organization with this id, if the signed-in user may see it. */
-export async function findOrganization(api: ConsoleApi, id: string): Promise<Organization | undefined> {
-  const { result } = await api.organizations.listOrganizations({
-    query: { limit: 1 },
-    queries: [{ query: { case: "idQuery", value: { id } } }],
-  });
-  return result[0];
-}
 
 /** The user with this login name (any organization), if the signed-in user may see them. */
 export async function findUserByLoginName(api: ConsoleApi, loginName: string): Promise<User | undefined> {

@@ -4,6 +4,7 @@ import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { type Organization, OrganizationState } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import { html } from "../html.js";
 import { impactSection } from "../impact.js";
+import { findOrganization } from "../lookups.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, describeApiError, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
@@ -126,14 +127,6 @@ const NOTICES: Record<string, string> = {
   deleted: "The organization was deleted.",
 };
 
-async function findOrganization(ctx: ConsoleContext, id: string): Promise<Organization | undefined> {
-  const { result } = await ctx.state.console.api.organizations.listOrganizations({
-    query: { limit: 1 },
-    queries: [{ query: { case: "idQuery", value: { id } } }],
-  });
-  return result[0];
-}
-
 const CONFIRM = {
   deactivate: {
     verb: "Deactivate",
@@ -150,7 +143,7 @@ const CONFIRM = {
 /** Asks to confirm a deactivation or deletion, showing who loses what (the impact preview). */
 async function confirmPage(ctx: ConsoleContext, id: string, change: keyof typeof CONFIRM, failed?: { status: number; message: string }) {
   const { csrfToken, page } = ctx.state.console;
-  const org = await findOrganization(ctx, id);
+  const org = await findOrganization(ctx.state.console.api, id);
   if (!org) {
     return page(
       "Organization not found",
@@ -179,7 +172,7 @@ ${csrfField(csrfToken)}
 
 async function detailPage(ctx: ConsoleContext, id: string, failed?: { name: string; error: { status: number; message: string } }) {
   const { csrfToken, page } = ctx.state.console;
-  const org = await findOrganization(ctx, id);
+  const org = await findOrganization(ctx.state.console.api, id);
   if (!org) {
     return page(
       "Organization not found",

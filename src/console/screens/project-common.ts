@@ -148,21 +148,6 @@ export function projectNotFound(ctx: ConsoleContext, projectId: string) {
   );
 }
 
-/** The names of these organizations that the caller may see; the others stay unnamed. */
-export async function organizationNames(api: ConsoleApi, ids: Iterable<string>): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  await Promise.all(
-    [...new Set(ids)].map(async (id) => {
-      const { result } = await api.organizations.listOrganizations({
-        query: { limit: 1 },
-        queries: [{ query: { case: "idQuery", value: { id } } }],
-      });
-      if (result[0]) names.set(id, result[0].name);
-    }),
-  );
-  return names;
-}
-
 /** An organization by name where the caller may see it, else by id. */
 export const organizationLabel = (names: Map<string, string>, id: string): Value => names.get(id) ?? html`organization ${id}`;
 

@@ -1,5 +1,6 @@
 // Projects: listed with search, pages and an organization filter, created, opened (the settings in
 // words, the roles, the grants), changed, renamed, deactivated and activated, deleted.
+import { organizationNames } from "../lookups.js";
 import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import {
   PrivateLabelingSetting,
@@ -20,7 +21,6 @@ import {
   findProject,
   GRANTED_STATES,
   organizationLabel,
-  organizationNames,
   organizationOptions,
   PROJECT_STATES,
   PROJECTS,

@@ -1,6 +1,7 @@
 // One user: its profile, state, type and organization; lock, unlock, deactivate, reactivate, a
 // new password for a human, deletion after a confirmation page, and a machine user's credentials
 // (user-credentials.ts). Each change is a POST; what the API refuses is shown in its section.
+import { organizationNames } from "../lookups.js";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type User, UserState } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { html, type Html } from "../html.js";
@@ -15,7 +16,6 @@ import {
   type Failure,
   failure,
   organizationLink,
-  organizationNames,
   STATES,
   ticked,
   USERS,

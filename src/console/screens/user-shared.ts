@@ -5,7 +5,6 @@ import type { ConnectError } from "@connectrpc/connect";
 import { type User, UserState } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import { html, type Html } from "../html.js";
 import { CONSOLE } from "../layout.js";
-import type { ConsoleApi } from "../api.js";
 import { refusal } from "./organizations.js";
 
 export const USERS = `${CONSOLE}/users`;
@@ -69,21 +68,6 @@ export function displayName(user: User): string {
 }
 
 export const userType = (user: User) => (user.type.case === "machine" ? "machine" : "human");
-
-/** The organization's name where the caller may see it, else its id. */
-export async function organizationNames(api: ConsoleApi, ids: string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  await Promise.all(
-    [...new Set(ids)].map(async (id) => {
-      const { result } = await api.organizations.listOrganizations({
-        query: { limit: 1 },
-        queries: [{ query: { case: "idQuery", value: { id } } }],
-      });
-      if (result[0]) names.set(id, result[0].name);
-    }),
-  );
-  return names;
-}
 
 export function organizationLink(id: string, names: Map<string, string>): Html {
   const name = names.get(id);

@@ -1,5 +1,6 @@
 // Users: humans and machine users (service accounts). Listed with search, pages and an optional
 // organization filter (`?org=`), and created; user-detail.ts opens and changes one.
+import { organizationNames } from "../lookups.js";
 import { OrganizationFieldName } from "@zitadel/proto/zitadel/org/v2/query_pb.js";
 import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { type SearchQuery, UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
@@ -14,7 +15,6 @@ import {
   type Failure,
   failure,
   organizationLink,
-  organizationNames,
   STATES,
   ticked,
   USERS,
