@@ -46,9 +46,9 @@ export async function impactSection(ctx: ConsoleContext, change: ImpactChange): 
     return `${ctx.path}?${query.toString()}#impact`;
   };
   return section(html`<p role="status"><strong>${count(preview.affectedUsers, "user")} would lose something</strong>;
-${count(preview.usersLosingAccess, "user")} of them could no longer sign in to a project.</p>
+${preview.usersLosingAccess} of them could no longer sign in to a project.</p>
 <table class="responsive">
-<caption class="muted">${from}–${to} of ${preview.totalEntries} (user, project)</caption>
+<caption class="muted">${from}–${to} of ${preview.totalEntries}, one row per user and project</caption>
 <thead><tr><th scope="col">User</th><th scope="col">Organization</th><th scope="col">Project</th><th scope="col">Loses</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>

@@ -22,7 +22,10 @@ ${
 }
 <h2>Where to start</h2>
 <ul>
-  <li><a href="${CONSOLE}/organizations">Organizations</a>: the tenants, and who administers them.</li>
+  <li><a href="${CONSOLE}/organizations">Organizations</a>: the tenants, their users, projects and branding.</li>
+  <li><a href="${CONSOLE}/projects">Projects</a>: settings, roles, and grants to other organizations; <a href="${CONSOLE}/granted">Granted to us</a>: what others granted yours.</li>
+  <li><a href="${CONSOLE}/authorizations">Authorizations</a>: who holds which roles, external user grants included.</li>
+  <li><a href="${CONSOLE}/explain">Explain access</a>: why a user can or cannot sign in to an app.</li>
 </ul>`,
     );
   });
