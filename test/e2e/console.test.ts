@@ -89,6 +89,40 @@ describe("the console", () => {
     expect(await admin.getByLabel("New name").getAttribute("aria-invalid")).toBe("true");
   });
 
+  it("deactivates an organization after a confirmation page that previews who loses access, and activates it again", async () => {
+    const orgId = await seed.org();
+    const projectId = await seed.project(orgId, { authorizationRequired: true }, ["reader"]);
+    await seed.webApp(projectId, "https://app.example.com/cb");
+    const user = await seed.human(orgId);
+    await seed.authorize(user.id, projectId, ["reader"]);
+    const stateOf = async () => (await api().db.prisma.organization.findUniqueOrThrow({ where: { id: orgId } })).state;
+
+    await admin.goto(`${api().url}/ui/console/organizations/${orgId}`);
+    await admin.getByRole("link", { name: "Deactivate organization…" }).click();
+    const impact = admin.locator("#impact");
+    expect(await impact.getByRole("status").textContent()).toContain("1 user would lose something");
+    expect(await impact.locator("tbody tr").textContent()).toContain(user.username);
+    expect(await stateOf()).toBe("ACTIVE");
+    await admin.getByRole("button", { name: "Deactivate organization" }).click();
+    expect(await admin.getByRole("status").textContent()).toContain("The organization was deactivated");
+    expect(await stateOf()).toBe("INACTIVE");
+    await admin.getByRole("button", { name: "Activate organization" }).click();
+    expect(await stateOf()).toBe("ACTIVE");
+
+    // A user of another organization: the preview and the change are refused alike.
+    const other = await seed.org();
+    const outsider = await seed.human(other);
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    await signInToConsole(page, api().url, outsider.username, PASSWORD);
+    const preview = await page.goto(`${api().url}/ui/console/organizations/${orgId}/deactivate`);
+    expect(preview?.status()).toBe(404);
+    const posted = await postForm(page, `${api().url}/ui/console/organizations/${orgId}/deactivate`, {});
+    expect([403, 404]).toContain(posted.status);
+    expect(await stateOf()).toBe("ACTIVE");
+    await context.close();
+  });
+
   it("refuses a form without its CSRF token, or with another session's, and changes nothing", async () => {
     const before = await orgCount();
     for (const csrf of ["", "forged", "a".repeat(43)]) {
