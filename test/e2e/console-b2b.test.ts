@@ -164,7 +164,7 @@ describe("the B2B case through the console alone", { timeout: 300_000 }, () => {
     const context = await browser().newContext();
     betaPage = await context.newPage();
     await signInToConsole(betaPage, api().url, betaAdmin, PASSWORD);
-    await betaPage.getByRole("link", { name: "Granted to us" }).click();
+    await betaPage.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Granted to us" }).click();
     expect(await heading(betaPage)).toBe("Granted to us");
     const row = betaPage.locator("tbody tr").filter({ hasText: projectName });
     expect(await row.count()).toBe(1);
