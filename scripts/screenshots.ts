@@ -38,8 +38,6 @@ interface Scene {
   web: { appId: string; clientId: string };
   betaOwner: string;
   refused: string;
-  /** A user with roles on two projects: deactivating them shows what they lose. */
-  bob: string;
 }
 
 /** The directory the pictures show, built through the management API as an administrator would. */
@@ -122,7 +120,7 @@ async function seed(url: string, token: string): Promise<Scene> {
   });
   const { clientId } = web.creationResponseType.value as { clientId: string };
   // Erin (Beta) holds no authorization on Shop: the explainer says why she is refused.
-  return { acme, beta, shop, web: { appId: web.appId, clientId }, betaOwner: "carol", refused: "erin", bob };
+  return { acme, beta, shop, web: { appId: web.appId, clientId }, betaOwner: "carol", refused: "erin" };
 }
 
 interface Shot {
@@ -228,12 +226,12 @@ async function main(): Promise<void> {
         width: 1280,
         shows: ["Denied"],
       },
-      // The impact preview before a change that takes access away.
+      // The impact preview before a change that takes access away: everyone who signs in to Shop.
       {
         file: "console-impact-preview.png",
-        path: `${CONSOLE}/users/${scene.bob}/deactivate`,
+        path: `${shop}/deactivate`,
         width: 1280,
-        shows: ["Who loses access", "Shop", "Wiki", "viewer", "reader"],
+        shows: ["Who loses access", "alice", "bob", "carol", "dave", "Shop Web"],
       },
     ];
     for (const shot of shots) await shoot(admin, url, shot);
