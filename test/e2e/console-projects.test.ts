@@ -488,7 +488,8 @@ describe("the console's projects", { timeout: 120_000 }, () => {
     await seed.projects.deactivateProjectGrant({ projectId: other, grantedOrganizationId: grantee });
 
     const { page, context } = await orgOwner(grantee);
-    await page.getByRole("link", { name: "Granted to us" }).click();
+    // The navigation's link (the overview links there too).
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Granted to us" }).click();
     expect(await heading(page)).toBe("Granted to us");
     expect(await page.getByLabel("Granted organization").inputValue()).toBe(grantee);
     const rows = page.locator("tbody tr");
