@@ -7,7 +7,8 @@ import path from "node:path";
 import pg from "pg";
 import { freePort, startPostgres, startRedis } from "../test/support/servers.js";
 import { BARE, BARE_PROJECT_ID, REDIRECT_URI, ROLES_SCOPE, rolesClaimOf } from "./lib/bare-config.js";
-import { fillDirectory } from "./lib/directory.js";
+import { CONSOLE_TARGET_MS, type ConsolePageResult, consolePages, measurePages, signInToConsole, verifyPages } from "./lib/console.js";
+import { fillDirectory, type Filled } from "./lib/directory.js";
 import {
   codeFlowWithSession,
   decodeJwtPayload,
@@ -19,7 +20,7 @@ import {
   type Target,
 } from "./lib/flows.js";
 import { BackendCounters, type BackendWork } from "./lib/counters.js";
-import { type CookieJar, HttpClient } from "./lib/http.js";
+import { CookieJar, HttpClient } from "./lib/http.js";
 import { cannon, closedLoop, percentile, type CannonOptions, type Measurement } from "./lib/load.js";
 import { ROOT, startServer, type ServerProcess } from "./lib/processes.js";
 import { report, type CaseResult, type Results, type Run } from "./lib/report.js";
@@ -33,7 +34,7 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-const ALL_PARTS = ["a", "b", "c", "d", "e", "f", "g", "two", "h"] as const;
+const ALL_PARTS = ["a", "b", "c", "d", "e", "f", "g", "two", "h", "console"] as const;
 type Part = (typeof ALL_PARTS)[number];
 
 function partsFromEnv(): Part[] {
@@ -68,6 +69,7 @@ const settings = {
   loginConnections: Math.round(numberFromEnv("BENCH_LOGIN_CONNECTIONS", 4)),
   coldSamples: Math.round(numberFromEnv("BENCH_COLD_SAMPLES", 20)),
   coldGapMs: numberFromEnv("BENCH_COLD_GAP_MS", 1100),
+  consoleSamples: Math.round(numberFromEnv("BENCH_CONSOLE_SAMPLES", 30)),
   parts: partsFromEnv(),
   cpuProfile: process.env.BENCH_CPU_PROF === "1",
   /** build: compiled JavaScript as in production (default); tsx: the TypeScript sources through tsx. */
@@ -216,6 +218,17 @@ interface Bench {
   databaseUrl: string;
   rolegateEnv: Record<string, string>;
   rolegateArgs: string[];
+  /** The big directory, once filled ((h) or (console), whichever comes first). */
+  filled?: Filled;
+}
+
+/** Fills the directory through SQL the first time a case asks for it. */
+async function fillOnce(b: Bench, what: string): Promise<Filled> {
+  if (!b.filled) {
+    progress(`${what} filling the directory through SQL`);
+    b.filled = await fillDirectory(b.databaseUrl, b.scene.tenProjects.orgId, b.scene.tenProjects.projectIds);
+  }
+  return b.filled;
 }
 
 const CASES: { id: Part; label: string; target?: number }[] = [
@@ -320,8 +333,7 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
   const smallLoaded = await measureSingle(b.rolegate, client, "(h) small directory", tenRequest, b.counters);
   progress(`(h) small directory: ${settings.coldSamples} single requests ${settings.coldGapMs} ms apart`);
   const smallSpaced = await spacedSamples(client, tenRequest, "(h) small directory, spaced", b.counters);
-  progress("(h) filling the directory through SQL");
-  const filled = await fillDirectory(b.databaseUrl, tenProjects.orgId, tenProjects.projectIds);
+  const filled = await fillOnce(b, "(h)");
   await new Promise((r) => setTimeout(r, settings.coldGapMs)); // past the read cache's age
   progress(
     `(h) big directory (${filled.projects} projects, ${filled.authorizations} authorizations, filled in ${(filled.ms / 1000).toFixed(1)} s): under load`,
@@ -344,6 +356,80 @@ async function measureDirectory(b: Bench): Promise<NonNullable<Results["director
     loadedP50Ratio: bigLoaded.p50 / smallLoaded.p50,
     loadedRpsRatio: bigLoaded.rps / smallLoaded.rps,
   };
+}
+
+/** The instance administrator's login name (rolegate's default) and the password the first sign-in sets. */
+const CONSOLE_ADMIN = { loginName: "admin", newPassword: "Bench-Console-Passw0rd!" };
+/** GETs of each page alone for its CPU time (the clock ticks in 10 ms: 10 GETs resolve 1 ms). */
+const WORK_SAMPLES = 10;
+
+/**
+ * (console) the console's main pages on the big directory, signed in once as the instance
+ * administrator (the real sign-in: login form and password-change step), one request at a time.
+ */
+async function measureConsole(b: Bench): Promise<NonNullable<Results["console"]>> {
+  const filled = await fillOnce(b, "(console)");
+  const client = new HttpClient(b.rolegate.url);
+  try {
+    progress("(console) signing in as the instance administrator: GET / → login form → password change → the console");
+    const jar = new CookieJar();
+    const password = readFileSync(b.rolegateEnv.ADMIN_PASSWORD_FILE!, "utf8").trim();
+    await signInToConsole(client, jar, { loginName: CONSOLE_ADMIN.loginName, password, newPassword: CONSOLE_ADMIN.newPassword });
+    // A project crowded with authorizations (seed.ts names the ten "Bench Ten <i>"), and the seeded
+    // project with the two apps.
+    const project = { id: b.scene.tenProjects.projectIds[0]!, name: "Bench Ten 0" };
+    const pages = consolePages(project, b.scene.projectId);
+    await verifyPages(client, jar, pages);
+    const warmup = 2;
+    progress(`(console) ${pages.length} pages × ${settings.consoleSamples} GETs (after ${warmup} unmeasured), one at a time, taking turns`);
+    const rssBeforeMb = b.rolegate.memory.begin();
+    let peakRssMb: number;
+    let measured: Awaited<ReturnType<typeof measurePages>>;
+    try {
+      measured = await measurePages(client, jar, pages, settings.consoleSamples, warmup);
+    } finally {
+      peakRssMb = b.rolegate.memory.end();
+    }
+    // What each page costs rolegate's process in CPU time: more GETs of it alone. (Not PostgreSQL's
+    // transactions: an idle backend publishes its counts up to 10 s late, so they would smear
+    // across pages.)
+    progress(`(console) rolegate's CPU time per page (${WORK_SAMPLES} GETs each)`);
+    const results: ConsolePageResult[] = [];
+    for (const [i, page] of pages.entries()) {
+      const before = await b.counters.snapshot();
+      for (let n = 0; n < WORK_SAMPLES; n++) await verifyPages(client, jar, [page]);
+      const after = await b.counters.snapshot();
+      results.push({ ...measured[i]!, cpuMs: (after.cpuMs - before.cpuMs) / WORK_SAMPLES });
+    }
+    const row = (
+      await b.db.query<{ o: string; u: string; p: string; a: string; apps: string; g: string; adm: string; e: string }>(
+        `SELECT (SELECT count(*) FROM "Organization") AS o, (SELECT count(*) FROM "User") AS u, (SELECT count(*) FROM "Project") AS p,
+                (SELECT count(*) FROM "Authorization") AS a, (SELECT count(*) FROM "Application") AS apps,
+                (SELECT count(*) FROM "ProjectGrant") AS g, (SELECT count(*) FROM "Administrator") AS adm, (SELECT count(*) FROM "AuditEntry") AS e`,
+      )
+    ).rows[0]!;
+    return {
+      directory: {
+        organizations: Number(row.o),
+        users: Number(row.u),
+        projects: Number(row.p),
+        authorizations: Number(row.a),
+        applications: Number(row.apps),
+        projectGrants: Number(row.g),
+        administrators: Number(row.adm),
+        auditEntries: Number(row.e),
+        fillMs: filled.ms,
+      },
+      samples: settings.consoleSamples,
+      cpuSamples: WORK_SAMPLES,
+      targetMs: CONSOLE_TARGET_MS,
+      rssBeforeMb,
+      peakRssMb,
+      pages: results,
+    };
+  } finally {
+    client.close();
+  }
 }
 
 /** A case over its rounds: each server's median round (with its peak RSS over all), and the median of the rounds' ratios. */
@@ -400,6 +486,8 @@ async function setUp(): Promise<Bench> {
     KEYS_DIR: path.join(home, "keys"),
     DATA_DIR: path.join(home, "data"),
     ADMIN_PAT_FILE: path.join(home, "admin.pat"),
+    // The human instance administrator's generated initial password ((console) signs in with it).
+    ADMIN_PASSWORD_FILE: path.join(home, "admin.password"),
     ISSUER: `http://127.0.0.1:${port}`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     // As `npm run start:prod` and the Docker image set it (glibc's malloc settings for argon2).
@@ -480,6 +568,7 @@ async function main(): Promise<void> {
   }
   const twoInstances = settings.parts.includes("two") ? await measureTwoInstances(b) : undefined;
   const directory = settings.parts.includes("h") ? await measureDirectory(b) : undefined;
+  const consolePart = settings.parts.includes("console") ? await measureConsole(b) : undefined;
 
   const results: Results = {
     at: new Date().toISOString(),
@@ -506,6 +595,7 @@ async function main(): Promise<void> {
     },
     twoInstances,
     directory,
+    console: consolePart,
     durationS: (Date.now() - started) / 1000,
   };
   const text = report(results);

@@ -1,4 +1,5 @@
 // The printed table (and the shape of bench/results/latest.json).
+import type { ConsolePageResult } from "./console.js";
 import type { BackendWork } from "./counters.js";
 import { percentile, type Measurement } from "./load.js";
 
@@ -44,6 +45,7 @@ export interface Results {
     loginConnections: number;
     coldSamples: number;
     coldGapMs: number;
+    consoleSamples: number;
     parts: string[];
     cpuProfile: boolean;
     runtime: "build" | "tsx";
@@ -68,6 +70,29 @@ export interface Results {
         spacedP50Ratio: number;
         loadedP50Ratio: number;
         loadedRpsRatio: number;
+      }
+    | undefined;
+  console:
+    | {
+        directory: {
+          organizations: number;
+          users: number;
+          projects: number;
+          authorizations: number;
+          applications: number;
+          projectGrants: number;
+          administrators: number;
+          auditEntries: number;
+          fillMs: number;
+        };
+        samples: number;
+        /** GETs of each page alone for its CPU time. */
+        cpuSamples: number;
+        targetMs: number;
+        /** rolegate's RSS before the pages were measured, and its peak while they were. */
+        rssBeforeMb: number;
+        peakRssMb: number;
+        pages: ConsolePageResult[];
       }
     | undefined;
   durationS: number;
@@ -212,7 +237,7 @@ export function report(r: Results): string {
     out.push(
       "(h) token path of a machine user with 10 authorizations on 10 projects (client credentials, 10 aud scopes + projects:roles → JWT with 10 role claims):",
       `  small directory: ${d.small.projects} projects, ${d.small.authorizations} authorizations (the seeded ones)`,
-      `  big directory:   ${d.big.projects} projects, ${d.big.authorizations} authorizations, ${d.big.users} users (added through SQL in ${(d.big.fillMs / 1000).toFixed(1)} s, then ANALYZE)`,
+      `  big directory:   ${d.big.projects} projects, ${d.big.authorizations} authorizations, ${d.big.users} users (added through SQL in ${(d.big.fillMs / 1000).toFixed(1)} s, then VACUUM ANALYZE)`,
       table(
         ["", "small", "big", "big / small"],
         [
@@ -241,6 +266,36 @@ export function report(r: Results): string {
       `  target: big ≤ ${DIRECTORY_TARGET}× small (token-path time, uncached): ${verdict(d.spacedP50Ratio <= DIRECTORY_TARGET)}; ` +
         `under load (p50): ${verdict(d.loadedP50Ratio <= DIRECTORY_TARGET, d.small.loaded.errors === 0 && d.big.loaded.errors === 0)}`,
       "  ('apart': each request waits out rolegate's 1 s directory read cache, so every directory read runs; under load most are cache hits)",
+      "",
+    );
+  }
+  const con = r.console;
+  if (con) {
+    const d = con.directory;
+    out.push(
+      "(console) the console's pages, signed in as the instance administrator (the real sign-in, once), one GET at a time, the pages taking turns:",
+      `  directory: ${d.users} users, ${d.projects} projects, ${d.organizations} organizations, ${d.authorizations} authorizations, ` +
+        `${d.applications} apps, ${d.projectGrants} project grants, ${d.administrators} administrators, ${d.auditEntries} audit entries` +
+        ` (filled through SQL in ${(d.fillMs / 1000).toFixed(1)} s, then VACUUM ANALYZE)`,
+      table(
+        ["page", "path", "median ms", "p95 ms", `target: median < ${con.targetMs} ms`, "rolegate CPU ms / GET"],
+        con.pages.map((p) => [
+          p.name,
+          p.path.length > 40 ? `${p.path.slice(0, 39)}…` : p.path,
+          ms(p.p50),
+          ms(p.p95),
+          verdict(p.p50 < con.targetMs, p.errors === 0),
+          p.cpuMs === undefined || !Number.isFinite(p.cpuMs) ? "—" : p.cpuMs.toFixed(1),
+        ]),
+        new Set([0, 1]),
+      ),
+      `  ${con.samples} GETs per page (each answer checked: 200, the page's heading, its rows); CPU: rolegate's process (user + system, all threads) over ${con.cpuSamples} more GETs of the page alone;` +
+        ` rolegate's RSS ${con.rssBeforeMb.toFixed(0)} → ${mb(con.peakRssMb)} over the measured GETs.`,
+      ...con.pages.filter((p) => p.errors > 0).map((p) => `  ${p.name}: ${p.errors} failed — ${p.firstError ?? ""}`),
+      `  all pages: ${verdict(
+        con.pages.every((p) => p.p50 < con.targetMs),
+        con.pages.every((p) => p.errors === 0),
+      )}`,
       "",
     );
   }

@@ -44,7 +44,8 @@ export function consoleApi(transport: Transport, token: string): ConsoleApi {
 }
 
 function withToken(transport: Transport, token: string): Transport {
-  const authorized = (header: HeadersInit | undefined) => {
+  // Headers' own argument type: `HeadersInit` is a DOM name that `npm run build` (src only) does not have.
+  const authorized = (header: ConstructorParameters<typeof Headers>[0]) => {
     const headers = new Headers(header);
     headers.set("authorization", `Bearer ${token}`);
     return headers;

@@ -488,6 +488,7 @@ describe("the console's projects", { timeout: 120_000 }, () => {
     await seed.projects.deactivateProjectGrant({ projectId: other, grantedOrganizationId: grantee });
 
     const { page, context } = await orgOwner(grantee);
+    // The navigation's link (the overview links there too).
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Granted to us" }).click();
     expect(await heading(page)).toBe("Granted to us");
     expect(await page.getByLabel("Granted organization").inputValue()).toBe(grantee);
@@ -498,6 +499,8 @@ describe("the console's projects", { timeout: 120_000 }, () => {
     const row = rows.filter({ hasText: nameOf(projectId) });
     expect(await row.locator('[data-label="Roles you may assign"]').textContent()).toBe("viewer, editor");
     expect(await row.locator('[data-label="Grant state"]').textContent()).toBe("active");
+    // The granting organization by name, though the grantee's owner may not list it.
+    expect(await row.locator('[data-label="Granted by"]').textContent()).toBe(ownerName);
     const inactive = rows.filter({ hasText: nameOf(other) });
     expect(await inactive.locator('[data-label="Grant state"]').textContent()).toContain("inactive");
     expect(await page.getByRole("main").textContent()).not.toContain(nameOf(notGranted));

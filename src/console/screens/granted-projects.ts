@@ -12,6 +12,7 @@ import { CONSOLE } from "../layout.js";
 import type { Screen } from "../screen.js";
 import { pager, readListing, searchForm } from "../ui.js";
 import { GRANT_STATES, organizationLabel, organizationOptions, projectPath, visibleOrganizations } from "./project-common.js";
+import { inOrganization } from "./org-context.js";
 
 const BASE = `${CONSOLE}/granted`;
 
@@ -47,6 +48,13 @@ export const grantedProjects: Screen = (router) => {
       api,
       grants.map((g) => g.organizationId),
     );
+    // The granted organization's administrators may not see the owner itself; v1's granted projects carry its name.
+    for (const [id, name] of await ownerNamesOfGrants(
+      api,
+      org,
+      grants.map((g) => g.organizationId).filter((id) => !owners.has(id)),
+    ))
+      owners.set(id, name);
     const total = Number(response?.pagination?.totalResult ?? 0);
     const rows = grants.map(
       (g) => html`<tr>
@@ -71,6 +79,29 @@ ${pager(BASE, listing, total, org ? { org } : {})}`,
     );
   });
 };
+
+/**
+ * The names of the organizations that granted projects to `org`, as management v1's granted
+ * projects (in `org`'s context) carry them: one look-up per owner, for those the caller cannot list.
+ */
+async function ownerNamesOfGrants(api: ConsoleApi, org: string, ownerIds: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  await Promise.all(
+    [...new Set(ownerIds)].map(async (owner) => {
+      try {
+        const { result } = await api.management.listGrantedProjects(
+          { query: { limit: 1 }, queries: [{ query: { case: "projectResourceOwnerQuery", value: { resourceOwner: owner } } }] },
+          inOrganization(org),
+        );
+        if (result[0]?.projectOwnerName) names.set(owner, result[0].projectOwnerName);
+      } catch (error) {
+        // Refused: the page shows the owner by id, as before.
+        if (!(error instanceof ConnectError)) throw error;
+      }
+    }),
+  );
+  return names;
+}
 
 /** The signed-in user's own organization, if the API shows the user to itself. */
 async function ownOrganization(api: ConsoleApi, userId: string): Promise<string | undefined> {
