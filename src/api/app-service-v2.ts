@@ -191,7 +191,7 @@ function readKeyFilters(filters: ApplicationKeySearchFilter[]): Pick<ListKeysInp
 }
 
 function toApplication(app: apps.AppView) {
-  const base = { applicationId: app.id, ...applicationFields(app) };
+  const base = { applicationId: app.id, projectId: app.projectId, ...applicationFields(app) };
   if (app.kind === "API") return { ...base, configuration: { case: "apiConfiguration" as const, value: apiSettings(app) } };
   const value = { ...oidcSettings(app), applicationType: appTypeOf(app), developmentMode: app.devMode, nonCompliant: false };
   return { ...base, configuration: { case: "oidcConfiguration" as const, value } };

@@ -33,7 +33,9 @@ import { ClientError, type Channel, createChannel, createClient, Metadata } from
 import { afterAll, describe, expect, it } from "vitest";
 import { createOrganization } from "../../src/directory/organizations.js";
 import { verifySecret } from "../../src/directory/secrets.js";
-import { useApiServer } from "../support/api.js";
+import { ApplicationService as OurApplicationService } from "../../src/generated/proto/zitadel/application/v2/application_service_pb.js";
+import { TextFilterMethod as OurTextFilterMethod } from "../../src/generated/proto/zitadel/filter/v2/filter_pb.js";
+import { createApiClient, useApiServer } from "../support/api.js";
 import { useBrowser } from "../support/browser.js";
 import { makeCaller } from "../support/callers.js";
 import { unique } from "../support/directory.js";
@@ -306,6 +308,29 @@ describe("zitadel.application.v2.ApplicationService over gRPC (@zitadel/node)", 
     // Deleting an app deletes its keys.
     await apps.deleteApplication({ projectId, applicationId: jwt.applicationId });
     expect(await keyIds({ filters: [{ projectIdFilter: { projectId } }] })).toEqual([]);
+  });
+
+  it("names each application's project (ZITADEL's later field 9), which @zitadel/node 3.0.28 skips", async () => {
+    const { projectId } = await newProject();
+    const { projectId: otherProject } = await newProject();
+    const apps = appsV2();
+    const tag = unique("app").toLowerCase();
+    const here = await apps.createApplication({ projectId, name: `${tag}-here`, oidcConfiguration: webConfiguration() });
+    const there = await apps.createApplication({ projectId: otherProject, name: `${tag}-there`, oidcConfiguration: webConfiguration() });
+    // A client generated from ZITADEL's newer proto reads it.
+    const ours = createApiClient(api().url, OurApplicationService, "connect", api().adminToken);
+    expect((await ours.getApplication({ applicationId: here.applicationId })).application?.projectId).toBe(projectId);
+    const listed = await ours.listApplications({
+      filters: [{ filter: { case: "nameFilter", value: { name: tag, method: OurTextFilterMethod.STARTS_WITH } } }],
+    });
+    expect(Object.fromEntries(listed.applications.map((a) => [a.applicationId, a.projectId]))).toEqual({
+      [here.applicationId]: projectId,
+      [there.applicationId]: otherProject,
+    });
+    // The older client gets the same application, without the field.
+    const old = (await apps.getApplication({ applicationId: here.applicationId })).application;
+    expect(old?.name).toBe(`${tag}-here`);
+    expect(old).not.toHaveProperty("projectId");
   });
 
   it("lists applications with project, name, state and type filters, sorting and pagination", async () => {

@@ -98,7 +98,7 @@ export const applicationDetail: Screen = (router) => {
     const projectId = form.get("project") ?? "";
     try {
       const { clientSecret } = await api.applications.generateClientSecret({ applicationId: ctx.params.id, projectId });
-      const located = await locateApplication(api, ctx.params.id, projectId);
+      const located = await locateApplication(api, ctx.params.id);
       secretPage(ctx, {
         title: "New client secret",
         heading: html`A new client secret for ${located?.app.name ?? ctx.params.id}`,
@@ -168,7 +168,7 @@ async function withApplication(
   show: (located: Located) => void | Promise<void>,
 ) {
   const { api, page } = ctx.state.console;
-  const located = await locateApplication(api, id, projectHint(ctx));
+  const located = await locateApplication(api, id);
   if (located) return await show(located);
   if (failure) {
     return page("That did not work", "/applications", html`<h1>That did not work</h1>${errorBox(failure.message)}`, failure.status);

@@ -83,7 +83,7 @@ export const applicationKeys =
           projectId,
           ...(expires ? { expirationDate: timestampFromDate(expires) } : {}),
         });
-        const located = await locateApplication(api, ctx.params.id, projectId);
+        const located = await locateApplication(api, ctx.params.id);
         const file = Buffer.from(created.keyDetails).toString("base64");
         ctx.state.console.page(
           "Key added",
@@ -116,10 +116,9 @@ export const applicationKeys =
   };
 
 async function removePage(ctx: ConsoleContext & { params: Record<string, string> }, failure?: Failure) {
-  const { api, csrfToken, page, form } = ctx.state.console;
+  const { api, csrfToken, page } = ctx.state.console;
   const { id, keyId } = ctx.params as { id: string; keyId: string };
-  const hint = ctx.method === "POST" ? (form.get("project") ?? "") : String(ctx.query.project ?? "");
-  const located = await locateApplication(api, id, hint);
+  const located = await locateApplication(api, id);
   const key = located ? await keyOf(ctx, keyId) : undefined;
   if (!located || !key) {
     const status = failure?.status ?? 404;

@@ -1,11 +1,9 @@
-// Finding an application's project. The API's Application message (ZITADEL's, wire-compatible)
-// carries no project id, yet every change names the project. So the console's links carry the
-// project (`?project=`, a hidden field in forms), which one call confirms; without it, the
-// projects the user sees are asked in turn.
+// Finding an application's project: the API's Application carries its project id (ZITADEL's
+// field 9). The console's links still carry the project (`?project=`, a hidden field in forms),
+// because every change of an app names its project.
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type Application, ApplicationState } from "../../generated/proto/zitadel/application/v2/application_pb.js";
-import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import { type Project, ProjectFieldName } from "../../generated/proto/zitadel/project/v2/query_pb.js";
 import type { ConsoleApi } from "../api.js";
 import { html } from "../html.js";
@@ -52,44 +50,11 @@ export const formatTime = (t: Timestamp | undefined) => (t ? `${timestampDate(t)
 export const isMissing = (error: unknown) =>
   error instanceof ConnectError && (error.code === Code.NotFound || error.code === Code.InvalidArgument);
 
-/** The projects the user sees, by name. */
-export async function* visibleProjects(api: ConsoleApi): AsyncGenerator<Project> {
-  for (let offset = 0n; ; offset += BigInt(MAX_PAGE)) {
-    const { projects } = await api.projects.listProjects({
-      pagination: { offset, limit: MAX_PAGE, asc: true },
-      sortingColumn: ProjectFieldName.NAME,
-    });
-    yield* projects;
-    if (projects.length < MAX_PAGE) return;
-  }
-}
-
 export async function projectById(api: ConsoleApi, projectId: string): Promise<Project | undefined> {
   try {
     return (await api.projects.getProject({ projectId })).project;
   } catch (error) {
     if (isMissing(error)) return undefined;
-    throw error;
-  }
-}
-
-/** The ids of a project's apps (whose name matches, when given); none when the user may not read it. */
-async function appIdsOf(api: ConsoleApi, projectId: string, name?: { name: string; method: TextFilterMethod }): Promise<Set<string>> {
-  const ids = new Set<string>();
-  try {
-    for (let offset = 0n; ; offset += BigInt(MAX_PAGE)) {
-      const { applications } = await api.applications.listApplications({
-        pagination: { offset, limit: MAX_PAGE, asc: true },
-        filters: [
-          { filter: { case: "projectIdFilter", value: { projectId } } },
-          ...(name ? [{ filter: { case: "nameFilter" as const, value: name } }] : []),
-        ],
-      });
-      for (const app of applications) ids.add(app.applicationId);
-      if (applications.length < MAX_PAGE) return ids;
-    }
-  } catch (error) {
-    if (isMissing(error)) return ids;
     throw error;
   }
 }
@@ -100,7 +65,7 @@ export interface Located {
 }
 
 /** The app and its project, or undefined when the user may not see it. */
-export async function locateApplication(api: ConsoleApi, applicationId: string, hint: string | undefined): Promise<Located | undefined> {
+export async function locateApplication(api: ConsoleApi, applicationId: string): Promise<Located | undefined> {
   let app: Application | undefined;
   try {
     app = (await api.applications.getApplication({ applicationId })).application;
@@ -108,18 +73,9 @@ export async function locateApplication(api: ConsoleApi, applicationId: string, 
     if (isMissing(error)) return undefined;
     throw error;
   }
-  if (!app) return undefined;
-  if (hint && (await appIdsOf(api, hint, exactly(app.name))).has(applicationId)) {
-    const project = await projectById(api, hint);
-    if (project) return { app, project };
-  }
-  for await (const project of visibleProjects(api)) {
-    if ((await appIdsOf(api, project.projectId, exactly(app.name))).has(applicationId)) return { app, project };
-  }
-  return undefined;
+  const project = app?.projectId ? await projectById(api, app.projectId) : undefined;
+  return app && project ? { app, project } : undefined;
 }
-
-const exactly = (name: string) => ({ name, method: TextFilterMethod.EQUALS });
 
 /** The projects the user sees, the first thousand by name (enough for a select). */
 export async function someProjects(api: ConsoleApi): Promise<Project[]> {
@@ -130,18 +86,17 @@ export async function someProjects(api: ConsoleApi): Promise<Project[]> {
   return projects;
 }
 
-/** The projects of the listed apps, found among `projects` with the list's search `q`. */
-export async function projectsOf(api: ConsoleApi, apps: Application[], q: string, projects: Project[]): Promise<Map<string, Project>> {
+/** The projects of the listed apps, by app id: from `known`, else asked once per project. */
+export async function projectsOf(api: ConsoleApi, apps: Application[], known: Project[]): Promise<Map<string, Project>> {
+  const byId = new Map(known.map((p) => [p.projectId, p]));
+  const missing = [...new Set(apps.map((a) => a.projectId))].filter((id) => id && !byId.has(id));
+  for (const project of await Promise.all(missing.map((id) => projectById(api, id)))) {
+    if (project) byId.set(project.projectId, project);
+  }
   const found = new Map<string, Project>();
-  const wanted = new Set(apps.map((a) => a.applicationId));
-  for (const project of projects) {
-    if (wanted.size === 0) break;
-    const named = q ? { name: q, method: TextFilterMethod.CONTAINS_IGNORE_CASE } : undefined;
-    for (const id of await appIdsOf(api, project.projectId, named)) {
-      if (!wanted.has(id)) continue;
-      found.set(id, project);
-      wanted.delete(id);
-    }
+  for (const app of apps) {
+    const project = byId.get(app.projectId);
+    if (project) found.set(app.applicationId, project);
   }
   return found;
 }

@@ -77,7 +77,7 @@ async function listPage(ctx: ConsoleContext) {
     );
   }
   const apps = response.applications;
-  const projectOf = filtered ? new Map(apps.map((a) => [a.applicationId, filtered])) : await projectsOf(api, apps, listing.q, projects);
+  const projectOf = filtered ? new Map(apps.map((a) => [a.applicationId, filtered])) : await projectsOf(api, apps, projects);
   const total = Number(response.pagination?.totalResult ?? 0);
   const row = (app: Application) => {
     const project = projectOf.get(app.applicationId);

@@ -143,7 +143,7 @@ interface Subject {
   changes(query: { sequence: bigint; limit: number; asc: boolean }): Promise<Change[]>;
 }
 
-const KINDS: Record<string, (api: ConsoleApi, id: string, query: ConsoleContext["query"]) => Promise<Subject | undefined>> = {
+const KINDS: Record<string, (api: ConsoleApi, id: string) => Promise<Subject | undefined>> = {
   async org(api, id) {
     const org = await findOrganization(api, id);
     if (!org) return undefined;
@@ -174,14 +174,11 @@ const KINDS: Record<string, (api: ConsoleApi, id: string, query: ConsoleContext[
         (await api.management.listProjectChanges({ projectId: project.projectId, query }, inOrganization(project.organizationId))).result,
     };
   },
-  async app(api, id, query) {
-    // An app is found within its project (v2's apps do not name theirs).
-    const projectId = first(query.project);
-    if (!projectId) return undefined;
-    const { project } = await api.projects.getProject({ projectId });
-    if (!project) return undefined;
+  async app(api, id) {
     const { application } = await api.applications.getApplication({ applicationId: id });
     if (!application) return undefined;
+    const { project } = await api.projects.getProject({ projectId: application.projectId });
+    if (!project) return undefined;
     return {
       title: `app ${application.name}`,
       orgId: project.organizationId,
@@ -202,18 +199,17 @@ async function objectTrail(ctx: ConsoleContext, kind: string, id: string) {
   const { api, page } = ctx.state.console;
   const find = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (!find) return page("Not found", "/audit", html`<h1>Not found</h1><p>There is no such page in the console.</p>`, 404);
-  const subject = await find(api, id, ctx.query).catch((error: unknown) => {
+  const subject = await find(api, id).catch((error: unknown) => {
     // A malformed id, like another tenant's object, is not found.
     const refused = refusal(error);
     if (refused.status === 400 || refused.status === 404) return undefined;
     throw error;
   });
   if (!subject) {
-    const hint = kind === "app" && !first(ctx.query.project) ? " An app's trail needs its project: open it from the app's page." : "";
     return page(
       "Not found",
       "/audit",
-      html`<p><a href="${BASE}">Audit trail</a></p><h1>Not found</h1><p>There is no ${KIND_NAMES[kind]} ${id} that you may see.${hint}</p>`,
+      html`<p><a href="${BASE}">Audit trail</a></p><h1>Not found</h1><p>There is no ${KIND_NAMES[kind]} ${id} that you may see.</p>`,
       404,
     );
   }
@@ -224,7 +220,6 @@ async function objectTrail(ctx: ConsoleContext, kind: string, id: string) {
   const payloads = await payloadsOf(api, id, entries);
   for (const entry of entries) entry.payload = payloads?.get(entry.sequence);
   const action = `${BASE}/${kind}/${encodeURIComponent(id)}`;
-  const params: Record<string, string> = kind === "app" ? { project: first(ctx.query.project) } : {};
   page(
     `Audit trail of ${subject.title}`,
     "/audit",
@@ -232,7 +227,7 @@ async function objectTrail(ctx: ConsoleContext, kind: string, id: string) {
 <h1>Audit trail of ${subject.title}</h1>
 ${payloads ? "" : html`<p class="muted">What changed in each entry is shown to instance administrators.</p>`}
 ${trailTable(entries, { resourceColumn: false, payloads: Boolean(payloads) })}
-${trailPager(action, entries, got, params)}`,
+${trailPager(action, entries, got, {})}`,
   );
 }
 
