@@ -14,19 +14,29 @@ export type ImpactChange = NonNullable<MessageInitShape<typeof PreviewImpactRequ
 
 const PAGE = 50;
 
-/** The "Who loses access" section of a confirmation page, its entries paged by `?impact=N`. */
-export async function impactSection(ctx: ConsoleContext, change: ImpactChange): Promise<Html> {
-  const { api } = ctx.state.console;
+type Preview = Awaited<ReturnType<ConsoleContext["state"]["console"]["api"]["access"]["previewImpact"]>>;
+
+/** A preview's page, or why the API refused it (the change would be refused for the same reason). */
+export type Previewed = { preview: Preview; page: number } | { refused: string };
+
+/** Asks the API for the page of the preview that `?impact=N` names. */
+export async function previewImpact(ctx: ConsoleContext, change: ImpactChange): Promise<Previewed> {
   const raw = Number.parseInt(typeof ctx.query.impact === "string" ? ctx.query.impact : "1", 10);
   const page = Number.isSafeInteger(raw) && raw > 0 && raw <= 10_000 ? raw : 1;
-  let preview: Awaited<ReturnType<typeof api.access.previewImpact>>;
   try {
-    preview = await api.access.previewImpact({ change, offset: (page - 1) * PAGE, limit: PAGE });
+    return { preview: await ctx.state.console.api.access.previewImpact({ change, offset: (page - 1) * PAGE, limit: PAGE }), page };
   } catch (error) {
     const described = describeApiError(error);
     if (!described || described.status === 401 || !(error instanceof ConnectError)) throw error;
-    return section(html`${errorBox(`The impact could not be previewed: ${described.message}`)}`);
+    return { refused: described.message };
   }
+}
+
+/** The "Who loses access" section of a confirmation page, its entries paged by `?impact=N`. */
+export async function impactSection(ctx: ConsoleContext, change: ImpactChange | Previewed): Promise<Html> {
+  const previewed = "refused" in change || "preview" in change ? change : await previewImpact(ctx, change);
+  if ("refused" in previewed) return section(html`${errorBox(`The impact could not be previewed: ${previewed.refused}`)}`);
+  const { preview, page } = previewed;
   if (preview.totalEntries === 0) {
     return section(html`<p role="status">Nobody loses access, a role or an app through this change.</p>`);
   }
@@ -60,7 +70,7 @@ const section = (content: Html) =>
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
-function losses(e: Awaited<ReturnType<ConsoleContext["state"]["console"]["api"]["access"]["previewImpact"]>>["entries"][number]) {
+function losses(e: Preview["entries"][number]) {
   const parts: Html[] = [];
   if (e.losesAccess) parts.push(html`<strong>sign-in to the project</strong>`);
   if (e.lostRoles.length > 0) parts.push(html`roles ${[...new Set(e.lostRoles.map((r) => r.roleKey))].join(", ")}`);

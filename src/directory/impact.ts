@@ -2,7 +2,7 @@
 // change in a transaction and rolls it back, and the reads that compare before and after (who may
 // be affected, their access snapshots, the projects' available apps).
 import { appAvailable } from "../access/policy.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { UserOnProject } from "./access-snapshots.js";
 import type { Tx } from "./context.js";
 
@@ -57,20 +57,28 @@ export const MAX_IMPACT_PAIRS = 100_000;
  * organization; or the project requires neither. A superset: the before/after comparison decides.
  */
 export async function impactPairs(tx: Tx, scope: ImpactScope): Promise<UserOnProject[]> {
-  const projectIds = [...(scope.projectIds ?? [])];
-  const userIds = [...(scope.userIds ?? [])];
-  const orgIds = [...(scope.orgIds ?? [])];
-  return tx.$queryRaw<UserOnProject[]>`
-    SELECT u."id" AS "userId", p."id" AS "projectId"
-    FROM "Project" p JOIN "User" u
-      ON p."id" = ANY(${projectIds}::text[]) OR u."id" = ANY(${userIds}::text[]) OR u."orgId" = ANY(${orgIds}::text[])
-    WHERE EXISTS (SELECT 1 FROM "Authorization" a WHERE a."userId" = u."id" AND a."projectId" = p."id")
+  // Three selects joined by UNION rather than one join on an OR, so each scope is read by its index:
+  // an OR join may make the planner walk every user × project pair.
+  const mayPass = Prisma.sql`(
+      EXISTS (SELECT 1 FROM "Authorization" a WHERE a."userId" = u."id" AND a."projectId" = p."id")
       OR (NOT p."authorizationRequired" AND NOT p."projectAccessRequired")
       OR (NOT p."authorizationRequired" AND (
         u."orgId" = p."orgId"
         OR EXISTS (SELECT 1 FROM "ProjectGrant" g WHERE g."projectId" = p."id" AND g."grantedOrgId" = u."orgId")
-      ))
-    ORDER BY u."id", p."id"
+      )))`;
+  const selects = [
+    scope.projectIds?.length ? Prisma.sql`p."id" = ANY(${[...scope.projectIds]}::text[])` : undefined,
+    scope.userIds?.length ? Prisma.sql`u."id" = ANY(${[...scope.userIds]}::text[])` : undefined,
+    scope.orgIds?.length ? Prisma.sql`u."orgId" = ANY(${[...scope.orgIds]}::text[])` : undefined,
+  ].flatMap((inScope) =>
+    inScope
+      ? [Prisma.sql`SELECT u."id" AS "userId", p."id" AS "projectId" FROM "Project" p CROSS JOIN "User" u WHERE ${inScope} AND ${mayPass}`]
+      : [],
+  );
+  if (selects.length === 0) return [];
+  return tx.$queryRaw<UserOnProject[]>`
+    SELECT "userId", "projectId" FROM (${Prisma.join(selects, " UNION ")}) pairs
+    ORDER BY "userId", "projectId"
     LIMIT ${MAX_IMPACT_PAIRS + 1}`;
 }
 

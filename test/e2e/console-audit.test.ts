@@ -136,13 +136,7 @@ describe("the console's audit trail", () => {
     // The secret's hash is never in a payload.
     expect(await admin.getByRole("main").textContent()).not.toMatch(/secretHash|clientSecret/);
 
-    for (const url of [
-      "audit/app/123456789012345678",
-      "audit/user/123",
-      "audit/project/abc",
-      "audit/org/%0a",
-      `audit/group/${orgId}`,
-    ]) {
+    for (const url of ["audit/app/123456789012345678", "audit/user/123", "audit/project/abc", "audit/org/%0a", `audit/group/${orgId}`]) {
       const response = await admin.goto(`${api().url}/ui/console/${url}`);
       expect(response?.status(), url).toBe(404);
     }

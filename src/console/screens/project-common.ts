@@ -13,7 +13,7 @@ import {
 import type { ConsoleApi } from "../api.js";
 import { type Html, html, type Value } from "../html.js";
 import { CONSOLE } from "../layout.js";
-import { type ImpactChange, impactSection } from "../impact.js";
+import { type ImpactChange, impactSection, type Previewed } from "../impact.js";
 import type { ConsoleContext } from "../screen.js";
 import { csrfField, errorBox, type Listing, PAGE_SIZE, readListing } from "../ui.js";
 import { refusal } from "./organizations.js";
@@ -225,7 +225,7 @@ export async function confirmPage(
     action: string;
     button: string;
     error?: Failure;
-    impact?: ImpactChange;
+    impact?: ImpactChange | Previewed;
     fields?: [string, string][];
   },
 ) {

@@ -15,6 +15,7 @@ import type { ConsoleApi } from "../api.js";
 import { type Html, html } from "../html.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, errorBox, notice, textField } from "../ui.js";
+import { type Previewed, previewImpact } from "../impact.js";
 import {
   aboutOrganization,
   confirmPage,
@@ -56,11 +57,8 @@ export const projectGrants: Screen = (router) => {
       const dropped = found.grant.grantedRoleKeys.filter((key) => !roleKeys.includes(key));
       // Input the change itself would refuse goes straight to it, to be shown on the form.
       const change = { projectId: ctx.params.id, grantedOrganizationId: ctx.params.org, roleKeys };
-      const previewable = await api.access.previewImpact({ change: { case: "updateProjectGrant", value: change }, limit: 1 }).then(
-        () => true,
-        () => false,
-      );
-      if (dropped.length > 0 && previewable) return narrowGrantPage(ctx, found, roleKeys, dropped);
+      const previewed = dropped.length > 0 ? await previewImpact(ctx, { case: "updateProjectGrant", value: change }) : undefined;
+      if (previewed && "preview" in previewed) return narrowGrantPage(ctx, found, roleKeys, dropped, previewed);
     }
     try {
       await api.projects.updateProjectGrant({ projectId: ctx.params.id, grantedOrganizationId: ctx.params.org, roleKeys });
@@ -330,13 +328,11 @@ async function narrowGrantPage(
   { project, grant }: NonNullable<Awaited<ReturnType<typeof projectAndGrant>>>,
   roleKeys: string[],
   dropped: string[],
+  previewed: Previewed,
 ) {
   const path = projectPath(project.projectId, "grants", grant.grantedOrganizationId);
   await confirmPage(ctx, {
-    impact: {
-      case: "updateProjectGrant",
-      value: { projectId: project.projectId, grantedOrganizationId: grant.grantedOrganizationId, roleKeys },
-    },
+    impact: previewed,
     title: `Narrow the grant to ${grant.grantedOrganizationName}?`,
     back: { href: path, label: `${project.name} granted to ${grant.grantedOrganizationName}` },
     what: html`<p>The grant of ${project.name} to ${grant.grantedOrganizationName} will no longer include ${roleKeyList(dropped)}. These roles are taken out of every authorization ${grant.grantedOrganizationName} gave under the grant.</p>`,
