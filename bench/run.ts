@@ -378,7 +378,7 @@ async function measureConsole(b: Bench): Promise<NonNullable<Results["console"]>
     // A project crowded with authorizations (seed.ts names the ten "Bench Ten <i>"), and the seeded
     // project with the two apps.
     const project = { id: b.scene.tenProjects.projectIds[0]!, name: "Bench Ten 0" };
-    const pages = consolePages(project, b.scene.projectId);
+    const pages = consolePages(project, b.scene.projectId, { id: b.scene.tenProjects.orgId });
     await verifyPages(client, jar, pages);
     const warmup = 2;
     progress(`(console) ${pages.length} pages × ${settings.consoleSamples} GETs (after ${warmup} unmeasured), one at a time, taking turns`);

@@ -173,7 +173,7 @@ export async function measurePages(
 }
 
 /** The pages measured: the main screens, on the filled directory. */
-export function consolePages(project: { id: string; name: string }, appsProjectId: string): ConsolePage[] {
+export function consolePages(project: { id: string; name: string }, appsProjectId: string, org: { id: string }): ConsolePage[] {
   return [
     { name: "overview", path: `${CONSOLE}/`, check: expectPage("Welcome", /on the whole instance/) },
     { name: "organizations", path: `${CONSOLE}/organizations`, check: expectPage("Organizations", totalAtLeast(10)) },
@@ -192,5 +192,17 @@ export function consolePages(project: { id: string; name: string }, appsProjectI
     },
     { name: "administrators", path: `${CONSOLE}/administrators`, check: expectPage("Administrators", totalAtLeast(100)) },
     { name: "audit", path: `${CONSOLE}/audit`, check: expectPage("Audit trail", /\.created/) },
+    // Confirmation pages with the impact preview (a dry run of the change, rolled back): the crowded
+    // project, whose 1,000 users lose it; and the organization of those users and of ten projects.
+    {
+      name: "deactivate a project: preview",
+      path: `${CONSOLE}/projects/${project.id}/deactivate`,
+      check: expectPage(`Deactivate ${project.name}?`, /<strong>\d{4} users would lose something/),
+    },
+    {
+      name: "deactivate an org: preview",
+      path: `${CONSOLE}/organizations/${org.id}/deactivate`,
+      check: expectPage("Deactivate", /<strong>\d{4} users would lose something/),
+    },
   ];
 }

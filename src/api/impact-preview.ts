@@ -43,7 +43,11 @@ export function impactPreview(deps: ApiDeps) {
       }
       const before = await holdings(tx, pairs);
       await plan.perform();
-      const after = await holdings(tx, pairs);
+      // Who holds nothing before has nothing to lose: only the others are read again.
+      const after = await holdings(
+        tx,
+        pairs.filter(({ userId, projectId }) => before.byPair.get(`${userId}\n${projectId}`) !== NOTHING),
+      );
       const losses = pairs.flatMap(({ userId, projectId }) => {
         const key = `${userId}\n${projectId}`;
         const loss = lossBetween(before.byPair.get(key) ?? NOTHING, after.byPair.get(key) ?? NOTHING);

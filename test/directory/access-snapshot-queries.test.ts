@@ -10,7 +10,13 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideAccess, type SnapshotAuthorization } from "../../src/access/decide.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
-import { loadProjectAccess, loadProjectsAccess, loadUserProfile, type ProjectAccess } from "../../src/directory/access-snapshots.js";
+import {
+  loadAccessMatrix,
+  loadProjectAccess,
+  loadProjectsAccess,
+  loadUserProfile,
+  type ProjectAccess,
+} from "../../src/directory/access-snapshots.js";
 import { createAuthorization, deactivateAuthorization } from "../../src/directory/authorizations.js";
 import type { DirectoryContext } from "../../src/directory/context.js";
 import { deactivateOrganization } from "../../src/directory/organizations.js";
@@ -199,6 +205,14 @@ const UNKNOWN = "100000000000000001";
 async function expectSameAsLegacy(prisma: PrismaClient, s: Scene) {
   const userIds = [...Object.values(s.users).map((u) => u.id), UNKNOWN];
   const projectIds = [...Object.values(s.projects).map((p) => p.id), UNKNOWN];
+  // The impact preview's matrix, every pair at once (one twice): the same snapshots, no unknown ids.
+  const pairs = userIds.flatMap((userId) => projectIds.map((projectId) => ({ userId, projectId })));
+  const matrix = await loadAccessMatrix(prisma, [...pairs, pairs[0]!]);
+  expect(matrix.has(UNKNOWN)).toBe(false);
+  for (const { userId, projectId } of pairs) {
+    const expected = normalized(await legacy.projectAccess(prisma, userId, projectId));
+    expect(normalized(matrix.get(userId)?.get(projectId) ?? null), `matrix: ${userId} on ${projectId}`).toEqual(expected);
+  }
   for (const userId of userIds) {
     const batch = await loadProjectsAccess(prisma, userId, projectIds);
     expect([...batch.keys()]).toEqual(projectIds);
