@@ -186,6 +186,13 @@ describe("the console's authorizations", () => {
     await roles.getByLabel("reader").uncheck();
     await roles.getByLabel("writer").check();
     await admin.getByRole("button", { name: "Save roles" }).click();
+    // reader goes: first a confirmation page whose preview names ann losing it; nothing changed yet.
+    expect(await heading(admin)).toBe("Take roles away?");
+    const impact = await admin.locator("#impact").textContent();
+    expect(impact).toContain(ann.username);
+    expect(impact).toMatch(/roles reader/);
+    expect((await stored())?.roleKeys).toEqual(["reader"]);
+    await admin.getByRole("button", { name: "Save roles" }).click();
     expect(await admin.getByRole("status").textContent()).toBe("The roles were saved.");
     expect((await stored())?.roleKeys).toEqual(["writer"]);
 

@@ -2,6 +2,7 @@
 // owner or by an organization the project is granted to (docs/rules.md#authorizations). Listed
 // with search (login name, across organizations) and filters, created in two steps (user and
 // project, then roles), opened, their roles changed, (de)activated and deleted.
+import type { ConsoleApi } from "../api.js";
 import { organizationNames } from "../lookups.js";
 import { TextFilterMethod } from "../../generated/proto/zitadel/filter/v2/filter_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -13,7 +14,7 @@ import {
 import { type Html, html } from "../html.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, ConsoleState, Screen } from "../screen.js";
-import { impactSection } from "../impact.js";
+import { impactSection, type Previewed, previewImpact } from "../impact.js";
 import { csrfField, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
 import {
   type FoundUser,
@@ -73,6 +74,15 @@ export const authorizations: Screen = (router) => {
   router.post("/authorizations/:id/roles", async (ctx) => {
     const { api, form } = ctx.state.console;
     const roleKeys = form.getAll("roleKeys");
+    // Taking roles away is confirmed first, on a page that previews who loses what. Input the
+    // change would refuse (its preview is refused too) goes straight to it, to be shown on the form.
+    if (form.get("confirmed") !== "yes") {
+      const a = await findAuthorization(api, ctx.params.id);
+      if (a && !a.roles.every((r) => roleKeys.includes(r.key))) {
+        const previewed = await previewImpact(ctx, { case: "updateAuthorization", value: { id: a.id, roleKeys } });
+        if ("preview" in previewed) return narrowPage(ctx, a, roleKeys, previewed);
+      }
+    }
     try {
       await api.authorizations.updateAuthorization({ id: ctx.params.id, roleKeys });
       ctx.status = 303;
@@ -342,14 +352,7 @@ ${checkboxGroup(
 async function withAuthorization(ctx: ConsoleContext, show: (a: Authorization) => Promise<void>, failed?: Failure) {
   const { api, page } = ctx.state.console;
   const id = ctx.params.id ?? "";
-  const found = ID.test(id)
-    ? (
-        await api.authorizations.listAuthorizations({
-          pagination: { limit: 1 },
-          filters: [{ filter: { case: "authorizationIds", value: { ids: [id] } } }],
-        })
-      ).authorizations[0]
-    : undefined;
+  const found = await findAuthorization(api, id);
   if (!found && failed) return refusedPage(ctx, "/authorizations", failed);
   if (!found) {
     return page(
@@ -360,6 +363,16 @@ async function withAuthorization(ctx: ConsoleContext, show: (a: Authorization) =
     );
   }
   await show(found);
+}
+
+/** The authorization, when the caller may see it. */
+async function findAuthorization(api: ConsoleApi, id: string | undefined): Promise<Authorization | undefined> {
+  if (!id || !ID.test(id)) return undefined;
+  const { authorizations } = await api.authorizations.listAuthorizations({
+    pagination: { limit: 1 },
+    filters: [{ filter: { case: "authorizationIds", value: { ids: [id] } } }],
+  });
+  return authorizations[0];
 }
 
 const NOTICES: Record<string, string> = {
@@ -449,6 +462,27 @@ ${csrfField(csrfToken)}
 }
 
 /** Asks to confirm a deletion or deactivation, showing what the user loses (the impact preview). */
+async function narrowPage(ctx: ConsoleContext, a: Authorization, roleKeys: string[], previewed: Previewed) {
+  const state = ctx.state.console;
+  const dropped = a.roles.filter((r) => !roleKeys.includes(r.key)).map((r) => r.key);
+  state.page(
+    "Take roles away",
+    "/authorizations",
+    html`<p><a href="${BASE}/${a.id}">Back to the authorization</a></p>
+<h1>Take roles away?</h1>
+${summary(a, await userOrganizationName(state, a))}
+<p>The authorization will no longer hold ${dropped.join(", ")}${roleKeys.length > 0 ? html`; it keeps ${roleKeys.join(", ")}` : html`, and holds no role`}.</p>
+${await impactSection(ctx, previewed)}
+<form method="post" action="${BASE}/${a.id}/roles">
+${csrfField(state.csrfToken)}
+<input type="hidden" name="confirmed" value="yes">
+${roleKeys.map((key) => html`<input type="hidden" name="roleKeys" value="${key}">`)}
+<div class="actions"><button type="submit" class="danger">Save roles</button>
+<a href="${BASE}/${a.id}">Cancel</a></div>
+</form>`,
+  );
+}
+
 async function confirmPage(ctx: ConsoleContext, a: Authorization, change: "delete" | "deactivate", failed?: Failure) {
   const state = ctx.state.console;
   const verb = change === "delete" ? "Delete" : "Deactivate";
