@@ -59,12 +59,6 @@ const NOTICES: Record<string, string> = {
   "key-removed": "The key was removed.",
 };
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
-
-/** The project a request names: the form's on a post, the link's otherwise. */
-export const projectHint = (ctx: ConsoleContext) =>
-  ctx.method === "POST" ? (ctx.state.console.form.get("project") ?? "") : first(ctx.query.project);
-
 export const applicationDetail: Screen = (router) => {
   router.get("/applications/:id", (ctx) => detailPage(ctx, ctx.params.id));
 
