@@ -188,6 +188,10 @@ describe("the console's authorizations", () => {
     await admin.getByRole("button", { name: "Save roles" }).click();
     // reader goes: first a confirmation page whose preview names ann losing it; nothing changed yet.
     expect(await heading(admin)).toBe("Take roles away?");
+    for (const width of [390, 1280]) {
+      await admin.setViewportSize({ width, height: 844 });
+      await admin.screenshot({ path: path.join(SCREENSHOTS, `console-authorizations-narrow-${width}.png`), fullPage: true });
+    }
     const impact = await admin.locator("#impact").textContent();
     expect(impact).toContain(ann.username);
     expect(impact).toMatch(/roles reader/);
