@@ -7,7 +7,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { PreviewImpactRequestSchema } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleContext } from "./screen.js";
-import { describeApiError, errorBox } from "./ui.js";
+import { csrfField, describeApiError, errorBox } from "./ui.js";
 
 /** The change to preview, as the API names it (a oneof case of PreviewImpactRequest.change). */
 export type ImpactChange = NonNullable<MessageInitShape<typeof PreviewImpactRequestSchema>["change"]>;
@@ -32,8 +32,12 @@ export async function previewImpact(ctx: ConsoleContext, change: ImpactChange): 
   }
 }
 
-/** The "Who loses access" section of a confirmation page, its entries paged by `?impact=N`. */
-export async function impactSection(ctx: ConsoleContext, change: ImpactChange | Previewed): Promise<Html> {
+/**
+ * The "Who loses access" section of a confirmation page, its entries paged by `?impact=N`. A page
+ * that answers a form (narrowing a grant or an authorization) has no address to link to: its
+ * pager posts the form's `repost` fields again instead, which shows the page again, changing nothing.
+ */
+export async function impactSection(ctx: ConsoleContext, change: ImpactChange | Previewed, repost?: [string, string][]): Promise<Html> {
   const previewed = "refused" in change || "preview" in change ? change : await previewImpact(ctx, change);
   if ("refused" in previewed) return section(html`${errorBox(`The impact could not be previewed: ${previewed.refused}`)}`);
   const { preview, page } = previewed;
@@ -50,11 +54,17 @@ export async function impactSection(ctx: ConsoleContext, change: ImpactChange | 
   );
   const from = (page - 1) * PAGE + 1;
   const to = from + preview.entries.length - 1;
-  const link = (n: number) => {
+  const target = (n: number) => {
     const query = new URLSearchParams(ctx.querystring);
     query.set("impact", String(n));
     return `${ctx.path}?${query.toString()}#impact`;
   };
+  const link = (n: number, label: string) =>
+    repost
+      ? html`<form method="post" action="${target(n)}">${csrfField(ctx.state.console.csrfToken)}${repost.map(
+          ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+        )}<button type="submit" class="link">${label}</button></form>`
+      : html`<a href="${target(n)}">${label}</a>`;
   return section(html`<p role="status"><strong>${count(preview.affectedUsers, "user")} would lose something</strong>;
 ${preview.usersLosingAccess} of them could no longer sign in to a project.</p>
 <table class="responsive">
@@ -62,7 +72,7 @@ ${preview.usersLosingAccess} of them could no longer sign in to a project.</p>
 <thead><tr><th scope="col">User</th><th scope="col">Organization</th><th scope="col">Project</th><th scope="col">Loses</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
-<nav class="pager" aria-label="Affected users">${page > 1 ? html`<a href="${link(page - 1)}">Previous</a>` : ""}${to < preview.totalEntries ? html`<a href="${link(page + 1)}">Next</a>` : ""}</nav>`);
+<nav class="pager" aria-label="Affected users">${page > 1 ? link(page - 1, "Previous") : ""}${to < preview.totalEntries ? link(page + 1, "Next") : ""}</nav>`);
 }
 
 const section = (content: Html) =>

@@ -472,7 +472,11 @@ async function narrowPage(ctx: ConsoleContext, a: Authorization, roleKeys: strin
 <h1>Take roles away?</h1>
 ${summary(a, await userOrganizationName(state, a))}
 <p>The authorization will no longer hold ${dropped.join(", ")}${roleKeys.length > 0 ? html`; it keeps ${roleKeys.join(", ")}` : html`, and holds no role`}.</p>
-${await impactSection(ctx, previewed)}
+${await impactSection(
+  ctx,
+  previewed,
+  roleKeys.map((key) => ["roleKeys", key]),
+)}
 <form method="post" action="${BASE}/${a.id}/roles">
 ${csrfField(state.csrfToken)}
 <input type="hidden" name="confirmed" value="yes">

@@ -227,10 +227,12 @@ export async function confirmPage(
     error?: Failure;
     impact?: ImpactChange | Previewed;
     fields?: [string, string][];
+    /** For a page that answers a form: the fields the preview's pager posts again. */
+    repost?: [string, string][];
   },
 ) {
   const { csrfToken, page } = ctx.state.console;
-  const impact = options.impact ? await impactSection(ctx, options.impact) : "";
+  const impact = options.impact ? await impactSection(ctx, options.impact, options.repost) : "";
   const fields = (options.fields ?? []).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   page(
     options.title,

@@ -339,6 +339,7 @@ async function narrowGrantPage(
     action: path,
     button: "Narrow grant",
     fields: [["confirmed", "yes"], ...roleKeys.map((key): [string, string] => ["roleKeys", key])],
+    repost: roleKeys.map((key) => ["roleKeys", key]),
   });
 }
 
