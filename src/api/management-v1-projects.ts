@@ -126,6 +126,16 @@ export function managementV1Projects(deps: ApiDeps): Impl {
       );
       return { grantedProject: toGrantedProject(grant) };
     },
+    async listGrantedProjectRoles(req, ctx) {
+      const { grant, roles } = await ops.listGrantedProjectRoles(ctx, {
+        projectId: req.projectId,
+        grantId: req.grantId,
+        grantedOrganizationId: orgOf(ctx),
+        pagination: listQuery(req.query),
+        ...readRoleQueries(req.queries),
+      });
+      return { details: listDetails(roles), result: roles.items.map((r) => toRole(r, grant.project.orgId)) };
+    },
     async addProject(req, ctx) {
       const project = await ops.createProject(ctx, {
         organizationId: "",

@@ -129,6 +129,28 @@ export function projectOperations(deps: ApiDeps, { projectIdField, withinContext
       await grants.deleteProjectGrant(c.dir, input);
     },
 
+    /** A grant's roles, for whoever sees the grant (the granted organization's administrators too). */
+    async listGrantedProjectRoles(
+      ctx: HandlerContext,
+      input: { projectId: string; grantId: string; grantedOrganizationId: string } & Omit<
+        projects.ListProjectRolesInput,
+        "projectId" | "keys"
+      >,
+    ): Promise<{ grant: grants.ProjectGrantRow; roles: Page<projects.ProjectRole> }> {
+      const c = call(ctx);
+      const { projectId, grantId, grantedOrganizationId, ...rest } = input;
+      const [grant] = (
+        await grants.listProjectGrants(c.dir, {
+          ids: [requireId("grantId", grantId)],
+          projectIds: [requireId("projectId", projectId)],
+          grantedOrganizationId,
+          visibleTo: visibilityOf(c.principal),
+        })
+      ).items;
+      if (!grant) throw notFound("project grant", grantId);
+      return { grant, roles: await projects.listProjectRoles(c.dir, { ...rest, projectId: grant.projectId, keys: grant.roleKeys }) };
+    },
+
     listProjectGrants(ctx: HandlerContext, input: Omit<grants.ListProjectGrantsInput, "visibleTo">): Promise<Page<grants.ProjectGrantRow>> {
       const c = call(ctx);
       return grants.listProjectGrants(c.dir, { ...input, visibleTo: visibilityOf(c.principal) });

@@ -370,6 +370,8 @@ export interface ListProjectRolesInput {
   sortBy?: ProjectRoleSort | undefined;
   key?: TextFilter | undefined;
   displayName?: TextFilter | undefined;
+  /** Only these keys (a grant's). */
+  keys?: readonly string[] | undefined;
 }
 
 const ROLE_SORT = { key: "key", displayName: "displayName", creationDate: "createdAt", changeDate: "updatedAt" } as const;
@@ -381,7 +383,10 @@ export async function listProjectRoles(ctx: DirectoryContext, input: ListProject
     optionalEnum("sortingColumn", input.sortBy, ["key", "displayName", "creationDate", "changeDate"] as const) ?? "creationDate";
   const where = {
     projectId,
-    ...(input.key ? { key: textWhere("roleKeyFilter", input.key) } : {}),
+    AND: [
+      ...(input.key ? [{ key: textWhere("roleKeyFilter", input.key) }] : []),
+      ...(input.keys ? [{ key: { in: [...input.keys] } }] : []),
+    ],
     ...(input.displayName ? { displayName: textWhere("displayNameFilter", input.displayName) } : {}),
   };
   const direction = asc ? "asc" : "desc";

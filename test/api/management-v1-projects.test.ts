@@ -166,6 +166,22 @@ describe("zitadel.management.v1 projects over gRPC (@zitadel/node createManageme
     const granted = await partnerMgmt.listGrantedProjects({ queries: [] });
     expect(granted.result).toEqual([expect.objectContaining({ ...expected, grantedRoleKeys: ["a"] })]);
     expect((await partnerMgmt.getGrantedProjectByID({ projectId, grantId })).grantedProject?.grantId).toBe(grantId);
+    // The grant's roles only (a, not b), the project's owner as their resource owner, with v1's queries.
+    const grantedRoles = await partnerMgmt.listGrantedProjectRoles({ projectId, grantId, queries: [] });
+    expect(grantedRoles.result.map((r) => [r.key, r.displayName, r.details?.resourceOwner])).toEqual([["a", "a", owner.id]]);
+    expect(Number(grantedRoles.details?.totalResult)).toBe(1);
+    const byKey = (key: string) => [{ keyQuery: { key } }];
+    expect((await partnerMgmt.listGrantedProjectRoles({ projectId, grantId, queries: byKey("b") })).result).toEqual([]);
+    // Nobody else sees them: not the owner in its own context (no grant to it), nor a third organization.
+    expect(await codeOf(mgmt.listGrantedProjectRoles({ projectId, grantId, queries: [] }, inOrg(owner.id)))).toBe("NotFound");
+    const stranger = await newOrg();
+    const { token: strangerToken } = await makeCaller(dir(), stranger.id, [
+      { resource: { organizationId: stranger.id }, roles: ["ORG_OWNER"] },
+    ]);
+    expect(await codeOf(management(strangerToken).listGrantedProjectRoles({ projectId, grantId, queries: [] }))).toBe("NotFound");
+    expect(await codeOf(management(strangerToken).listGrantedProjectRoles({ projectId, grantId, queries: [] }, inOrg(partner.id)))).toBe(
+      "NotFound",
+    );
     // ...but cannot manage it, nor reach the owner's context.
     expect(await codeOf(partnerMgmt.updateProjectGrant({ projectId, grantId, roleKeys: ["a", "b"] }))).toBe("NotFound");
     expect(await codeOf(partnerMgmt.getProjectByID({ id: projectId }, inOrg(owner.id)))).toBe("NotFound");
