@@ -6,6 +6,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import { holdingOf, type Holding, lossBetween, NOTHING } from "../access/impact.js";
+import { canManageProject } from "../access/permissions.js";
+import { decideUserOperation } from "../access/user-administration.js";
 import { loadAccessMatrix, type UserOnProject } from "../directory/access-snapshots.js";
 import { failedPrecondition, invalidArgument, notFound } from "../directory/errors.js";
 import { availableApps, describeImpact, dryRun, type ImpactScope, impactPairs, MAX_IMPACT_PAIRS } from "../directory/impact.js";
@@ -14,7 +16,7 @@ import { requireId } from "../directory/validate.js";
 import type { PreviewImpactRequest, PreviewImpactResponseSchema } from "../generated/proto/rolegate/access/v1/access_service_pb.js";
 import { appOperations } from "./app-operations.js";
 import { authorizationOperations } from "./authorization-operations.js";
-import type { ApiDeps } from "./context.js";
+import { type ApiDeps, callOf } from "./context.js";
 import { organizationOperations } from "./organization-operations.js";
 import { projectOperations } from "./project-operations.js";
 import { userOperations } from "./user-operations.js";
@@ -34,9 +36,15 @@ export function impactPreview(deps: ApiDeps) {
     const limit = req.limit === 0 ? DEFAULT_LIMIT : req.limit;
     if (limit > MAX_LIMIT) throw invalidArgument("limit", `at most ${MAX_LIMIT}`);
     if (!req.change.case) throw invalidArgument("change", "name the change to preview");
+    const { principal } = callOf(deps, ctx);
     return dryRun(deps.prisma, async (dry, tx) => {
       // The operations on the dry run's client; nothing is announced to the caches.
       const plan = await planOf(req.change, tx, { ...deps, prisma: dry, directoryChanged: undefined, keysChanged: undefined }, ctx);
+      // The change is tried first and undone to a savepoint: a caller who may not make it gets its
+      // error before anything is read for them.
+      await tx.$executeRawUnsafe("SAVEPOINT before_change");
+      await plan.perform();
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT before_change");
       const pairs = await impactPairs(tx, plan.scope);
       if (pairs.length > MAX_IMPACT_PAIRS) {
         throw failedPrecondition(`this change reaches more than ${MAX_IMPACT_PAIRS} user × project pairs: too many to preview`);
@@ -48,6 +56,8 @@ export function impactPreview(deps: ApiDeps) {
         tx,
         pairs.filter(({ userId, projectId }) => before.byPair.get(`${userId}\n${projectId}`) !== NOTHING),
       );
+      // Names as they were: a deleted user is still named, and read rights are judged before the change.
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT before_change");
       const losses = pairs.flatMap(({ userId, projectId }) => {
         const key = `${userId}\n${projectId}`;
         const loss = lossBetween(before.byPair.get(key) ?? NOTHING, after.byPair.get(key) ?? NOTHING);
@@ -65,18 +75,25 @@ export function impactPreview(deps: ApiDeps) {
         usersLosingAccess: new Set(losses.filter((l) => l.losesAccess).map((l) => l.userId)).size,
         totalEntries: losses.length,
         entries: page.map((l) => {
-          const user = names.users.get(l.userId);
+          // Counted for everyone, named only for the caller's eyes: a user the caller may not read,
+          // or a project it does not manage, stays anonymous (another tenant's data).
+          const found = names.users.get(l.userId);
+          const readable = found && decideUserOperation(principal, { userId: found.id, orgId: found.orgId, roles: [] }, "read").allowed;
+          const user = readable ? found : undefined;
+          const project = names.projects.get(l.projectId);
+          const shown = project && canManageProject(principal, project) ? project : undefined;
           return {
-            userId: l.userId,
+            userId: user?.id ?? "",
             loginName: user?.loginName ?? "",
-            displayName: user?.displayName ?? "",
+            displayName: user?.displayName ?? "a user of another organization",
             organizationId: user?.orgId ?? "",
             organizationName: user?.orgName ?? "",
-            projectId: l.projectId,
-            projectName: names.projects.get(l.projectId) ?? "",
+            projectId: shown?.id ?? "",
+            projectName: shown?.name ?? "a project of another organization",
             losesAccess: l.losesAccess,
-            lostRoles: l.lostRoles,
-            lostApps: l.lostApps.map((id) => {
+            // Another tenant's project keeps its roles and apps to itself.
+            lostRoles: shown ? l.lostRoles : [],
+            lostApps: (shown ? l.lostApps : []).map((id) => {
               const app = apps.get(id);
               return { applicationId: id, name: app?.name ?? "", clientId: app?.clientId ?? "" };
             }),

@@ -85,5 +85,7 @@ function losses(e: Preview["entries"][number]) {
   if (e.losesAccess) parts.push(html`<strong>sign-in to the project</strong>`);
   if (e.lostRoles.length > 0) parts.push(html`roles ${[...new Set(e.lostRoles.map((r) => r.roleKey))].join(", ")}`);
   if (e.lostApps.length > 0) parts.push(html`apps ${e.lostApps.map((a) => a.name).join(", ")}`);
+  // The API names nothing of a project the caller does not administer.
+  if (parts.length === 0) parts.push(html`roles or apps there`);
   return parts.map((p, i) => html`${i > 0 ? "; " : ""}${p}`);
 }

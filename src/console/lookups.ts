@@ -1,7 +1,9 @@
 // Reads the screens share, through the API like everything else: an organization by id, and the
 // names of organizations the signed-in user may see (others keep no name).
+import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import type { Organization } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import type { ConsoleApi } from "./api.js";
+import type { Listing } from "./ui.js";
 
 /** At most this many organizations are looked up by name for one page. */
 const NAME_LOOKUPS = 50;
@@ -15,6 +17,14 @@ export async function findOrganization(api: ConsoleApi, id: string): Promise<Org
     queries: [{ query: { case: "idQuery", value: { id } } }],
   });
   return result[0];
+}
+
+/** One page of the organizations the signed-in user may see, their names searched for the listing's `q`. */
+export function searchOrganizations(api: ConsoleApi, listing: Listing) {
+  return api.organizations.listOrganizations({
+    query: { offset: listing.offset, limit: listing.limit, asc: true },
+    queries: listing.q ? [{ query: { case: "nameQuery", value: { name: listing.q, method: TextQueryMethod.CONTAINS_IGNORE_CASE } } }] : [],
+  });
 }
 
 /**

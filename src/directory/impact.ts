@@ -127,7 +127,7 @@ export async function describeImpact(tx: Tx, userIds: readonly string[], project
       where: { id: { in: [...userIds] } },
       select: { id: true, username: true, displayName: true, name: true, orgId: true, org: { select: { name: true } } },
     }),
-    tx.project.findMany({ where: { id: { in: [...projectIds] } }, select: { id: true, name: true } }),
+    tx.project.findMany({ where: { id: { in: [...projectIds] } }, select: { id: true, name: true, orgId: true } }),
   ]);
   return {
     users: new Map<string, ImpactUser>(
@@ -136,6 +136,6 @@ export async function describeImpact(tx: Tx, userIds: readonly string[], project
         { id: u.id, loginName: u.username, displayName: u.displayName ?? u.name ?? u.username, orgId: u.orgId, orgName: u.org.name },
       ]),
     ),
-    projects: new Map(projects.map((p) => [p.id, p.name])),
+    projects: new Map(projects.map((p) => [p.id, p])),
   };
 }

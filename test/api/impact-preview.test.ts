@@ -179,6 +179,39 @@ describe("PreviewImpact", { timeout: 90_000 }, () => {
     expect(res.entries.some((e) => e.userId === stranger.id)).toBe(true);
   });
 
+  it("names only the users and projects the caller administers; the others are counted, anonymous", async () => {
+    const ctx = { prisma: api().db.prisma, actor: { id: "test" } };
+    // An open project: its owner's preview reaches every user of the instance.
+    const owner = await seed.org();
+    const projectId = await seed.project(owner, { authorizationRequired: false, projectAccessRequired: false });
+    const own = await seed.human(owner);
+    const stranger = await seed.human(await seed.org());
+    const ownerToken = (await makeCaller(ctx, owner, [{ resource: { organizationId: owner }, roles: ["ORG_OWNER"] }])).token;
+    const res = await preview({ case: "deactivateProject", value: projectId }, { limit: 1000 }, ownerToken);
+    expect(res.usersLosingAccess).toBe(await api().db.prisma.user.count());
+    expect(res.entries.find((e) => e.userId === own.id)).toMatchObject({ loginName: own.username, projectId });
+    const named = new Set(res.entries.map((e) => e.loginName));
+    expect(named.has(stranger.username)).toBe(false);
+    expect(res.entries.filter((e) => e.userId === "").length).toBeGreaterThan(0);
+    expect(res.entries.find((e) => e.userId === "")).toMatchObject({ displayName: "a user of another organization", organizationId: "" });
+
+    // Beta's owner deletes pia, who holds roles on Acme's project: counted, the project unnamed.
+    const s = await scene();
+    const betaOwner = await makeCaller(ctx, s.beta, [{ resource: { organizationId: s.beta }, roles: ["ORG_OWNER"] }]);
+    const deleted = await preview({ case: "deleteUser", value: s.pia.id }, {}, betaOwner.token);
+    // Acme's project and the open projects of other tests: all of other organizations.
+    expect(deleted.totalEntries).toBeGreaterThanOrEqual(1);
+    for (const entry of deleted.entries) {
+      expect(entry).toMatchObject({
+        userId: s.pia.id,
+        projectId: "",
+        projectName: "a project of another organization",
+        lostRoles: [],
+        lostApps: [],
+      });
+    }
+  });
+
   it("pages the entries with offset and limit, the counts covering all", async () => {
     const s = await scene();
     const all = await dryPreview({ case: "deactivateProject", value: s.projectId });

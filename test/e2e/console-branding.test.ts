@@ -154,6 +154,7 @@ describe("the console's branding screen", () => {
     expect(await brandingOf(orgId)).toEqual(before);
     // An unknown theme and activating without a preview are refused as well.
     expect((await postForm(admin, `${api().url}/ui/console/branding/${orgId}/policy`, { themeMode: "9" })).status).toBe(400);
+    expect((await postForm(admin, `${api().url}/ui/console/branding/${orgId}/policy`, { themeMode: "1e10" })).status).toBe(400);
     const other = await seed.org();
     const activate = await postForm(admin, `${api().url}/ui/console/branding/${other}/activate`, {});
     expect(activate.status).toBe(404);

@@ -3,9 +3,8 @@
 // preview side by side, a form for the preview's colors and flags, activate, reset, and logo and
 // icon uploads, which the console forwards to the asset API with the session's token (the
 // browser has no bearer token).
-import { findOrganization } from "../lookups.js";
+import { findOrganization, searchOrganizations } from "../lookups.js";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import type { Organization } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import { type LabelPolicy, ThemeMode } from "@zitadel/proto/zitadel/policy_pb.js";
 import { type Html, html } from "../html.js";
@@ -182,17 +181,15 @@ function readable(message: string): string {
 
 function themeModeOf(value: string | null): ThemeMode {
   const mode = Number(value ?? 0);
-  // Anything else is sent as is: the API refuses an unknown theme mode.
-  return (Number.isInteger(mode) ? mode : -1) as ThemeMode;
+  // Any other int32 is sent as is (the API refuses an unknown theme mode); beyond int32 the
+  // request could not even be encoded.
+  return (Number.isSafeInteger(mode) && Math.abs(mode) < 2 ** 31 ? mode : -1) as ThemeMode;
 }
 
 async function pickOrganization(ctx: ConsoleContext) {
   const { api, page } = ctx.state.console;
   const listing = readListing(ctx.query);
-  const response = await api.organizations.listOrganizations({
-    query: { offset: listing.offset, limit: listing.limit, asc: true },
-    queries: listing.q ? [{ query: { case: "nameQuery", value: { name: listing.q, method: TextQueryMethod.CONTAINS_IGNORE_CASE } } }] : [],
-  });
+  const response = await searchOrganizations(api, listing);
   const total = Number(response.details?.totalResult ?? 0);
   const rows = response.result.map(
     (org: Organization) => html`<tr>

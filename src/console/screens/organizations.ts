@@ -1,10 +1,9 @@
 // Organizations: the tenants. Listed with search and pages, created, opened, renamed.
 import { ConnectError } from "@connectrpc/connect";
-import { TextQueryMethod } from "@zitadel/proto/zitadel/object/v2/object_pb.js";
 import { type Organization, OrganizationState } from "@zitadel/proto/zitadel/org/v2/org_pb.js";
 import { html } from "../html.js";
 import { impactSection } from "../impact.js";
-import { findOrganization } from "../lookups.js";
+import { findOrganization, searchOrganizations } from "../lookups.js";
 import { CONSOLE } from "../layout.js";
 import type { ConsoleContext, Screen } from "../screen.js";
 import { csrfField, describeApiError, errorBox, notice, pager, readListing, searchForm, textField } from "../ui.js";
@@ -83,10 +82,7 @@ export function refusal(error: unknown): { status: number; message: string } {
 async function listPage(ctx: ConsoleContext, failed?: { name: string; error: { status: number; message: string } }) {
   const { api, csrfToken, page } = ctx.state.console;
   const listing = readListing(ctx.query);
-  const response = await api.organizations.listOrganizations({
-    query: { offset: listing.offset, limit: listing.limit, asc: true },
-    queries: listing.q ? [{ query: { case: "nameQuery", value: { name: listing.q, method: TextQueryMethod.CONTAINS_IGNORE_CASE } } }] : [],
-  });
+  const response = await searchOrganizations(api, listing);
   const total = Number(response.details?.totalResult ?? 0);
   const rows = response.result.map(
     (org: Organization) => html`<tr>
